@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class SignupProfileForm(forms.ModelForm):
+    """The name fields allauth's sign-up form adds to email and password."""
+
+    class Meta:
+        model = User
+        fields = ["family_name", "given_name", "family_name_kana", "given_name_kana"]
+        labels = {
+            "family_name": _("Family name (kanji)"),
+            "given_name": _("Given name (kanji)"),
+            "family_name_kana": _("Family name (kana)"),
+            "given_name_kana": _("Given name (kana)"),
+        }
+        widgets = {
+            "family_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "family_name_kana": forms.TextInput(attrs={"placeholder": "コオリヤマ"}),
+            "given_name_kana": forms.TextInput(attrs={"placeholder": "タロウ"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+
+    def signup(self, request, user) -> None:
+        for name in self.Meta.fields:
+            setattr(user, name, self.cleaned_data[name])
+        user.preferred_language = (
+            getattr(request, "LANGUAGE_CODE", "") or User.Language.JAPANESE
+        )[:2]
+        user.save(update_fields=[*self.Meta.fields, "preferred_language"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "department",
+            "position",
+            "phone",
+            "preferred_language",
+        ]
+        labels = {
+            "family_name": _("Family name (kanji)"),
+            "given_name": _("Given name (kanji)"),
+            "family_name_kana": _("Family name (kana)"),
+            "given_name_kana": _("Given name (kana)"),
+            "department": _("Department (所属)"),
+            "position": _("Position (職名)"),
+            "phone": _("Phone (optional)"),
+        }
+        widgets = {
+            "family_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["family_name", "given_name", "family_name_kana", "given_name_kana"]:
+            self.fields[name].required = True

@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PREFECTURE_CHOICES, Membership, Organisation
+
+
+class MembershipRequestForm(forms.Form):
+    department = forms.CharField(label=_("Department (所属)"), max_length=100, required=False)
+    position = forms.CharField(label=_("Position (職名)"), max_length=100, required=False)
+    message = forms.CharField(
+        label=_("Message to the approvers"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OrganisationRegistrationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.MUNICIPALITY],
+    )
+    name = forms.CharField(label=_("Official name"), max_length=200)
+    name_kana = forms.CharField(label=_("Name (kana)"), max_length=200, required=False)
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture"), choices=[("", "---------"), *PREFECTURE_CHOICES], required=False
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    department = forms.CharField(label=_("Your department"), max_length=100, required=False)
+    position = forms.CharField(label=_("Your position"), max_length=100, required=False)
+    message = forms.CharField(
+        label=_("Message to the coordinators"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Reason (required when declining)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Please give a reason when you decline a request."))
+        return cleaned
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

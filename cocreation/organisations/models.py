@@ -1,0 +1,179 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalise_domain, validate_email_domain, validate_local_government_code
+
+PREFECTURES = [
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+]  # fmt: skip
+PREFECTURE_CHOICES = [(name, name) for name in PREFECTURES]
+
+
+class Region(models.Model):
+    """A named group of municipalities, e.g. こおりやま広域圏 or a co-creation network."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        COMPANY = "company", _("Company")
+        UNIVERSITY = "university", _("University")
+        INTERMEDIARY = "intermediary", _("NPO / intermediary")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("official name"), max_length=200)
+    name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
+    prefecture = models.CharField(
+        _("prefecture"), max_length=4, choices=PREFECTURE_CHOICES, blank=True
+    )
+    website = models.URLField(_("website"), blank=True)
+    local_government_code = models.CharField(
+        _("local-government code"),
+        max_length=6,
+        blank=True,
+        null=True,
+        unique=True,
+        validators=[validate_local_government_code],
+        help_text=_("全国地方公共団体コード: 6 digits including the check digit."),
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regions"), related_name="organisations", blank=True
+    )
+    is_verified = models.BooleanField(
+        _("verified"),
+        default=True,
+        help_text=_("Organisations registered by users stay unverified until approved."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "name_kana", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="municipality", local_government_code__isnull=False)
+                | (~Q(kind="municipality") & Q(local_government_code__isnull=True)),
+                name="organisations_code_iff_municipality",
+                violation_error_message=_(
+                    "A municipality needs its local-government code; other kinds have none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(local_government_code__regex=r"^[0-9]{6}$")
+                | Q(local_government_code__isnull=True),
+                name="organisations_code_six_digits",
+            ),
+            models.UniqueConstraint(fields=["kind", "name"], name="organisations_kind_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind == self.Kind.MUNICIPALITY
+
+
+class OrganisationDomain(models.Model):
+    """A mail domain the organisation owns; a verified address on it proves staff status."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="domains",
+        verbose_name=_("organisation"),
+    )
+    domain = models.CharField(
+        _("mail domain"), max_length=253, unique=True, validators=[validate_email_domain]
+    )
+
+    class Meta:
+        verbose_name = _("registered email domain")
+        verbose_name_plural = _("registered email domains")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = normalise_domain(self.domain)
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        COORDINATOR = "coordinator", _("Coordinator")
+        ADMIN = "admin", _("Organisation admin")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    message = models.TextField(_("message to the approvers"), blank=True)
+    joined_by_domain = models.BooleanField(_("joined by verified email domain"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open (pending or active) membership per person and organisation;
+            # a declined person may ask again later.
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(status__in=["pending", "active"]),
+                name="organisations_one_open_membership",
+                violation_error_message=_("You already belong to or asked to join this organisation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "active", "declined", "left"]),
+                name="organisations_membership_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"

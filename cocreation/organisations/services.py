@@ -1,0 +1,292 @@
+"""Membership writes: joining by mail domain, asking to join, deciding requests."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocreation import permissions
+from cocreation.notifications.services import notify
+
+from .models import Membership, Organisation, OrganisationDomain
+from .validators import normalise_domain
+
+
+class MembershipError(Exception):
+    """A membership change that cannot be made; the message is for the user."""
+
+
+def municipality_for_email(email: str) -> Organisation | None:
+    """The municipality whose registered domain (or a parent of it) the address is on."""
+    domain = normalise_domain(email.rsplit("@", 1)[-1])
+    labels = domain.split(".")
+    candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+    match = (
+        OrganisationDomain.objects.filter(
+            domain__in=candidates, organisation__kind=Organisation.Kind.MUNICIPALITY
+        )
+        .select_related("organisation")
+        .order_by("-domain")
+    )
+    # The longest (most specific) domain wins.
+    best = max(match, key=lambda d: len(d.domain), default=None)
+    return best.organisation if best else None
+
+
+def membership_join_by_domain(*, user, email: str) -> Membership | None:
+    """Staff with a verified address on a municipality's domain join it at once."""
+    organisation = municipality_for_email(email)
+    if organisation is None:
+        return None
+    with transaction.atomic():
+        existing = (
+            Membership.objects.select_for_update()
+            .filter(user=user, organisation=organisation, status__in=["pending", "active"])
+            .first()
+        )
+        if existing and existing.status == Membership.Status.ACTIVE:
+            return existing
+        if existing:
+            existing.status = Membership.Status.ACTIVE
+            existing.joined_by_domain = True
+            existing.decided_at = timezone.now()
+            existing.save(update_fields=["status", "joined_by_domain", "decided_at"])
+            membership = existing
+        else:
+            membership = Membership.objects.create(
+                user=user,
+                organisation=organisation,
+                role=Membership.Role.MEMBER,
+                status=Membership.Status.ACTIVE,
+                department=user.department,
+                position=user.position,
+                joined_by_domain=True,
+                decided_at=timezone.now(),
+            )
+        notify(
+            user,
+            "membership.joined_by_domain",
+            membership,
+            context={"organisation": organisation.name, "email": email},
+            url=reverse("accounts:profile"),
+        )
+    permissions.forget_memberships(user)
+    return membership
+
+
+def _deciders(organisation: Organisation):
+    """Who is told about a request: the organisation's admins, else its coordinators."""
+    from cocreation.accounts.models import User
+
+    admins = User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__role=Membership.Role.ADMIN,
+        memberships__status=Membership.Status.ACTIVE,
+        is_active=True,
+    ).distinct()
+    if admins.exists():
+        return list(admins)
+    region_ids = list(organisation.regions.values_list("id", flat=True))
+    coordinators = User.objects.filter(
+        memberships__role=Membership.Role.COORDINATOR,
+        memberships__status=Membership.Status.ACTIVE,
+        is_active=True,
+    )
+    if region_ids:
+        regional = coordinators.filter(memberships__organisation__regions__in=region_ids)
+        if regional.exists():
+            return list(regional.distinct())
+    return list(coordinators.distinct())
+
+
+def membership_request(
+    *,
+    user,
+    organisation: Organisation,
+    department: str = "",
+    position: str = "",
+    message: str = "",
+) -> Membership:
+    """Ask to join an organisation; its admins (or coordinators) are notified."""
+    if not organisation.is_verified:
+        raise MembershipError(_("This organisation is still waiting for approval."))
+    with transaction.atomic():
+        open_membership = (
+            Membership.objects.select_for_update()
+            .filter(user=user, organisation=organisation, status__in=["pending", "active"])
+            .first()
+        )
+        if open_membership is not None:
+            if open_membership.status == Membership.Status.ACTIVE:
+                raise MembershipError(_("You are already a member of %(name)s.") % {
+                    "name": organisation.name
+                })
+            raise MembershipError(_("Your request to join %(name)s is already waiting.") % {
+                "name": organisation.name
+            })
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(
+                    user=user,
+                    organisation=organisation,
+                    department=department,
+                    position=position,
+                    message=message,
+                )
+        except IntegrityError:
+            raise MembershipError(
+                _("Your request to join %(name)s is already waiting.") % {"name": organisation.name}
+            ) from None
+        for decider in _deciders(organisation):
+            notify(
+                decider,
+                "membership.requested",
+                membership,
+                context={
+                    "person": user.display_name,
+                    "email": user.email,
+                    "organisation": organisation.name,
+                    "message": message or "-",
+                },
+                url=reverse("organisations:requests"),
+            )
+    return membership
+
+
+def organisation_register(
+    *,
+    user,
+    kind: str,
+    name: str,
+    name_kana: str = "",
+    prefecture: str = "",
+    website: str = "",
+    department: str = "",
+    position: str = "",
+    message: str = "",
+) -> Membership:
+    """A company, university or NPO registers itself; a coordinator verifies it.
+
+    The organisation stays unverified, and its first member is its admin once the
+    request is approved.
+    """
+    if kind == Organisation.Kind.MUNICIPALITY:
+        raise MembershipError(_("Municipalities are registered by the portal's administrators."))
+    with transaction.atomic():
+        if Organisation.objects.filter(kind=kind, name=name).exists():
+            raise MembershipError(
+                _("%(name)s is already on the portal; ask to join it instead.") % {"name": name}
+            )
+        try:
+            with transaction.atomic():
+                organisation = Organisation.objects.create(
+                    kind=kind,
+                    name=name,
+                    name_kana=name_kana,
+                    prefecture=prefecture,
+                    website=website,
+                    is_verified=False,
+                )
+        except IntegrityError:
+            raise MembershipError(
+                _("%(name)s is already on the portal; ask to join it instead.") % {"name": name}
+            ) from None
+        membership = Membership.objects.create(
+            user=user,
+            organisation=organisation,
+            role=Membership.Role.ADMIN,
+            department=department,
+            position=position,
+            message=message,
+        )
+        for decider in _deciders(organisation):
+            notify(
+                decider,
+                "membership.requested",
+                membership,
+                context={
+                    "person": user.display_name,
+                    "email": user.email,
+                    "organisation": organisation.name,
+                    "message": message or "-",
+                },
+                url=reverse("organisations:requests"),
+            )
+    return membership
+
+
+def membership_decide(*, membership_id: int, decider, approve: bool, note: str = "") -> Membership:
+    """Approve or decline a pending request, once: the row lock makes a second decision fail."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("organisation", "user")
+            .filter(pk=membership_id)
+            .first()
+        )
+        if membership is None:
+            raise MembershipError(_("This request no longer exists."))
+        if not permissions.can_decide_membership(decider, membership):
+            raise MembershipError(_("You may not decide on this request."))
+        if membership.status != Membership.Status.PENDING:
+            raise MembershipError(
+                _("This request was already answered (%(status)s).")
+                % {"status": membership.get_status_display()}
+            )
+        if not approve and not note.strip():
+            raise MembershipError(_("Please give a reason when you decline a request."))
+        membership.status = Membership.Status.ACTIVE if approve else Membership.Status.DECLINED
+        membership.decided_by = decider
+        membership.decided_at = timezone.now()
+        membership.decision_note = note.strip()
+        membership.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        organisation = membership.organisation
+        if approve and not organisation.is_verified:
+            organisation.is_verified = True
+            organisation.save(update_fields=["is_verified"])
+        notify(
+            membership.user,
+            "membership.approved" if approve else "membership.declined",
+            membership,
+            context={
+                "organisation": organisation.name,
+                "decider": decider.display_name,
+                "reason": membership.decision_note or "-",
+            },
+            url=reverse("accounts:profile"),
+        )
+    permissions.forget_memberships(membership.user)
+    return membership
+
+
+def membership_update_role(*, membership_id: int, actor, role: str) -> Membership:
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=membership_id)
+        )
+        if not permissions.can_manage_organisation(actor, membership.organisation):
+            raise MembershipError(_("You may not change members of this organisation."))
+        if role not in Membership.Role.values:
+            raise MembershipError(_("Choose a valid role."))
+        if membership.status != Membership.Status.ACTIVE:
+            raise MembershipError(_("Only active members have a role to change."))
+        if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
+            # Lock the organisation's admins so two admins cannot demote each other at once.
+            admins = list(
+                Membership.objects.select_for_update()
+                .filter(
+                    organisation=membership.organisation,
+                    role=Membership.Role.ADMIN,
+                    status=Membership.Status.ACTIVE,
+                )
+                .values_list("pk", flat=True)
+            )
+            if admins == [membership.pk]:
+                raise MembershipError(_("An organisation needs at least one admin."))
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership

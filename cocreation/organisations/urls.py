@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("register/", views.organisation_register, name="register"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/<int:membership_id>/decide/", views.request_decide, name="decide"),
+    path("<int:pk>/", views.organisation_detail, name="detail"),
+    path("<int:pk>/join/", views.membership_request, name="join"),
+    path("<int:pk>/members/<int:membership_id>/role/", views.member_role, name="member_role"),
+]

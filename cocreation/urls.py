@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from cocreation import views
+
+admin.site.site_header = _("Co-creation portal administration")
+admin.site.site_title = _("Co-creation portal")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("language/", views.set_language, name="set_language"),
+    path("accounts/", include("cocreation.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organisations/", include("cocreation.organisations.urls")),
+    path("notifications/", include("cocreation.notifications.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,79 @@
+"""Site-wide pages: home, health check, language switch."""
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from cocreation import permissions
+from cocreation.notifications.selectors import notifications_for
+from cocreation.organisations.selectors import memberships_of
+
+
+@require_GET
+def home(request):
+    """Everyone: what the portal is; signed-in users also see their organisations and news."""
+    context = {}
+    if request.user.is_authenticated:
+        context["memberships"] = memberships_of(request.user)
+        context["recent_notifications"] = notifications_for(request.user)[:5]
+        context["has_organisation"] = permissions.has_organisation(request.user)
+    return render(request, "home.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Anyone (load balancers): 200 when PostgreSQL and Redis answer, else 503."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+        )
+        client.ping()
+        checks["redis"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["redis"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+
+
+@require_POST
+def set_language(request):
+    """Anyone: switch the language; a signed-in person's profile remembers it."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language and check_for_language(language) and language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated and request.user.preferred_language != language:
+            request.user.preferred_language = language
+            request.user.save(update_fields=["preferred_language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
