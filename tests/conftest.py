@@ -1,0 +1,99 @@
+"""Shared fixtures: one person for every role the portal knows.
+
+Tests run on real PostgreSQL and Redis (the run/test command finds them);
+nothing here replaces either with a fake.
+"""
+
+import uuid
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_queue(settings):
+    # Each test session writes its own Redis keys, so parallel runs never mix.
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def region(db):
+    return factories.make_region()
+
+
+@pytest.fixture
+def koriyama(region):
+    return factories.make_municipality(regions=[region])
+
+
+@pytest.fixture
+def tamura(region):
+    return factories.make_municipality(
+        "田村市", "072117", domain="city.tamura.example.jp", regions=[region]
+    )
+
+
+@pytest.fixture
+def company(db):
+    return factories.make_company()
+
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+@pytest.fixture
+def no_org_user(db):
+    return factories.make_user("nobody@example.test", family="無所属", given="花子")
+
+
+@pytest.fixture
+def staff_user(koriyama):
+    return factories.make_member(koriyama, email="staff@city.koriyama.lg.jp")
+
+
+@pytest.fixture
+def company_user(company):
+    return factories.make_member(company, email="member@foodshare.example.com", family="食品")
+
+
+@pytest.fixture
+def coordinator_user(koriyama):
+    return factories.make_member(
+        koriyama, role="coordinator", email="coordinator@city.koriyama.lg.jp", family="調整"
+    )
+
+
+@pytest.fixture
+def org_admin_user(company):
+    return factories.make_member(company, role="admin", email="admin@foodshare.example.com")
+
+
+@pytest.fixture
+def site_admin(db):
+    user = factories.make_user("admin@portal.example.test", family="管理")
+    user.is_staff = True
+    user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+ROLES = ["anonymous", "no_org_user", "staff_user", "company_user", "coordinator_user", "site_admin"]
+
+
+@pytest.fixture(params=ROLES)
+def role_client(request, client):
+    """A client signed in as each role in turn (anonymous stays signed out)."""
+    if request.param != "anonymous":
+        client.force_login(request.getfixturevalue(request.param))
+    return request.param, client
+
+
+assert settings.LANGUAGE_CODE == "ja"
