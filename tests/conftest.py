@@ -7,7 +7,6 @@ nothing here replaces either with a fake.
 import uuid
 
 import pytest
-from django.conf import settings
 
 from tests import factories
 
@@ -95,5 +94,3 @@ def role_client(request, client):
         client.force_login(request.getfixturevalue(request.param))
     return request.param, client
 
-
-assert settings.LANGUAGE_CODE == "ja"
