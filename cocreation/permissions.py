@@ -209,4 +209,3 @@ __all__ = [
     "municipalities_of",
     "role_labels",
 ]
-

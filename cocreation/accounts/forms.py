@@ -31,9 +31,9 @@ class SignupProfileForm(forms.ModelForm):
     def signup(self, request, user) -> None:
         for name in self.Meta.fields:
             setattr(user, name, self.cleaned_data[name])
-        user.preferred_language = (
-            getattr(request, "LANGUAGE_CODE", "") or User.Language.JAPANESE
-        )[:2]
+        user.preferred_language = (getattr(request, "LANGUAGE_CODE", "") or User.Language.JAPANESE)[
+            :2
+        ]
         user.save(update_fields=[*self.Meta.fields, "preferred_language"])
 
 

@@ -11,9 +11,7 @@ from .forms import ProfileForm
 @login_required
 def profile(request):
     """Signed-in users: their own profile and memberships."""
-    return render(
-        request, "accounts/profile.html", {"memberships": memberships_of(request.user)}
-    )
+    return render(request, "accounts/profile.html", {"memberships": memberships_of(request.user)})
 
 
 @login_required

@@ -99,7 +99,9 @@ class OrganisationDomain(models.Model):
     """A mail domain the organisation owns; a verified address on it proves staff status."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="domains",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="domains",
         verbose_name=_("organisation"),
     )
     domain = models.CharField(
@@ -132,11 +134,15 @@ class Membership(models.Model):
         LEFT = "left", _("Left")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
@@ -148,8 +154,12 @@ class Membership(models.Model):
     message = models.TextField(_("message to the approvers"), blank=True)
     joined_by_domain = models.BooleanField(_("joined by verified email domain"), default=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("decided by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("reason"), blank=True)
@@ -166,7 +176,9 @@ class Membership(models.Model):
                 fields=["user", "organisation"],
                 condition=Q(status__in=["pending", "active"]),
                 name="organisations_one_open_membership",
-                violation_error_message=_("You already belong to or asked to join this organisation."),
+                violation_error_message=_(
+                    "You already belong to or asked to join this organisation."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "active", "declined", "left"]),

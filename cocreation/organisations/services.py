@@ -120,12 +120,12 @@ def membership_request(
         )
         if open_membership is not None:
             if open_membership.status == Membership.Status.ACTIVE:
-                raise MembershipError(_("You are already a member of %(name)s.") % {
-                    "name": organisation.name
-                })
-            raise MembershipError(_("Your request to join %(name)s is already waiting.") % {
-                "name": organisation.name
-            })
+                raise MembershipError(
+                    _("You are already a member of %(name)s.") % {"name": organisation.name}
+                )
+            raise MembershipError(
+                _("Your request to join %(name)s is already waiting.") % {"name": organisation.name}
+            )
         try:
             with transaction.atomic():
                 membership = Membership.objects.create(

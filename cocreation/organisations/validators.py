@@ -33,7 +33,9 @@ def validate_email_domain(value: str) -> None:
     domain = normalise_domain(value)
     labels = domain.split(".")
     if len(labels) < 2 or not all(
-        label and len(label) <= 63 and all(c.isalnum() or c == "-" for c in label)
+        label
+        and len(label) <= 63
+        and all(c.isalnum() or c == "-" for c in label)
         and label.isascii()
         for label in labels
     ):

@@ -34,14 +34,18 @@ def organisation_detail(request, pk: int):
     organisation = get_object_or_404(
         Organisation.objects.prefetch_related("regions", "domains"), pk=pk
     )
-    if not organisation.is_verified and not permissions.can_manage_organisation(
-        request.user, organisation
-    ) and not permissions.is_coordinator(request.user):
+    if (
+        not organisation.is_verified
+        and not permissions.can_manage_organisation(request.user, organisation)
+        and not permissions.is_coordinator(request.user)
+    ):
         raise PermissionDenied
     can_view_members = permissions.can_view_members(request.user, organisation)
-    own = selectors.memberships_of(request.user).filter(
-        organisation=organisation, status__in=["pending", "active"]
-    ).first()
+    own = (
+        selectors.memberships_of(request.user)
+        .filter(organisation=organisation, status__in=["pending", "active"])
+        .first()
+    )
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -81,7 +85,9 @@ def membership_request(request, pk: int):
             )
             return redirect("organisations:detail", pk=organisation.pk)
     return render(
-        request, "organisations/membership_request.html", {"organisation": organisation, "form": form}
+        request,
+        "organisations/membership_request.html",
+        {"organisation": organisation, "form": form},
     )
 
 
@@ -115,12 +121,20 @@ def request_list(request):
         )
     ):
         raise PermissionDenied
-    pending = selectors.pending_requests_for(request.user)
-    return render(
-        request,
-        "organisations/request_list.html",
-        {"requests": pending, "form": DecisionForm()},
-    )
+    return _render_requests(request)
+
+
+def _decision_form(membership_id: int, data=None) -> DecisionForm:
+    # A prefix per request keeps field ids unique when many forms share the page.
+    return DecisionForm(data, prefix=f"m{membership_id}")
+
+
+def _render_requests(request, failed: DecisionForm | None = None, failed_id=None, status=200):
+    items = [
+        (r, failed if r.pk == failed_id and failed is not None else _decision_form(r.pk))
+        for r in selectors.pending_requests_for(request.user)
+    ]
+    return render(request, "organisations/request_list.html", {"items": items}, status=status)
 
 
 @login_required
@@ -132,7 +146,7 @@ def request_decide(request, membership_id: int):
     )
     if not permissions.can_decide_membership(request.user, membership):
         raise PermissionDenied
-    form = DecisionForm(request.POST)
+    form = _decision_form(membership.pk, request.POST)
     if form.is_valid():
         try:
             services.membership_decide(
@@ -151,15 +165,15 @@ def request_decide(request, membership_id: int):
             )
             messages.success(
                 request,
-                text % {"person": membership.user.display_name, "organisation": membership.organisation.name},
+                text
+                % {
+                    "person": membership.user.display_name,
+                    "organisation": membership.organisation.name,
+                },
             )
             return redirect("organisations:requests")
-    pending = selectors.pending_requests_for(request.user)
-    return render(
-        request,
-        "organisations/request_list.html",
-        {"requests": pending, "form": DecisionForm(), "failed_form": form, "failed_id": membership.pk},
-        status=400 if not form.is_valid() else 409,
+    return _render_requests(
+        request, failed=form, failed_id=membership.pk, status=409 if form.is_valid() else 200
     )
 
 

@@ -1,0 +1,72 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Membership, Organisation, OrganisationDomain, Region
+
+
+class OrganisationDomainInline(admin.TabularInline):
+    model = OrganisationDomain
+    extra = 1
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "organisation_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    @admin.display(description=_("organisations"))
+    def organisation_count(self, obj):
+        return obj.organisations.count()
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "prefecture", "local_government_code", "is_verified")
+    list_filter = ("kind", "prefecture", "regions", "is_verified")
+    search_fields = ("name", "name_kana", "local_government_code", "domains__domain")
+    filter_horizontal = ("regions",)
+    inlines = [OrganisationDomainInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "status", "created_at", "decided_by")
+    list_filter = ("status", "role", "organisation__kind", "joined_by_domain")
+    search_fields = ("user__email", "user__family_name", "organisation__name")
+    autocomplete_fields = ("user", "organisation")
+    readonly_fields = ("decided_by", "decided_at", "created_at", "joined_by_domain")
+    actions = ["approve_requests", "decline_requests"]
+
+    def _decide(self, request, queryset, approve: bool):
+        done, refused = 0, []
+        for membership in queryset.filter(status=Membership.Status.PENDING):
+            try:
+                services.membership_decide(
+                    membership_id=membership.pk,
+                    decider=request.user,
+                    approve=approve,
+                    note="" if approve else str(_("Declined by the portal administrators.")),
+                )
+                done += 1
+            except services.MembershipError as error:
+                refused.append(f"{membership}: {error}")
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d request answered.", "%(count)d requests answered.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+    @admin.action(description=_("Approve selected requests"))
+    def approve_requests(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Decline selected requests"))
+    def decline_requests(self, request, queryset):
+        self._decide(request, queryset, approve=False)
