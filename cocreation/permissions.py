@@ -154,11 +154,7 @@ def can_decide_membership(user, membership: Membership, *, has_admin: bool | Non
         return True
     if is_coordinator(user):
         if has_admin is None:
-            from cocreation.organisations.models import Membership as M
-
-            has_admin = organisation.memberships.filter(
-                role=M.Role.ADMIN, status=M.Status.ACTIVE
-            ).exists()
+            has_admin = organisation.memberships.filter(role="admin", status="active").exists()
         return not has_admin
     return False
 

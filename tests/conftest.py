@@ -93,4 +93,3 @@ def role_client(request, client):
     if request.param != "anonymous":
         client.force_login(request.getfixturevalue(request.param))
     return request.param, client
-
