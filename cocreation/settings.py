@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sites",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cocreation.urls"
+# allauth names the site in its emails from the sites framework (see accounts 0002).
+SITE_ID = 1
 WSGI_APPLICATION = "cocreation.wsgi.application"
 
 TEMPLATES = [
