@@ -19,6 +19,8 @@ def _isolated_cache_and_queue(settings):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
+    # Hashing strength is not under test; PBKDF2's cost would dominate the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
