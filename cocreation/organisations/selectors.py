@@ -2,7 +2,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from cocreation import permissions
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Region
 
 
 def organisations_for_directory() -> QuerySet[Organisation]:
@@ -13,6 +13,28 @@ def organisations_for_directory() -> QuerySet[Organisation]:
             member_count=Count("memberships", filter=Q(memberships__status="active"), distinct=True)
         )
         .order_by("kind", "name_kana", "name")
+    )
+
+
+def region_organisations(region: Region) -> QuerySet[Organisation]:
+    return (
+        region.organisations.filter(is_verified=True)
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__status="active"), distinct=True)
+        )
+        .order_by("local_government_code", "name")
+    )
+
+
+def region_coordinators(region: Region) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(
+            status=Membership.Status.ACTIVE,
+            role=Membership.Role.COORDINATOR,
+            organisation__regions=region,
+        )
+        .select_related("user", "organisation")
+        .order_by("organisation__local_government_code", "user__family_name_kana")
     )
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("register/", views.organisation_register, name="register"),
     path("requests/", views.request_list, name="requests"),
+    path("regions/<slug:slug>/", views.region_detail, name="region"),
     path("requests/<int:membership_id>/decide/", views.request_decide, name="decide"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/join/", views.membership_request, name="join"),

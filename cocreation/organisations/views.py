@@ -11,7 +11,7 @@ from cocreation import permissions
 from . import selectors, services
 from .filters import OrganisationFilter
 from .forms import DecisionForm, MembershipRequestForm, OrganisationRegistrationForm, RoleForm
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Region
 
 
 @login_required
@@ -58,6 +58,21 @@ def organisation_detail(request, pk: int):
             "join_form": MembershipRequestForm(
                 initial={"department": request.user.department, "position": request.user.position}
             ),
+        },
+    )
+
+
+@login_required
+def region_detail(request, slug: str):
+    """Signed-in users: a region (e.g. こおりやま広域圏), its members and its coordinators."""
+    region = get_object_or_404(Region, slug=slug)
+    return render(
+        request,
+        "organisations/region_detail.html",
+        {
+            "region": region,
+            "organisations": selectors.region_organisations(region),
+            "coordinators": selectors.region_coordinators(region),
         },
     )
 

@@ -37,6 +37,7 @@ PAGES = {
     "organisations:register": {ANON: LOGIN, **everyone(OK)},
     "organisations:detail": {ANON: LOGIN, **everyone(OK)},
     "organisations:join": {ANON: LOGIN, **everyone(OK)},
+    "organisations:region": {ANON: LOGIN, **everyone(OK)},
     "organisations:requests": {
         ANON: LOGIN,
         NO_ORG: FORBIDDEN,
@@ -66,6 +67,8 @@ PAGES = {
 def _url(name, organisation):
     if name in {"organisations:detail", "organisations:join"}:
         return reverse(name, args=[organisation.pk])
+    if name == "organisations:region":
+        return reverse(name, args=[organisation.regions.get().slug])
     return reverse(name)
 
 
@@ -139,3 +142,9 @@ def test_header_shows_organisation_and_role(client, coordinator_user):
     page = client.get(reverse("home")).content.decode()
     assert "郡山市" in page
     assert "コーディネーター" in page
+
+
+def test_region_page_lists_its_municipalities_with_codes(client, staff_user, koriyama, tamura):
+    client.force_login(staff_user)
+    page = client.get(reverse("organisations:region", args=["koriyama-wide-area"])).content.decode()
+    assert "072036" in page and "田村市" in page and "構成団体 2" in page
