@@ -1,0 +1,27 @@
+# The two commands of the README. Everything else is in cocreation/launcher.py.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint messages
+
+run: $(STAMP)
+	$(BIN)/python -m cocreation.launcher run
+
+# make test ARGS="tests/core -x"
+test: $(STAMP)
+	$(BIN)/python -m cocreation.launcher test $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: $(STAMP)
+	$(BIN)/python -m cocreation.launcher compile-messages
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)

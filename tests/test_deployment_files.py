@@ -1,0 +1,79 @@
+"""What can be checked of the production files without a Docker engine."""
+
+import re
+import shlex
+from pathlib import Path
+
+import yaml
+
+from cocreation import launcher, settings
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _compose():
+    return yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+
+
+def _command(service) -> list[str]:
+    command = service["command"]
+    return shlex.split(command) if isinstance(command, str) else [str(c) for c in command]
+
+
+def test_compose_describes_the_production_stack():
+    services = _compose()["services"]
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    assert _command(services["web"])[:2] == ["gunicorn", "cocreation.wsgi:application"]
+    assert _command(services["worker"])[:4] == ["celery", "-A", "cocreation", "worker"]
+    assert _command(services["beat"])[:4] == ["celery", "-A", "cocreation", "beat"]
+    for name in ("postgres", "redis", "web"):
+        assert "healthcheck" in services[name], name
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        )
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgresql://")
+        assert env["REDIS_URL"].startswith("redis://redis:")
+
+
+def test_compose_and_readme_name_the_same_process_commands():
+    """The launcher, docker compose and the README start the same three programs."""
+    services = _compose()["services"]
+    readme = (BASE_DIR / "README.md").read_text()
+    for template, service in (
+        (launcher.WEB_COMMAND, "web"),
+        (launcher.WORKER_COMMAND, "worker"),
+        (launcher.BEAT_COMMAND, "beat"),
+    ):
+        program = template.split()[: 4 if template.startswith("celery") else 2]
+        assert _command(services[service])[: len(program)] == program
+        assert " ".join(program) in readme, program
+    assert "make run" in readme and "make test" in readme
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (BASE_DIR / ".ci" / "run").read_text()
+    assert re.search(r"^exec make test$", ci, re.M)
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert "cocreation.launcher test" in makefile
+    assert "cocreation.launcher run" in makefile
+
+
+def test_env_example_lists_every_setting_read_from_the_environment():
+    source = Path(settings.__file__).read_text()
+    names = set(re.findall(r'env_(?:bool|list)\("([A-Z_]+)"', source))
+    names |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source))
+    example = (BASE_DIR / ".env.example").read_text()
+    listed = set(re.findall(r"^([A-Z_]+)=", example, re.M))
+    assert names, "no settings found: the pattern no longer matches settings.py"
+    assert names - listed == set()
+
+
+def test_dockerfile_builds_static_files_and_runs_gunicorn_unprivileged():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    assert "collectstatic" in dockerfile
+    assert "compile-messages" in dockerfile
+    assert re.search(r"^USER portal$", dockerfile, re.M)
+    assert '"gunicorn", "cocreation.wsgi:application"' in dockerfile
