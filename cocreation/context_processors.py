@@ -6,8 +6,13 @@ from cocreation import permissions
 
 def _navigation(request) -> list[dict]:
     """The main navigation: only sections that exist and the user may open."""
-    items = [("home", reverse("home"), _("Home"))]
+    items = [
+        ("home", reverse("home"), _("Home")),
+        ("quests", reverse("quests:list"), _("Quests")),
+    ]
     if request.user.is_authenticated:
+        items.append(("spaces", reverse("spaces:list"), _("Spaces")))
+        items.append(("studygroups", reverse("studygroups:list"), _("Study groups")))
         items.append(("organisations", reverse("organisations:list"), _("Organisations")))
     current = request.path
     return [
@@ -32,6 +37,7 @@ def portal(request) -> dict:
             "portal_role_labels": [],
             "unread_notifications": 0,
             "pending_membership_requests": 0,
+            "pending_space_approvals": 0,
         }
     from cocreation.notifications.selectors import unread_count
     from cocreation.organisations.selectors import pending_requests_for_count
@@ -42,4 +48,20 @@ def portal(request) -> dict:
         "portal_role_labels": permissions.role_labels(user),
         "unread_notifications": unread_count(user),
         "pending_membership_requests": pending_requests_for_count(user),
+        "pending_space_approvals": _pending_space_approvals(user),
     }
+
+
+def _pending_space_approvals(user) -> int:
+    """Whole-room bookings waiting for this coordinator (one query for non-coordinators)."""
+    from spaces import permissions as space_permissions
+    from spaces.models import Booking
+
+    if not space_permissions.is_any_space_coordinator(user):
+        return 0
+    spaces = [
+        s
+        for s in space_permissions.visible_spaces(user)
+        if space_permissions.can_coordinate(user, s)
+    ]
+    return Booking.objects.filter(space__in=spaces, status=Booking.Status.PENDING).count()

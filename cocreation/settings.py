@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
@@ -137,7 +138,7 @@ CACHES = {
     }
 }
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = False
 # A task is acknowledged only after it ran: a worker killed mid-send leaves the
@@ -155,6 +156,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-send-unsent": {
         "task": "cocreation.notifications.tasks.send_unsent_notifications",
         "schedule": 300.0,
+    },
+    # Reminders are selected when due by periodic tasks, never queued days ahead.
+    "quests-deadline-reminders": {
+        "task": "quests.tasks.send_deadline_reminders",
+        "schedule": 900.0,
+    },
+    "spaces-booking-reminders": {
+        "task": "spaces.tasks.send_booking_reminders",
+        "schedule": 900.0,
+    },
+    "studygroups-session-reminders": {
+        "task": "studygroups.tasks.send_session_reminders",
+        "schedule": 900.0,
     },
 }
 
@@ -228,7 +242,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files (served by WhiteNoise, never from a CDN) -----------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / ".data" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

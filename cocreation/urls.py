@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("cocreation.organisations.urls")),
     path("notifications/", include("cocreation.notifications.urls")),
+    path("quests/", include("quests.urls")),
+    path("spaces/", include("spaces.urls")),
+    path("studygroups/", include("studygroups.urls")),
     path("admin/", admin.site.urls),
 ]
 

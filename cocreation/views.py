@@ -18,11 +18,18 @@ from cocreation.organisations.selectors import memberships_of
 @require_GET
 def home(request):
     """Everyone: what the portal is; signed-in users also see their organisations and news."""
-    context = {}
+    from quests.selectors import quests_accepting_proposals
+
+    context = {"open_quests": quests_accepting_proposals(request.user, limit=5)}
     if request.user.is_authenticated:
+        from spaces.selectors import my_bookings
+        from studygroups.selectors import upcoming_sessions_for
+
         context["memberships"] = memberships_of(request.user)
         context["recent_notifications"] = notifications_for(request.user)[:5]
         context["has_organisation"] = permissions.has_organisation(request.user)
+        context["next_bookings"] = list(my_bookings(request.user, upcoming=True)[:3])
+        context["next_sessions"] = upcoming_sessions_for(request.user, limit=3)
     return render(request, "home.html", context)
 
 

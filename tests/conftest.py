@@ -7,8 +7,14 @@ nothing here replaces either with a fake.
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 
 from tests import factories
+
+# Threads of the live server, of parallel-request tests and of in-process workers open
+# their own connections; closing each at the end of its request lets the test database
+# be dropped cleanly at the end of the run.
+django_settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)

@@ -66,6 +66,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Designates whether the user can log into the admin site."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Secret part of the private calendar feed addresses (made on first use, can be reset).
+    calendar_token = models.CharField(max_length=43, unique=True, null=True, blank=True)
 
     objects = UserManager()
 

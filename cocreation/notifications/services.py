@@ -136,7 +136,9 @@ def deliver_email(notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.email_attempts += 1
         notification.last_error = ""
-        notification.save(update_fields=["email_status", "emailed_at", "email_attempts", "last_error"])
+        notification.save(
+            update_fields=["email_status", "emailed_at", "email_attempts", "last_error"]
+        )
     return True
 
 

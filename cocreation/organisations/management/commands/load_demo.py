@@ -18,6 +18,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = demo.load_demo(with_passwords=settings.DEBUG)
+        from quests.demo import load_quests_demo
+
+        quests = load_quests_demo(with_passwords=settings.DEBUG)
+        from spaces.demo import load_spaces_demo
+
+        spaces = load_spaces_demo()
+        from studygroups.demo import load_studygroups_demo
+
+        cohorts = load_studygroups_demo(with_passwords=settings.DEBUG)
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
@@ -31,6 +40,9 @@ class Command(BaseCommand):
             (capfirst(_("users")), summary.users),
             (capfirst(_("memberships")), summary.memberships),
             (_("Membership requests"), summary.pending_requests),
+            (_("New demo quests"), quests["quests"]),
+            (_("New demo spaces"), spaces["spaces"]),
+            (_("New demo cohorts"), cohorts["cohorts"]),
         ]
         for label, count in counts:
             self.stdout.write(f"  {label}: {count}")

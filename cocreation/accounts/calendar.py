@@ -1,0 +1,31 @@
+"""Private calendar feed tokens: calendar apps cannot log in, so the address carries a
+secret that identifies the user; resetting it invalidates every old address."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+
+def calendar_token(user) -> str:
+    if not user.calendar_token:
+        with transaction.atomic():
+            get_user_model().objects.filter(pk=user.pk, calendar_token__isnull=True).update(
+                calendar_token=secrets.token_urlsafe(32)
+            )
+            user.refresh_from_db(fields=["calendar_token"])
+    return user.calendar_token
+
+
+def reset_calendar_token(user) -> str:
+    user.calendar_token = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+def user_for_token(token: str):
+    from cocreation.accounts.models import User
+
+    if not token or len(token) < 20:
+        return None
+    return User.objects.filter(calendar_token=token, is_active=True).first()

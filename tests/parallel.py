@@ -1,0 +1,41 @@
+"""Fire requests at the same moment from separate threads, each with its own database
+connection and real transaction, as simultaneous users would."""
+
+import threading
+
+from django.db import connection
+
+
+def parallel_posts(requests, *, follow=False):
+    """requests: [(client, url, data)]; returns the responses in the same order."""
+    barrier = threading.Barrier(len(requests))
+    responses = [None] * len(requests)
+    errors = []
+
+    def worker(i):
+        client, url, data = requests[i]
+        try:
+            barrier.wait(timeout=15)
+            responses[i] = client.post(url, data, follow=follow)
+        except Exception as exc:  # noqa: BLE001 - reported to the test below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return responses
+
+
+def close_other_connections() -> None:
+    """End the sessions other threads left open on the test database (a worker's, a live
+    server's), so that it can be dropped at the end of the run."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
