@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class QuestsConfig(AppConfig):
     name = "quests"
     verbose_name = _("Quests")
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401 - registers the quest notification kinds

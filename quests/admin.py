@@ -1,0 +1,175 @@
+from django.contrib import admin
+
+from .models import (
+    Kpi,
+    Milestone,
+    Proposal,
+    ProposalAttachment,
+    ProposalEvent,
+    ProposalMessage,
+    Quest,
+    QuestCoHost,
+    Question,
+    QuestTransition,
+    ResultsReport,
+    Review,
+    ReviewCriterion,
+    ReviewScore,
+    SdgGoal,
+    SdgTarget,
+    TeamMember,
+    Theme,
+    Trial,
+    TrialMeeting,
+)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+class SdgTargetInline(admin.TabularInline):
+    model = SdgTarget
+    extra = 0
+    fields = ["code", "position", "text", "text_en"]
+
+
+@admin.register(SdgGoal)
+class SdgGoalAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "name_en"]
+    inlines = [SdgTargetInline]
+
+
+@admin.register(SdgTarget)
+class SdgTargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "goal", "text"]
+    list_filter = ["goal"]
+    search_fields = ["code", "text", "text_en"]
+
+
+class CoHostInline(admin.TabularInline):
+    model = QuestCoHost
+    extra = 0
+    autocomplete_fields = ["organisation", "approvers"]
+
+
+class TeamInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+
+
+class CriterionInline(admin.TabularInline):
+    model = ReviewCriterion
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    model = QuestTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_state", "to_state", "actor", "comment", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Quest)
+class QuestAdmin(admin.ModelAdmin):
+    list_display = ["title", "host", "state", "proposal_deadline", "created_at"]
+    list_filter = ["state", "themes", "host"]
+    search_fields = ["title", "summary", "background"]
+    list_select_related = ["host"]
+    autocomplete_fields = ["host", "reused_from", "created_by"]
+    filter_horizontal = ["themes", "sdg_targets"]
+    date_hierarchy = "created_at"
+    exclude = ["search_text"]
+    inlines = [CoHostInline, TeamInline, CriterionInline, TransitionInline]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = ProposalAttachment
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    fields = readonly_fields
+
+
+class EventInline(admin.TabularInline):
+    model = ProposalEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_state", "to_state", "actor", "comment", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MessageInline(admin.TabularInline):
+    model = ProposalMessage
+    extra = 0
+    readonly_fields = ["author", "body", "created_at"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["title", "quest", "company", "state", "submitted_at"]
+    list_filter = ["state"]
+    search_fields = ["title", "summary", "company__name", "quest__title"]
+    list_select_related = ["quest", "company"]
+    autocomplete_fields = ["quest", "company", "submitted_by", "decided_by"]
+    inlines = [AttachmentInline, EventInline, MessageInline]
+
+
+class ScoreInline(admin.TabularInline):
+    model = ReviewScore
+    extra = 0
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "reviewer", "conflict_of_interest", "updated_at"]
+    list_filter = ["conflict_of_interest"]
+    search_fields = ["proposal__title", "reviewer__email"]
+    autocomplete_fields = ["proposal", "reviewer"]
+    inlines = [ScoreInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["quest", "asked_at", "answered_at"]
+    search_fields = ["body", "answer", "quest__title"]
+    autocomplete_fields = ["quest", "asked_by", "organisation", "answered_by"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class MeetingInline(admin.StackedInline):
+    model = TrialMeeting
+    extra = 0
+
+
+class KpiInline(admin.TabularInline):
+    model = Kpi
+    extra = 0
+
+
+@admin.register(Trial)
+class TrialAdmin(admin.ModelAdmin):
+    list_display = ["quest", "proposal", "starts_on", "ends_on"]
+    search_fields = ["quest__title"]
+    autocomplete_fields = ["quest", "proposal"]
+    inlines = [MilestoneInline, MeetingInline, KpiInline]
+
+
+@admin.register(ResultsReport)
+class ResultsReportAdmin(admin.ModelAdmin):
+    list_display = ["quest", "published_at"]
+    search_fields = ["quest__title", "what_was_done", "outcomes"]
+    autocomplete_fields = ["quest", "published_by"]

@@ -1,0 +1,111 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .forms import DateInput
+from .models import Kpi, Milestone, ResultsReport, Trial, TrialMeeting
+
+
+class QuestionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your question"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Questions and answers are public: every company sees them. "
+            "Your company's name is shown only to the quest team."
+        ),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class TrialForm(forms.ModelForm):
+    class Meta:
+        model = Trial
+        fields = ["starts_on", "ends_on", "plan"]
+        labels = {"starts_on": _("Trial start"), "ends_on": _("Trial end"), "plan": _("Plan")}
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "plan": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "done_on", "note"]
+        labels = {
+            "title": _("Milestone"),
+            "due_on": _("Due"),
+            "done_on": _("Done on"),
+            "note": _("Note"),
+        }
+        widgets = {"due_on": DateInput(), "done_on": DateInput(), "note": forms.TextInput}
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = TrialMeeting
+        fields = ["held_on", "starts_at", "ends_at", "place", "attendees", "minutes"]
+        labels = {
+            "held_on": _("Date"),
+            "starts_at": _("Start time"),
+            "ends_at": _("End time"),
+            "place": _("Place"),
+            "attendees": _("Attendees"),
+            "minutes": _("Minutes"),
+        }
+        widgets = {
+            "held_on": DateInput(),
+            "starts_at": TimeInput(),
+            "ends_at": TimeInput(),
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("A meeting ends after it starts."))
+        return cleaned
+
+
+class KpiForm(forms.ModelForm):
+    class Meta:
+        model = Kpi
+        fields = ["name", "unit", "baseline", "target", "actual", "note"]
+        labels = {
+            "name": _("Indicator"),
+            "unit": _("Unit"),
+            "baseline": _("Baseline"),
+            "target": _("Target"),
+            "actual": _("Actual"),
+            "note": _("Note"),
+        }
+        widgets = {"note": forms.TextInput}
+
+
+class ResultsForm(forms.ModelForm):
+    class Meta:
+        model = ResultsReport
+        fields = ["what_was_done", "outcomes", "lessons", "reuse_requirements"]
+        labels = {
+            "what_was_done": _("What was done"),
+            "outcomes": _("Outcomes"),
+            "lessons": _("Lessons learned"),
+            "reuse_requirements": _("What another municipality needs to reuse it"),
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}

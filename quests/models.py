@@ -1,0 +1,647 @@
+"""Quests: a municipality's issue, the companies' proposals, the review, the trial, the results.
+
+State rules live in services.py; the database holds the invariants that must survive
+concurrent requests (one live proposal per company and quest, one review per reviewer,
+one trial per quest, scores in range).
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cocreation.organisations.models import Organisation
+
+from .storage import private_storage
+
+
+class LocalisedName(models.Model):
+    """Data shown in both languages: Japanese in `name`, English in `name_en`."""
+
+    name = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "ja").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Theme(LocalisedName):
+    """A field a quest works in (食品ロス, DX, 子育て…); edited by site admins."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["order", "slug"]
+
+
+class SdgGoal(LocalisedName):
+    number = models.PositiveSmallIntegerField(
+        _("number"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
+    )
+
+    class Meta:
+        verbose_name = _("SDG goal")
+        verbose_name_plural = _("SDG goals")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.display_name}"
+
+
+class SdgTarget(models.Model):
+    """One of the 169 targets, e.g. 8.3 or 17.17 (seeded from quests/data/sdg_targets.csv)."""
+
+    goal = models.ForeignKey(SdgGoal, on_delete=models.CASCADE, related_name="targets")
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    position = models.PositiveSmallIntegerField(_("position within the goal"))
+    text = models.TextField(_("text (Japanese)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+        ordering = ["goal__number", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_text}"
+
+    @property
+    def display_text(self) -> str:
+        if (get_language() or "ja").startswith("en") and self.text_en:
+            return self.text_en
+        return self.text
+
+
+class Quest(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for proposals")
+        SELECTING = "selecting", _("Selecting")
+        IN_TRIAL = "in_trial", _("In trial")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Offer(models.TextChoices):
+        TEST_FIELD = "test_field", _("A field for testing")
+        DATA = "data", _("Data")
+        PUBLICITY = "publicity", _("Publicity")
+        VENUE = "venue", _("A venue")
+        BUDGET = "budget", _("Budget")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1000)
+    background = models.TextField(_("background of the issue"))
+    affected = models.TextField(_("who is affected"), blank=True)
+    tried = models.TextField(_("what has been tried"), blank=True)
+    outcome_sought = models.TextField(_("outcome sought"))
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), related_name="quests", blank=True
+    )
+    sdg_targets = models.ManyToManyField(
+        SdgTarget, verbose_name=_("SDG targets"), related_name="quests", blank=True
+    )
+    host = models.ForeignKey(
+        Organisation,
+        verbose_name=_("host municipality"),
+        on_delete=models.PROTECT,
+        related_name="hosted_quests",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+    )
+    offers = ArrayField(
+        models.CharField(max_length=20, choices=Offer.choices),
+        verbose_name=_("what the municipality offers"),
+        default=list,
+        blank=True,
+    )
+    offer_details = models.TextField(_("details of what is offered"), blank=True)
+    proposal_deadline = models.DateField(_("proposal deadline"), null=True, blank=True)
+    trial_starts_on = models.DateField(_("planned trial start"), null=True, blank=True)
+    trial_ends_on = models.DateField(_("planned trial end"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_department = models.CharField(_("contact department"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("reused from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reuses",
+    )
+    # Normalised text (NFKC, lower case, katakana as hiragana) the keyword filter
+    # matches with LIKE; kept by services, so no trigram extension is needed.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    opened_at = models.DateTimeField(_("opened for proposals at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quest")
+        verbose_name_plural = _("quests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trial_starts_on__isnull=True)
+                | Q(trial_ends_on__isnull=True)
+                | Q(trial_ends_on__gte=F("trial_starts_on")),
+                name="quests_trial_period_ordered",
+                violation_error_message=_("The trial cannot end before it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "proposal_deadline"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The keyword index is derived data: keep it in step with every save.
+        from .search import quest_search_text
+
+        self.search_text = quest_search_text(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("quests:detail", args=[self.pk])
+
+
+class QuestCoHost(models.Model):
+    """A further municipality hosting the quest, with its own approvers."""
+
+    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="co_hosts")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("co-host municipality"),
+        on_delete=models.PROTECT,
+        related_name="co_hosted_quests",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+    )
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approvers"),
+        related_name="quest_co_host_approvals",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("co-host")
+        verbose_name_plural = _("co-hosts")
+        constraints = [
+            models.UniqueConstraint(fields=["quest", "organisation"], name="quests_cohost_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class QuestTransition(models.Model):
+    """The audit trail of a quest's states: who moved it, when, and why."""
+
+    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(_("from"), max_length=20, choices=Quest.State.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=Quest.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.quest_id}: {self.from_state} → {self.to_state}"
+
+
+class TeamMember(models.Model):
+    """A municipal employee on the quest team, for the municipality they work for."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        MEMBER = "member", _("Member")
+
+    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quest_teams"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["role", "joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["quest", "user"], name="quests_team_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"
+
+
+class ReviewCriterion(models.Model):
+    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=200)
+    description = models.TextField(_("what reviewers look for"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["quest", "name"], name="quests_criterion_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Proposal(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ON_HOLD = "on_hold", _("On hold")
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    quest = models.ForeignKey(Quest, on_delete=models.PROTECT, related_name="proposals")
+    company = models.ForeignKey(
+        Organisation,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="quest_proposals",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="quest_proposals",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    approach = models.TextField(_("approach"))
+    company_brings = models.TextField(_("what the company brings"))
+    needs_from_municipality = models.TextField(_("what the company needs from the municipality"))
+    expected_results = models.TextField(_("expected results"))
+    measurement = models.TextField(_("how results would be measured"))
+    schedule = models.TextField(_("schedule"))
+    confidential = models.TextField(
+        _("confidential part"),
+        blank=True,
+        help_text=_("Shown only to the quest team and site admins, never published."),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    public_summary = models.TextField(_("public summary"), blank=True)
+    public_summary_agreed_at = models.DateTimeField(
+        _("company agreed to the public summary at"), null=True, blank=True
+    )
+    public_summary_published_at = models.DateTimeField(
+        _("public summary published at"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-submitted_at", "-created_at", "-id"]
+        constraints = [
+            # One live proposal per company and quest; a withdrawn one may be followed by another.
+            models.UniqueConstraint(
+                fields=["quest", "company"],
+                condition=~Q(state="withdrawn"),
+                name="quests_one_live_proposal_per_company",
+                violation_error_message=_("Your company already has a proposal for this quest."),
+            ),
+            models.CheckConstraint(
+                condition=Q(public_summary_published_at__isnull=True)
+                | Q(public_summary_agreed_at__isnull=False, state="adopted"),
+                name="quests_public_summary_needs_agreement",
+                violation_error_message=_(
+                    "A public summary is published only for an adopted proposal, "
+                    "after the company agreed."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quests:proposal_detail", args=[self.quest_id, self.pk])
+
+
+def proposal_attachment_path(instance, filename: str) -> str:
+    # Stored under a random name: the original name is kept in the row, not the path.
+    import uuid
+    from pathlib import PurePosixPath
+
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"quests/proposals/{instance.proposal_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ProposalAttachment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(
+        _("file"), upload_to=proposal_attachment_path, storage=private_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ProposalEvent(models.Model):
+    """The proposal's audit trail: submission, review start, decisions, withdrawal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("from"), max_length=20, choices=Proposal.State.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=Proposal.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
+
+
+class Review(models.Model):
+    """One team reviewer's review of one proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quest_reviews"
+    )
+    conflict_of_interest = models.BooleanField(
+        _("I have a conflict of interest with this company"), default=False
+    )
+    conflict_note = models.TextField(_("nature of the conflict"), blank=True)
+    comment = models.TextField(_("overall comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "reviewer"], name="quests_one_review_per_reviewer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} / {self.proposal}"
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["criterion__position", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="quests_score_once"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="quests_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class Question(models.Model):
+    """A company's public question on an open quest; the answer is visible to every company."""
+
+    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("question"), max_length=4000)
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True, max_length=8000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["asked_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class ProposalMessage(models.Model):
+    """The private thread between the proposing company and the quest team."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("message"), max_length=8000)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class Trial(models.Model):
+    """The joint trial that follows an adopted proposal (one per quest)."""
+
+    quest = models.OneToOneField(Quest, on_delete=models.CASCADE, related_name="trial")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    plan = models.TextField(_("plan"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trial")
+        verbose_name_plural = _("trials")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="quests_trial_dates_ordered",
+                violation_error_message=_("The trial cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.quest)
+
+
+class Milestone(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrialMeeting(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField(_("date"))
+    starts_at = models.TimeField(_("start time"), null=True, blank=True)
+    ends_at = models.TimeField(_("end time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    attendees = models.TextField(_("attendees"))
+    minutes = models.TextField(_("minutes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["held_on", "starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=F("starts_at")),
+                name="quests_meeting_times_ordered",
+                violation_error_message=_("A meeting ends after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trial} {self.held_on}"
+
+
+class Kpi(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(_("indicator"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    actual = models.DecimalField(
+        _("actual"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResultsReport(models.Model):
+    """What a completed quest tells other municipalities."""
+
+    quest = models.OneToOneField(Quest, on_delete=models.CASCADE, related_name="results")
+    what_was_done = models.TextField(_("what was done"))
+    outcomes = models.TextField(_("outcomes"))
+    lessons = models.TextField(_("lessons learned"))
+    reuse_requirements = models.TextField(_("what another municipality needs to reuse it"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("results report")
+        verbose_name_plural = _("results reports")
+
+    def __str__(self) -> str:
+        return str(self.quest)

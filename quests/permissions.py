@@ -1,0 +1,287 @@
+"""Who may do what with quests and proposals: views, templates and querysets all ask here.
+
+Built on the portal's roles (cocreation.permissions):
+- anyone, signed in or not, reads quests that are no longer drafts;
+- municipal staff of the host or a co-host edit the quest; staff of any municipality
+  join its team (the six towns of the Koriyama food-loss quest did);
+- coordinators do everything for quests hosted in their regions;
+- company members ask questions and propose while a quest is open;
+- a proposal is seen only by its company, the quest team, coordinators of the host's
+  region and site admins: never by another company, in any list, page or export.
+
+Team membership is read once per quest and request (`team_of`).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from cocreation import permissions as roles
+
+from .models import Proposal, Quest, TeamMember
+
+_TEAM_ATTR = "_quest_team_cache"
+
+CLOSED_STATES = {Quest.State.COMPLETED, Quest.State.CANCELLED}
+
+
+def team_of(quest: Quest) -> list[TeamMember]:
+    cached = getattr(quest, _TEAM_ATTR, None)
+    if cached is None:
+        prefetched = getattr(quest, "_prefetched_objects_cache", {}).get("team")
+        cached = list(prefetched) if prefetched is not None else list(quest.team.all())
+        setattr(quest, _TEAM_ATTR, cached)
+    return cached
+
+
+def forget_team(quest: Quest) -> None:
+    if hasattr(quest, _TEAM_ATTR):
+        delattr(quest, _TEAM_ATTR)
+    getattr(quest, "_prefetched_objects_cache", {}).pop("team", None)
+
+
+def team_membership(user, quest: Quest) -> TeamMember | None:
+    if not roles.is_authenticated(user):
+        return None
+    return next((m for m in team_of(quest) if m.user_id == user.id), None)
+
+
+def is_team_member(user, quest: Quest) -> bool:
+    return team_membership(user, quest) is not None
+
+
+def is_team_leader(user, quest: Quest) -> bool:
+    member = team_membership(user, quest)
+    return member is not None and member.role == TeamMember.Role.LEADER
+
+
+def host_ids(quest: Quest) -> set[int]:
+    ids = {quest.host_id}
+    prefetched = getattr(quest, "_prefetched_objects_cache", {}).get("co_hosts")
+    co_hosts = prefetched if prefetched is not None else quest.co_hosts.all()
+    ids.update(c.organisation_id for c in co_hosts)
+    return ids
+
+
+def is_host_staff(user, quest: Quest) -> bool:
+    ids = host_ids(quest)
+    return any(m.organisation_id in ids for m in roles.active_memberships(user))
+
+
+def coordinates_quest(user, quest: Quest) -> bool:
+    return roles.coordinates_organisation(user, quest.host)
+
+
+def can_create_quest(user) -> bool:
+    return roles.is_site_admin(user) or roles.is_municipal_staff(user)
+
+
+def can_view_quest(user, quest: Quest) -> bool:
+    if quest.state != Quest.State.DRAFT:
+        return True
+    return can_edit_quest(user, quest)
+
+
+def can_edit_quest(user, quest: Quest) -> bool:
+    """Change the quest's text, criteria and state: host staff, its team, coordinators."""
+    return (
+        roles.is_site_admin(user)
+        or is_host_staff(user, quest)
+        or is_team_member(user, quest)
+        or coordinates_quest(user, quest)
+    )
+
+
+def is_lead_host_staff(user, quest: Quest) -> bool:
+    return any(m.organisation_id == quest.host_id for m in roles.active_memberships(user))
+
+
+def is_co_host_approver(user, quest: Quest) -> bool:
+    """Each co-host municipality names its own approvers (in admin or by the host)."""
+    if not roles.is_authenticated(user):
+        return False
+    prefetched = getattr(quest, "_prefetched_objects_cache", {}).get("co_hosts")
+    co_hosts = (
+        prefetched if prefetched is not None else quest.co_hosts.prefetch_related("approvers")
+    )
+    return any(user.pk in {a.pk for a in co_host.approvers.all()} for co_host in co_hosts)
+
+
+def can_change_state(user, quest: Quest) -> bool:
+    """Move the quest along its life and decide on proposals: the team leader, staff of the
+    lead host, the co-hosts' approvers, coordinators of the region, site admins. Other staff
+    of a co-host edit the text but do not take these decisions."""
+    return (
+        roles.is_site_admin(user)
+        or is_team_leader(user, quest)
+        or is_lead_host_staff(user, quest)
+        or is_co_host_approver(user, quest)
+        or coordinates_quest(user, quest)
+    )
+
+
+def can_join_team(user, quest: Quest) -> bool:
+    return (
+        roles.is_municipal_staff(user)
+        and quest.state not in CLOSED_STATES
+        and can_view_quest(user, quest)
+        and not is_team_member(user, quest)
+    )
+
+
+def can_manage_team(user, quest: Quest) -> bool:
+    """Change roles or remove members: the leader, host staff, coordinators, admins."""
+    return can_change_state(user, quest)
+
+
+def accepts_proposals(quest: Quest, today=None) -> bool:
+    today = today or timezone.localdate()
+    return quest.state == Quest.State.OPEN and (
+        quest.proposal_deadline is None or quest.proposal_deadline >= today
+    )
+
+
+def can_propose(user, quest: Quest) -> bool:
+    return roles.is_company_member(user) and accepts_proposals(quest)
+
+
+def can_ask_question(user, quest: Quest) -> bool:
+    """Public questions while the quest is open; team members answer instead."""
+    return (
+        roles.is_authenticated(user)
+        and roles.has_organisation(user)
+        and quest.state == Quest.State.OPEN
+        and not is_team_member(user, quest)
+    )
+
+
+def can_answer_question(user, quest: Quest) -> bool:
+    return (
+        is_team_member(user, quest) or coordinates_quest(user, quest) or roles.is_site_admin(user)
+    )
+
+
+def sees_all_proposals(user, quest: Quest) -> bool:
+    """The team side: every proposal of the quest, with confidential parts."""
+    return (
+        roles.is_site_admin(user) or is_team_member(user, quest) or coordinates_quest(user, quest)
+    )
+
+
+def is_proposing_company_member(user, proposal: Proposal) -> bool:
+    return roles.is_member_of(user, proposal.company)
+
+
+def can_view_proposal(user, proposal: Proposal) -> bool:
+    if is_proposing_company_member(user, proposal):
+        return True
+    if proposal.state == Proposal.State.DRAFT:
+        # A draft is the company's own until it is submitted.
+        return roles.is_site_admin(user)
+    return sees_all_proposals(user, proposal.quest)
+
+
+def can_edit_proposal(user, proposal: Proposal) -> bool:
+    return (
+        is_proposing_company_member(user, proposal)
+        and proposal.state in {Proposal.State.DRAFT, Proposal.State.SUBMITTED}
+        and accepts_proposals(proposal.quest)
+    )
+
+
+def can_withdraw_proposal(user, proposal: Proposal) -> bool:
+    return is_proposing_company_member(user, proposal) and proposal.state in {
+        Proposal.State.DRAFT,
+        Proposal.State.SUBMITTED,
+        Proposal.State.UNDER_REVIEW,
+        Proposal.State.ON_HOLD,
+    }
+
+
+def can_review(user, proposal: Proposal) -> bool:
+    """Team members score proposals; nobody reviews their own company's proposal."""
+    return (
+        is_team_member(user, proposal.quest)
+        and not is_proposing_company_member(user, proposal)
+        and proposal.state
+        in {Proposal.State.SUBMITTED, Proposal.State.UNDER_REVIEW, Proposal.State.ON_HOLD}
+    )
+
+
+def can_decide_proposal(user, proposal: Proposal) -> bool:
+    """Record adopted / not adopted / on hold: leader, host staff, coordinators, admins."""
+    return not is_proposing_company_member(user, proposal) and can_change_state(
+        user, proposal.quest
+    )
+
+
+def can_message_on_proposal(user, proposal: Proposal) -> bool:
+    return proposal.state != Proposal.State.DRAFT and (
+        is_proposing_company_member(user, proposal) or sees_all_proposals(user, proposal.quest)
+    )
+
+
+def can_manage_trial(user, quest: Quest) -> bool:
+    return can_edit_quest(user, quest)
+
+
+def can_view_trial(user, quest: Quest) -> bool:
+    """A trial's log is for the team and the adopted company; KPIs are public in the results."""
+    if can_manage_trial(user, quest):
+        return True
+    trial = getattr(quest, "trial", None)
+    return trial is not None and roles.is_member_of(user, trial.proposal.company)
+
+
+def can_reuse_quest(user, quest: Quest) -> bool:
+    return quest.state == Quest.State.COMPLETED and can_create_quest(user)
+
+
+# --- Querysets that match the rules above ------------------------------------------
+
+
+def visible_quests_q(user) -> Q:
+    """Quests the user may open: everything but drafts, plus drafts they could edit."""
+    public = ~Q(state=Quest.State.DRAFT)
+    if roles.is_site_admin(user):
+        return Q()
+    if not roles.is_authenticated(user):
+        return public
+    org_ids = [m.organisation_id for m in roles.active_memberships(user)]
+    region_ids = roles.coordinated_region_ids(user)
+    drafts = (
+        Q(host_id__in=org_ids) | Q(co_hosts__organisation_id__in=org_ids) | Q(team__user_id=user.id)
+    )
+    if region_ids:
+        drafts |= Q(host__regions__in=region_ids)
+    return public | drafts
+
+
+def visible_quests(user):
+    return Quest.objects.filter(pk__in=Quest.objects.filter(visible_quests_q(user)).values("pk"))
+
+
+def visible_proposals_q(user) -> Q:
+    """Proposals the user may see: their companies' own, and the team side's submitted ones."""
+    if roles.is_site_admin(user):
+        return Q()
+    if not roles.is_authenticated(user):
+        return Q(pk__in=[])
+    company_ids = [m.organisation_id for m in roles.active_memberships(user)]
+    team_side = Q(quest__team__user_id=user.id)
+    region_ids = roles.coordinated_region_ids(user)
+    if region_ids:
+        team_side |= Q(quest__host__regions__in=region_ids)
+    coordinator_org_ids = [
+        m.organisation_id for m in roles.active_memberships(user) if m.role == "coordinator"
+    ]
+    if coordinator_org_ids:
+        team_side |= Q(quest__host_id__in=coordinator_org_ids)
+    return Q(company_id__in=company_ids) | (team_side & ~Q(state=Proposal.State.DRAFT))
+
+
+def visible_proposals(user):
+    return Proposal.objects.filter(
+        pk__in=Proposal.objects.filter(visible_proposals_q(user)).values("pk")
+    )

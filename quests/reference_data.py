@@ -1,0 +1,48 @@
+"""SDG goals and targets and the starting themes, from quests/data/*.csv.
+
+Loaded by a data migration (so every database, the test ones included, has them) and
+safe to run again: rows are matched by number, code or slug and updated in place.
+"""
+
+import csv
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# The five criteria Urban Innovation JAPAN screens with; a new quest starts with them.
+DEFAULT_CRITERIA = [
+    ("チーム", "Team"),
+    ("課題の理解", "Understanding of the issue"),
+    ("職員と協働する力", "Ability to work with staff"),
+    ("新規性", "Novelty"),
+    ("持続可能性", "Sustainability"),
+]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_reference_data(theme_model, goal_model, target_model) -> None:
+    goals = {}
+    for row in _rows("sdg_goals.csv"):
+        goal, _ = goal_model.objects.update_or_create(
+            number=int(row["number"]), defaults={"name": row["name"], "name_en": row["name_en"]}
+        )
+        goals[goal.number] = goal
+    for row in _rows("sdg_targets.csv"):
+        target_model.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "goal": goals[int(row["goal"])],
+                "position": int(row["position"]),
+                "text": row["text"],
+                "text_en": row["text_en"],
+            },
+        )
+    for order, row in enumerate(_rows("themes.csv"), start=1):
+        theme_model.objects.get_or_create(
+            slug=row["slug"],
+            defaults={"name": row["name"], "name_en": row["name_en"], "order": order * 10},
+        )

@@ -1,0 +1,288 @@
+"""Proposals from companies: drafting, submitting, review, decisions, the private thread."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocreation import permissions as roles
+from cocreation.notifications.services import notify
+from cocreation.organisations.models import Membership
+
+from .. import permissions
+from ..models import (
+    Proposal,
+    ProposalAttachment,
+    ProposalEvent,
+    ProposalMessage,
+    Quest,
+    Review,
+    ReviewScore,
+    TeamMember,
+)
+from .quests import QuestError
+
+ProposalError = QuestError
+
+PROPOSAL_FIELDS = [
+    "title",
+    "summary",
+    "approach",
+    "company_brings",
+    "needs_from_municipality",
+    "expected_results",
+    "measurement",
+    "schedule",
+    "confidential",
+]
+
+DECISIONS = {Proposal.State.ADOPTED, Proposal.State.NOT_ADOPTED, Proposal.State.ON_HOLD}
+
+
+def _event(proposal: Proposal, from_state: str, user, comment: str = "") -> ProposalEvent:
+    return ProposalEvent.objects.create(
+        proposal=proposal,
+        from_state=from_state,
+        to_state=proposal.state,
+        actor=user,
+        comment=comment,
+    )
+
+
+def _company_members(company_id: int):
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=company_id, status=Membership.Status.ACTIVE
+        ).select_related("user")
+    ]
+
+
+def _team_users(quest: Quest):
+    return [m.user for m in TeamMember.objects.filter(quest=quest).select_related("user")]
+
+
+def proposal_save(
+    *, quest: Quest, user, company, data: dict, files=(), submit: bool, proposal=None
+) -> Proposal:
+    """Create or update a company's proposal; submit it when asked."""
+    if company not in roles.companies_of(user):
+        raise ProposalError(_("Choose a company you are a member of."), "company")
+    if not permissions.accepts_proposals(quest):
+        raise ProposalError(_("This quest does not accept proposals now."))
+    try:
+        with transaction.atomic():
+            if proposal is None:
+                proposal = Proposal(quest=quest, company=company, submitted_by=user)
+            else:
+                proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+                if not permissions.can_edit_proposal(user, proposal):
+                    raise ProposalError(_("This proposal can no longer be changed."))
+            for name in PROPOSAL_FIELDS:
+                setattr(proposal, name, data.get(name, ""))
+            from_state = proposal.state
+            submitted_now = submit and from_state == Proposal.State.DRAFT
+            if submitted_now:
+                proposal.state = Proposal.State.SUBMITTED
+                proposal.submitted_at = timezone.now()
+                proposal.submitted_by = user
+            proposal.save()
+            for upload in files:
+                ProposalAttachment.objects.create(
+                    proposal=proposal,
+                    file=upload,
+                    original_name=upload.name[:255],
+                    content_type=upload.content_type,
+                    size=upload.size,
+                    uploaded_by=user,
+                )
+            if submitted_now:
+                event = _event(proposal, from_state, user)
+                for member in _team_users(quest):
+                    notify(
+                        member,
+                        "quest.proposal_submitted",
+                        proposal,
+                        context={
+                            "quest": quest.title,
+                            "proposal": proposal.title,
+                            "company": company.name,
+                        },
+                        url=proposal.get_absolute_url(),
+                        key=f"quest.proposal_submitted|{event.pk}|{member.pk}",
+                    )
+    except IntegrityError:
+        # The partial unique constraint: one live proposal per company and quest.
+        raise ProposalError(
+            _("Your company already has a proposal for this quest."), "company"
+        ) from None
+    return proposal
+
+
+def _change_state(proposal: Proposal, user, to_state: str, comment: str = "") -> ProposalEvent:
+    from_state = proposal.state
+    proposal.state = to_state
+    proposal.save(update_fields=["state", "updated_at"])
+    return _event(proposal, from_state, user, comment)
+
+
+def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> None:
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not permissions.can_withdraw_proposal(user, locked):
+            raise ProposalError(_("This proposal can no longer be withdrawn."))
+        _change_state(locked, user, Proposal.State.WITHDRAWN, reason)
+    proposal.state = Proposal.State.WITHDRAWN
+
+
+def proposal_start_review(*, proposal: Proposal, user) -> None:
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state == Proposal.State.SUBMITTED:
+            _change_state(locked, user, Proposal.State.UNDER_REVIEW)
+            proposal.state = locked.state
+
+
+def review_save(
+    *, proposal: Proposal, user, scores: dict[int, tuple[int, str]], comment: str,
+    conflict: bool, conflict_note: str,
+) -> Review:  # fmt: skip
+    """The reviewer's own review; a declared conflict of interest records no scores."""
+    if not permissions.can_review(user, proposal):
+        raise ProposalError(_("You cannot review this proposal."))
+    criteria = {c.pk for c in proposal.quest.criteria.all()}
+    if not conflict and set(scores) != criteria:
+        raise ProposalError(_("Score every criterion from 1 to 5."))
+    if any(not 1 <= score <= 5 for score, _comment in scores.values()):
+        raise ProposalError(_("Score every criterion from 1 to 5."))
+    with transaction.atomic():
+        proposal_start_review(proposal=proposal, user=user)
+        review, _created = Review.objects.get_or_create(proposal=proposal, reviewer=user)
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        review.conflict_of_interest = conflict
+        review.conflict_note = conflict_note if conflict else ""
+        review.comment = comment
+        review.save()
+        review.scores.all().delete()
+        if not conflict:
+            ReviewScore.objects.bulk_create(
+                ReviewScore(review=review, criterion_id=pk, score=score, comment=text)
+                for pk, (score, text) in scores.items()
+            )
+    return review
+
+
+def proposal_decide(*, proposal: Proposal, user, decision: str, reason: str = "") -> ProposalEvent:
+    """Adopted / not adopted (with a reason) / on hold; the company hears of it either way."""
+    if decision not in DECISIONS:
+        raise ProposalError(_("Choose a decision."), "decision")
+    if decision == Proposal.State.NOT_ADOPTED and not reason.strip():
+        raise ProposalError(_("Give the reason the proposal is not adopted."), "reason")
+    with transaction.atomic():
+        locked = (
+            Proposal.objects.select_for_update()
+            .select_related("quest", "company")
+            .get(pk=proposal.pk)
+        )
+        if not permissions.can_decide_proposal(user, locked):
+            raise ProposalError(_("You cannot decide on this proposal."))
+        if locked.state not in {
+            Proposal.State.SUBMITTED,
+            Proposal.State.UNDER_REVIEW,
+            Proposal.State.ON_HOLD,
+        }:
+            raise ProposalError(
+                _("This proposal is “%(state)s”; it cannot be decided now.")
+                % {"state": Proposal.State(locked.state).label}
+            )
+        locked.decision_reason = reason
+        locked.decided_at = timezone.now()
+        locked.decided_by = user
+        locked.save(update_fields=["decision_reason", "decided_at", "decided_by"])
+        event = _change_state(locked, user, decision, reason)
+        for member in _company_members(locked.company_id):
+            notify(
+                member,
+                "quest.proposal_decided",
+                locked,
+                context={
+                    "quest": locked.quest.title,
+                    "proposal": locked.title,
+                    "decision": Proposal.State(decision).label,
+                    "reason": reason,
+                },
+                url=locked.get_absolute_url(),
+                key=f"quest.proposal_decided|{event.pk}|{member.pk}",
+            )
+    proposal.state = decision
+    return event
+
+
+def message_post(*, proposal: Proposal, user, body: str) -> ProposalMessage:
+    """The private thread between the company and the team; the other side is told."""
+    body = body.strip()
+    if not body:
+        raise ProposalError(_("Write a message."), "body")
+    if not permissions.can_message_on_proposal(user, proposal):
+        raise ProposalError(_("You cannot write on this proposal."))
+    with transaction.atomic():
+        message = ProposalMessage.objects.create(proposal=proposal, author=user, body=body)
+        from_company = permissions.is_proposing_company_member(user, proposal)
+        recipients = (
+            _team_users(proposal.quest) if from_company else _company_members(proposal.company_id)
+        )
+        for recipient in recipients:
+            if recipient.pk == user.pk:
+                continue
+            notify(
+                recipient,
+                "quest.proposal_message",
+                proposal,
+                context={
+                    "quest": proposal.quest.title,
+                    "proposal": proposal.title,
+                    "author": user.display_name,
+                    "message": body[:1000],
+                },
+                url=proposal.get_absolute_url() + "#thread",
+                key=f"quest.proposal_message|{message.pk}|{recipient.pk}",
+            )
+    return message
+
+
+@transaction.atomic
+def public_summary_update(*, proposal: Proposal, user, action: str, text: str = "") -> None:
+    """The team drafts, the company agrees, the team publishes (in that order)."""
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.state != Proposal.State.ADOPTED:
+        raise ProposalError(_("Only an adopted proposal gets a public summary."))
+    team_side = permissions.sees_all_proposals(user, locked.quest) and not (
+        permissions.is_proposing_company_member(user, locked)
+    )
+    company_side = permissions.is_proposing_company_member(user, locked)
+    now = timezone.now()
+    if action == "draft" and team_side:
+        if not text.strip():
+            raise ProposalError(_("Write the public summary."), "public_summary")
+        locked.public_summary = text.strip()
+        # A changed text needs the company's agreement again.
+        locked.public_summary_agreed_at = None
+        locked.public_summary_published_at = None
+    elif action == "agree" and company_side and locked.public_summary:
+        locked.public_summary_agreed_at = now
+    elif action == "publish" and team_side:
+        if locked.public_summary_agreed_at is None:
+            raise ProposalError(_("The company has not agreed to this summary yet."))
+        locked.public_summary_published_at = now
+    elif action == "unpublish" and (team_side or company_side):
+        locked.public_summary_published_at = None
+    else:
+        raise ProposalError(_("You cannot do this with the public summary."))
+    locked.save(
+        update_fields=[
+            "public_summary",
+            "public_summary_agreed_at",
+            "public_summary_published_at",
+        ]
+    )

@@ -1,0 +1,360 @@
+"""A quest's life: creation, edits, state changes with their audit trail, the team, reuse."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cocreation import permissions as roles
+from cocreation.notifications.services import notify
+
+from .. import permissions
+from ..models import (
+    Proposal,
+    Quest,
+    QuestCoHost,
+    QuestTransition,
+    ReviewCriterion,
+    ReviewScore,
+    TeamMember,
+    Trial,
+)
+from ..reference_data import DEFAULT_CRITERIA
+
+
+class QuestError(Exception):
+    """A refused quest operation; the message is shown to the user as it is."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field = field
+
+
+# The moves a quest may make; anything else is refused on the server.
+ALLOWED_MOVES: dict[str, set[str]] = {
+    Quest.State.DRAFT: {Quest.State.OPEN, Quest.State.CANCELLED},
+    Quest.State.OPEN: {Quest.State.SELECTING, Quest.State.CANCELLED},
+    Quest.State.SELECTING: {Quest.State.OPEN, Quest.State.IN_TRIAL, Quest.State.CANCELLED},
+    Quest.State.IN_TRIAL: {Quest.State.COMPLETED, Quest.State.CANCELLED},
+    Quest.State.COMPLETED: set(),
+    Quest.State.CANCELLED: set(),
+}
+
+# Button labels for each move, in the order the page offers them.
+MOVE_LABELS = {
+    Quest.State.OPEN: gettext_lazy("Start taking proposals"),
+    Quest.State.SELECTING: gettext_lazy("Close proposals and start selecting"),
+    Quest.State.IN_TRIAL: gettext_lazy("Start the trial"),
+    Quest.State.COMPLETED: gettext_lazy("Complete the quest"),
+    Quest.State.CANCELLED: gettext_lazy("Cancel the quest"),
+}
+
+
+def allowed_moves(quest: Quest) -> list[str]:
+    return [state for state in MOVE_LABELS if state in ALLOWED_MOVES[quest.state]]
+
+
+def hosts_user_may_choose(user) -> list:
+    """Municipalities a user may host a quest for: their own, or their region's if coordinator."""
+    from cocreation.organisations.models import Organisation
+
+    if roles.is_site_admin(user):
+        return list(Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY))
+    own = {o.pk: o for o in roles.municipalities_of(user)}
+    region_ids = roles.coordinated_region_ids(user)
+    if region_ids:
+        for organisation in Organisation.objects.filter(
+            kind=Organisation.Kind.MUNICIPALITY, regions__in=region_ids
+        ).distinct():
+            own.setdefault(organisation.pk, organisation)
+    return sorted(own.values(), key=lambda o: o.name_kana or o.name)
+
+
+def _team_organisation(user, host):
+    """The municipality a new team member represents: the host if they work there."""
+    municipalities = roles.municipalities_of(user)
+    for organisation in municipalities:
+        if organisation.pk == host.pk:
+            return organisation
+    return municipalities[0] if municipalities else host
+
+
+@transaction.atomic
+def quest_create(*, user, host, data: dict, themes=(), sdg_targets=(), co_hosts=()) -> Quest:
+    if host not in hosts_user_may_choose(user):
+        raise QuestError(_("You cannot create quests for this municipality."), "host")
+    quest = Quest.objects.create(host=host, created_by=user, **data)
+    quest.themes.set(themes)
+    quest.sdg_targets.set(sdg_targets)
+    _set_co_hosts(quest, co_hosts)
+    ReviewCriterion.objects.bulk_create(
+        ReviewCriterion(quest=quest, name=name, position=position)
+        for position, (name, _english) in enumerate(DEFAULT_CRITERIA)
+    )
+    if roles.is_municipal_staff(user):
+        TeamMember.objects.create(
+            quest=quest,
+            user=user,
+            organisation=_team_organisation(user, host),
+            role=TeamMember.Role.LEADER,
+        )
+    return quest
+
+
+def _set_co_hosts(quest: Quest, co_hosts) -> None:
+    wanted = {o.pk for o in co_hosts if o.pk != quest.host_id}
+    QuestCoHost.objects.filter(quest=quest).exclude(organisation_id__in=wanted).delete()
+    existing = set(
+        QuestCoHost.objects.filter(quest=quest).values_list("organisation_id", flat=True)
+    )
+    QuestCoHost.objects.bulk_create(
+        QuestCoHost(quest=quest, organisation_id=pk) for pk in wanted - existing
+    )
+
+
+@transaction.atomic
+def quest_update(*, quest: Quest, user, data: dict, themes, sdg_targets, co_hosts) -> Quest:
+    if not permissions.can_edit_quest(user, quest):
+        raise QuestError(_("You cannot edit this quest."))
+    if quest.state in permissions.CLOSED_STATES:
+        raise QuestError(_("A completed or cancelled quest can no longer be edited."))
+    for name, value in data.items():
+        setattr(quest, name, value)
+    quest.save()
+    quest.themes.set(themes)
+    quest.sdg_targets.set(sdg_targets)
+    _set_co_hosts(quest, co_hosts)
+    return quest
+
+
+def quest_transition(*, quest: Quest, user, to_state: str, comment: str = "") -> QuestTransition:
+    """Move the quest to `to_state` if that move is allowed now, and record who did it."""
+    with transaction.atomic():
+        # The row lock makes two simultaneous moves queue: the second sees the new state.
+        locked = Quest.objects.select_for_update().get(pk=quest.pk)
+        if not permissions.can_change_state(user, quest):
+            raise QuestError(_("You cannot change the state of this quest."))
+        if to_state not in ALLOWED_MOVES.get(locked.state, set()):
+            raise QuestError(
+                _("This quest is “%(state)s”; it cannot move to “%(target)s” now.")
+                % {
+                    "state": Quest.State(locked.state).label,
+                    "target": Quest.State(to_state).label
+                    if to_state in Quest.State.values
+                    else to_state,
+                }
+            )
+        _check_move(locked, to_state)
+        from_state = locked.state
+        locked.state = to_state
+        fields = ["state", "updated_at"]
+        if to_state == Quest.State.OPEN and locked.opened_at is None:
+            locked.opened_at = timezone.now()
+            fields.append("opened_at")
+        locked.save(update_fields=fields)
+        if to_state == Quest.State.IN_TRIAL and not Trial.objects.filter(quest=locked).exists():
+            adopted = locked.proposals.filter(state=Proposal.State.ADOPTED).order_by(
+                "decided_at", "pk"
+            )[0]
+            Trial.objects.create(
+                quest=locked,
+                proposal=adopted,
+                starts_on=locked.trial_starts_on,
+                ends_on=locked.trial_ends_on,
+            )
+        transition = QuestTransition.objects.create(
+            quest=locked, from_state=from_state, to_state=to_state, actor=user, comment=comment
+        )
+        quest.state = locked.state
+        quest.opened_at = locked.opened_at
+        for member in TeamMember.objects.filter(quest=locked).select_related("user"):
+            if member.user_id == user.id:
+                continue
+            notify(
+                member.user,
+                "quest.state_changed",
+                locked,
+                context={
+                    "quest": locked.title,
+                    "state": Quest.State(to_state).label,
+                    "from_state": Quest.State(from_state).label,
+                    "actor": user.display_name,
+                    "comment": comment,
+                },
+                url=locked.get_absolute_url(),
+                key=f"quest.state_changed|{transition.pk}|{member.user_id}",
+            )
+    return transition
+
+
+def _check_move(quest: Quest, to_state: str) -> None:
+    today = timezone.localdate()
+    if to_state == Quest.State.OPEN:
+        if quest.proposal_deadline is None or quest.proposal_deadline < today:
+            raise QuestError(
+                _("Set a proposal deadline in the future before opening the quest."),
+                "proposal_deadline",
+            )
+        if not quest.criteria.exists():
+            raise QuestError(_("Add at least one review criterion before opening the quest."))
+    if (
+        to_state == Quest.State.IN_TRIAL
+        and not quest.proposals.filter(state=Proposal.State.ADOPTED).exists()
+    ):
+        raise QuestError(_("Adopt a proposal before starting the trial."))
+
+
+# --- The team -------------------------------------------------------------------------
+
+
+def team_join(*, quest: Quest, user, organisation=None) -> TeamMember:
+    """Staff of any municipality join the team, for the municipality they work for."""
+    if not permissions.can_join_team(user, quest):
+        if permissions.is_team_member(user, quest):
+            raise QuestError(_("You are already on this quest's team."))
+        raise QuestError(_("Only municipal staff can join a quest team."))
+    municipalities = roles.municipalities_of(user)
+    if organisation is None:
+        organisation = _team_organisation(user, quest.host)
+    if organisation not in municipalities:
+        raise QuestError(_("Choose a municipality you work for."), "organisation")
+    try:
+        with transaction.atomic():
+            Quest.objects.select_for_update().get(pk=quest.pk)
+            member = TeamMember.objects.create(quest=quest, user=user, organisation=organisation)
+    except IntegrityError:
+        raise QuestError(_("You are already on this quest's team.")) from None
+    permissions.forget_team(quest)
+    return member
+
+
+@transaction.atomic
+def team_leave(*, quest: Quest, user) -> None:
+    Quest.objects.select_for_update().get(pk=quest.pk)
+    member = TeamMember.objects.filter(quest=quest, user=user).first()
+    if member is None:
+        raise QuestError(_("You are not on this quest's team."))
+    _ensure_a_leader_remains(quest, member)
+    member.delete()
+    permissions.forget_team(quest)
+
+
+def _ensure_a_leader_remains(quest: Quest, leaving: TeamMember) -> None:
+    if leaving.role != TeamMember.Role.LEADER:
+        return
+    others = TeamMember.objects.filter(quest=quest).exclude(pk=leaving.pk)
+    if others.exists() and not others.filter(role=TeamMember.Role.LEADER).exists():
+        raise QuestError(
+            _("The team needs a leader: make another member leader before the last leader leaves.")
+        )
+
+
+@transaction.atomic
+def team_set_role(*, quest: Quest, user, member: TeamMember, role: str) -> TeamMember:
+    if not permissions.can_manage_team(user, quest):
+        raise QuestError(_("You cannot manage this quest's team."))
+    Quest.objects.select_for_update().get(pk=quest.pk)
+    if role not in TeamMember.Role.values:
+        raise QuestError(_("Choose a valid role."), "role")
+    if role == TeamMember.Role.MEMBER:
+        _ensure_a_leader_remains(quest, member)
+    member.role = role
+    member.save(update_fields=["role"])
+    permissions.forget_team(quest)
+    return member
+
+
+@transaction.atomic
+def team_remove(*, quest: Quest, user, member: TeamMember) -> None:
+    if not permissions.can_manage_team(user, quest):
+        raise QuestError(_("You cannot manage this quest's team."))
+    Quest.objects.select_for_update().get(pk=quest.pk)
+    _ensure_a_leader_remains(quest, member)
+    member.delete()
+    permissions.forget_team(quest)
+
+
+# --- Review criteria ------------------------------------------------------------------
+
+
+@transaction.atomic
+def criteria_update(*, quest: Quest, user, rows: list[dict]) -> None:
+    """rows: [{"id": pk or None, "name": str, "description": str, "delete": bool}] in order."""
+    if not permissions.can_edit_quest(user, quest):
+        raise QuestError(_("You cannot edit this quest."))
+    Quest.objects.select_for_update().get(pk=quest.pk)
+    existing = {c.pk: c for c in quest.criteria.all()}
+    scored = set(
+        ReviewScore.objects.filter(criterion__quest=quest).values_list("criterion_id", flat=True)
+    )
+    position = 0
+    kept_names: set[str] = set()
+    for row in rows:
+        criterion = existing.get(row.get("id"))
+        if row.get("delete"):
+            if criterion is None:
+                continue
+            if criterion.pk in scored:
+                raise QuestError(
+                    _("“%(name)s” already has scores and cannot be removed.")
+                    % {"name": criterion.name}
+                )
+            criterion.delete()
+            continue
+        name = (row.get("name") or "").strip()
+        if not name:
+            continue
+        if name in kept_names:
+            raise QuestError(_("Two criteria have the same name: %(name)s.") % {"name": name})
+        kept_names.add(name)
+        if criterion is None:
+            criterion = ReviewCriterion(quest=quest)
+        criterion.name = name
+        criterion.description = (row.get("description") or "").strip()
+        criterion.position = position
+        criterion.save()
+        position += 1
+    if not quest.criteria.exists():
+        raise QuestError(_("A quest needs at least one review criterion."))
+
+
+# --- Reuse ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def quest_reuse(*, source: Quest, user, host) -> Quest:
+    """Start a new draft from a completed quest: its issue, themes, SDGs and criteria."""
+    if not permissions.can_reuse_quest(user, source):
+        raise QuestError(_("Only a completed quest can be reused, by municipal staff."))
+    if host not in hosts_user_may_choose(user):
+        raise QuestError(_("You cannot create quests for this municipality."), "host")
+    quest = Quest.objects.create(
+        host=host,
+        created_by=user,
+        reused_from=source,
+        title=source.title,
+        summary=source.summary,
+        background=source.background,
+        affected=source.affected,
+        tried=source.tried,
+        outcome_sought=source.outcome_sought,
+        offers=list(source.offers),
+        offer_details=source.offer_details,
+    )
+    quest.themes.set(source.themes.all())
+    quest.sdg_targets.set(source.sdg_targets.all())
+    ReviewCriterion.objects.bulk_create(
+        ReviewCriterion(quest=quest, name=c.name, description=c.description, position=c.position)
+        for c in source.criteria.all()
+    )
+    if roles.is_municipal_staff(user):
+        TeamMember.objects.create(
+            quest=quest,
+            user=user,
+            organisation=_team_organisation(user, host),
+            role=TeamMember.Role.LEADER,
+        )
+    return quest

@@ -1,0 +1,42 @@
+"""What every quest page needs: the quest (or a 404 for those who may not see it) and
+the answers to "may this user…?" that the quest's navigation and buttons use."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .. import permissions
+from ..models import Quest
+
+
+def get_visible_quest(request, pk: int, queryset=None) -> Quest:
+    """The quest, or 404: a draft someone may not see does not exist for them."""
+    queryset = queryset if queryset is not None else Quest.objects.all()
+    quest = get_object_or_404(
+        queryset.select_related("host").prefetch_related("co_hosts", "team"), pk=pk
+    )
+    if not permissions.can_view_quest(request.user, quest):
+        raise Http404
+    return quest
+
+
+def quest_context(request, quest: Quest, section: str) -> dict:
+    """Context shared by the quest's pages: `quest`, `section` and `may` (permissions)."""
+    user = request.user
+    may = {
+        "edit": permissions.can_edit_quest(user, quest),
+        "change_state": permissions.can_change_state(user, quest),
+        "join_team": permissions.can_join_team(user, quest),
+        "manage_team": permissions.can_manage_team(user, quest),
+        "propose": permissions.can_propose(user, quest),
+        "ask": permissions.can_ask_question(user, quest),
+        "answer": permissions.can_answer_question(user, quest),
+        "see_all_proposals": permissions.sees_all_proposals(user, quest),
+        "view_trial": permissions.can_view_trial(user, quest)
+        if quest.state in (Quest.State.IN_TRIAL, Quest.State.COMPLETED)
+        else False,
+        "manage_trial": permissions.can_manage_trial(user, quest),
+        "reuse": permissions.can_reuse_quest(user, quest),
+        "is_team_member": permissions.is_team_member(user, quest),
+        "company_member": permissions.roles.is_company_member(user),
+    }
+    return {"quest": quest, "section": section, "may": may}
