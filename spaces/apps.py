@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SpacesConfig(AppConfig):
     name = "spaces"
     verbose_name = _("Spaces")
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401 - registers the space notification kinds

@@ -1,0 +1,11 @@
+"""Periodic space work: beat runs it every 15 minutes and it selects what is due."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import reminders
+
+
+@shared_task
+def send_booking_reminders() -> int:
+    return reminders.send_booking_reminders(today=timezone.localdate())

@@ -1,0 +1,179 @@
+"""Availability pages (week, month), iCalendar feeds, the coordinators' rules editor,
+occupancy chart and CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cocreation.accounts.calendar import reset_calendar_token, user_for_token
+
+from .. import ical, permissions, selectors, services
+from ..forms import ClosureFormSet, OpeningHoursFormSet, SpaceRulesForm
+from ..models import Booking, Space
+from . import parse_date, space_context, space_or_404
+
+
+@login_required
+def space_week(request, pk: int):
+    """Those who may book: a week of slots, free ones one click from the booking form."""
+    space = space_or_404(request, pk)
+    day = parse_date(request.GET.get("date"), timezone.localdate())
+    monday = day - dt.timedelta(days=day.weekday())
+    context = space_context(request, space, "week")
+    context.update(selectors.week(space, monday))
+    context["see_whole_room_names"] = permissions.can_see_whole_room_names(request.user, space)
+    context["see_seat_names"] = permissions.can_see_seat_names(request.user, space)
+    return render(request, "spaces/space_week.html", context)
+
+
+@login_required
+def space_month(request, pk: int):
+    """Those who may book: a month with open days, closures and booking counts."""
+    space = space_or_404(request, pk)
+    try:
+        first = dt.date.fromisoformat((request.GET.get("month") or "") + "-01")
+    except ValueError:
+        first = timezone.localdate().replace(day=1)
+    context = space_context(request, space, "month")
+    context.update(selectors.month(space, first))
+    return render(request, "spaces/space_month.html", context)
+
+
+@login_required
+@require_POST
+def calendar_reset(request):
+    """Signed-in users: a new secret feed address; the old one stops working."""
+    reset_calendar_token(request.user)
+    messages.success(request, _("Your calendar address was changed; update your calendar app."))
+    return redirect("spaces:mine")
+
+
+def ical_mine(request, token: str):
+    """Anyone holding the user's secret address (a calendar app): their live bookings."""
+    user = user_for_token(token)
+    if user is None:
+        raise Http404
+    bookings = (
+        Booking.objects.filter(user=user, status__in=Booking.LIVE_STATUSES)
+        .select_related("space")
+        .order_by("starts_at")
+    )
+    return ical.response(
+        ical.calendar(_("My bookings"), bookings, request, show_names=True), "bookings.ics"
+    )
+
+
+def ical_space(request, token: str, pk: int):
+    """Anyone holding the secret address of a user who may book the space."""
+    user = user_for_token(token)
+    space = get_object_or_404(Space.objects.select_related("host"), pk=pk)
+    if user is None or not permissions.can_view_space(user, space):
+        raise Http404
+    bookings = (
+        Booking.objects.filter(space=space, status__in=Booking.LIVE_STATUSES)
+        .select_related("space", "user")
+        .order_by("starts_at")
+    )
+    return ical.response(
+        ical.calendar(
+            space.name, bookings, request, show_names=permissions.can_see_seat_names(user, space)
+        ),
+        f"space-{space.pk}.ics",
+    )
+
+
+def _period(request) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    first = parse_date(request.GET.get("from"), today - dt.timedelta(days=90))
+    last = parse_date(request.GET.get("to"), today)
+    if last < first:
+        first, last = last, first
+    return first, min(last, first + dt.timedelta(days=731))
+
+
+@login_required
+def space_rules(request, pk: int):
+    """The space's coordinators: opening hours, closed days and booking rules."""
+    space = space_or_404(request, pk)
+    if not permissions.can_coordinate(request.user, space):
+        raise PermissionDenied
+    form = SpaceRulesForm(request.POST or None, request.FILES or None, instance=space)
+    hours = OpeningHoursFormSet(request.POST or None, instance=space, prefix="hours")
+    closures = ClosureFormSet(request.POST or None, instance=space, prefix="closures")
+    if request.method == "POST" and form.is_valid() and hours.is_valid() and closures.is_valid():
+        with transaction.atomic():
+            # Rules change under the same lock bookings take, so none slips in between.
+            services.lock_space(space.pk)
+            form.save()
+            hours.save()
+            closures.save()
+        messages.success(request, _("The rules were saved. Existing bookings are kept."))
+        return redirect("spaces:detail", space.pk)
+    context = space_context(request, space, "rules")
+    context.update(form=form, hours=hours, closures=closures)
+    return render(request, "spaces/space_rules.html", context)
+
+
+@login_required
+def occupancy(request, pk: int):
+    """The space's coordinators: occupancy by weekday and hour, and the bookings as CSV."""
+    space = space_or_404(request, pk)
+    if not permissions.can_coordinate(request.user, space):
+        raise PermissionDenied
+    first, last = _period(request)
+    context = space_context(request, space, "report")
+    data = selectors.occupancy(space, first, last)
+    context.update(
+        first=first,
+        last=last,
+        hours=data["hours"],
+        grid=[
+            (label, [(hour, data["rate"][(weekday, hour)]) for hour in data["hours"]])
+            for weekday, label in enumerate(
+                [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+            )
+        ],
+        query=f"from={first.isoformat()}&to={last.isoformat()}",
+    )
+    return render(request, "spaces/occupancy.html", context)
+
+
+@login_required
+def bookings_csv(request, pk: int):
+    """The space's coordinators: every booking in the period, for reporting (Excel-ready)."""
+    space = space_or_404(request, pk)
+    if not permissions.can_coordinate(request.user, space):
+        raise PermissionDenied
+    first, last = _period(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [_("Date"), _("From"), _("Until"), _("Kind"), _("Status"), _("Booked by"),
+         _("Email address"), _("Purpose"), _("Quest")]
+    )  # fmt: skip
+    for booking in selectors.bookings_in_period(space, first, last):
+        start = timezone.localtime(booking.starts_at)
+        end = timezone.localtime(booking.ends_at)
+        writer.writerow(
+            [start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}",
+             booking.get_kind_display(), booking.get_status_display(),
+             booking.user.display_name, booking.user.email, booking.purpose,
+             booking.quest.title if booking.quest else ""]
+        )  # fmt: skip
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="bookings-{space.pk}-{first.isoformat()}-{last.isoformat()}.csv"'
+    )
+    return response

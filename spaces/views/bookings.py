@@ -1,0 +1,296 @@
+"""Booking pages: spaces one may book, booking, changing, cancelling, approving,
+weekly series and my bookings. Thin: a form parses, a service decides, the page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cocreation.accounts.calendar import calendar_token
+
+from .. import permissions, rules, selectors, services
+from ..forms import FIELD_FOR, BookingChangeForm, BookingForm, ReasonForm, SeriesForm
+from ..models import Booking
+from . import space_context, space_or_404
+
+
+def _put_refusals(form, error: services.BookingError) -> None:
+    for refusal in error.refusals:
+        name = FIELD_FOR.get(refusal.field or "")
+        form.add_error(name if name in form.fields else None, refusal.message)
+
+
+@login_required
+def space_list(request):
+    """Signed-in users: the spaces they may book or coordinate."""
+    spaces = permissions.visible_spaces(request.user)
+    return render(
+        request,
+        "spaces/space_list.html",
+        {"spaces": spaces, "counts": selectors.booking_counts(spaces)},
+    )
+
+
+@login_required
+def space_detail(request, pk: int):
+    """Those who may book or coordinate the space: its rules in plain words."""
+    space = space_or_404(request, pk)
+    today = timezone.localdate()
+    context = space_context(request, space, "overview")
+    context.update(
+        weekly_hours=rules.weekly_hours_text(space),
+        closures=[
+            (c, rules.closure_period_text(c, today))
+            for c in space.closures.all()
+            if c.every_year or c.ends_on >= today
+        ],
+        period=rules.period_message(space),
+        max_length=rules.duration_text(space.max_booking_minutes),
+        min_length=rules.duration_text(space.min_booking_minutes),
+    )
+    return render(request, "spaces/space_detail.html", context)
+
+
+@login_required
+def booking_create(request, pk: int):
+    """Those who may book the space. ?start=2020-12-18T13:30&end=…&kind=… fill the form."""
+    space = space_or_404(request, pk)
+    if not permissions.can_book(request.user, space):
+        raise PermissionDenied
+    initial = {}
+    start = request.GET.get("start", "")
+    if start:
+        try:
+            starts = dt.datetime.fromisoformat(start)
+            initial = {"date": starts.date(), "start_time": starts.strftime("%H:%M")}
+            ends = dt.datetime.fromisoformat(request.GET.get("end", ""))
+            initial["end_time"] = ends.strftime("%H:%M")
+        except ValueError:
+            pass
+    if request.GET.get("kind") in Booking.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    form = BookingForm(request.POST or None, initial=initial, space=space, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.booking_create(
+                space=space,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                purpose=form.cleaned_data["purpose"],
+                quest=form.cleaned_data.get("quest"),
+            )
+        except services.BookingError as error:
+            _put_refusals(form, error)
+        else:
+            if booking.status == Booking.Status.PENDING:
+                messages.success(
+                    request, _("Your booking was received; a coordinator will confirm it.")
+                )
+            else:
+                messages.success(request, _("Your booking is confirmed."))
+            return redirect(booking)
+    context = space_context(request, space, "book")
+    context["form"] = form
+    return render(request, "spaces/booking_form.html", context)
+
+
+def _booking_or_404(request, pk: int) -> Booking:
+    booking = get_object_or_404(
+        Booking.objects.select_related("space__host", "user", "quest", "series"), pk=pk
+    )
+    if not permissions.can_view_booking(request.user, booking):
+        raise Http404
+    return booking
+
+
+@login_required
+def booking_detail(request, pk: int):
+    """The booker and the space's coordinators."""
+    booking = _booking_or_404(request, pk)
+    context = space_context(request, booking.space, "bookings")
+    can_cancel = permissions.can_cancel(request.user, booking)
+    context.update(
+        booking=booking,
+        can_change=permissions.can_change_booking(request.user, booking),
+        can_cancel=can_cancel,
+        cancel_refusal=None if can_cancel else rules.check_cancellation(booking),
+        deadline=rules.cancellation_deadline(booking),
+    )
+    return render(request, "spaces/booking_detail.html", context)
+
+
+@login_required
+def booking_change(request, pk: int):
+    """The booker (while the booking is live) and coordinators: move it or rename it."""
+    booking = _booking_or_404(request, pk)
+    if not permissions.can_change_booking(request.user, booking):
+        raise PermissionDenied
+    space = selectors.space_with_rules(booking.space_id)
+    start = timezone.localtime(booking.starts_at)
+    end = timezone.localtime(booking.ends_at)
+    form = BookingChangeForm(
+        request.POST or None,
+        initial={
+            "kind": booking.kind,
+            "date": start.date(),
+            "start_time": start.strftime("%H:%M"),
+            "end_time": end.strftime("%H:%M"),
+            "purpose": booking.purpose,
+            "quest": booking.quest_id,
+        },
+        space=space,
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_change(
+                booking=booking,
+                user=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                purpose=form.cleaned_data["purpose"],
+            )
+        except services.BookingError as error:
+            _put_refusals(form, error)
+        else:
+            messages.success(request, _("The booking was changed."))
+            return redirect(booking)
+    context = space_context(request, space, "bookings")
+    context.update(form=form, booking=booking)
+    return render(request, "spaces/booking_form.html", context)
+
+
+@login_required
+def booking_cancel(request, pk: int):
+    """The booker until the cancellation deadline; coordinators any time before the end.
+    ?scope=rest cancels this and every later date of its series."""
+    booking = _booking_or_404(request, pk)
+    scope = request.GET.get("scope") or request.POST.get("scope") or "one"
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if scope == "rest" and booking.series_id:
+                count = services.series_cancel_from(
+                    booking=booking, user=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("%(count)d bookings were cancelled.") % {"count": count}
+                )
+            else:
+                services.booking_cancel(
+                    booking=booking, user=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The booking was cancelled."))
+        except services.BookingError as error:
+            messages.error(request, error.refusals[0].message)
+        return redirect(booking)
+    context = space_context(request, booking.space, "bookings")
+    context.update(booking=booking, form=form, scope=scope)
+    return render(request, "spaces/booking_cancel.html", context)
+
+
+@login_required
+@require_POST
+def booking_decide(request, pk: int):
+    """The space's coordinators: approve or decline a pending whole-room booking."""
+    booking = _booking_or_404(request, pk)
+    if not permissions.can_coordinate(request.user, booking.space):
+        raise PermissionDenied
+    try:
+        services.booking_decide(
+            booking=booking,
+            user=request.user,
+            approve=request.POST.get("decision") == "approve",
+            reason=request.POST.get("reason", "").strip()[:1000],
+        )
+    except services.BookingError as error:
+        messages.error(request, error.refusals[0].message)
+    else:
+        messages.success(request, _("The decision was recorded and the booker notified."))
+    return redirect(request.POST.get("next") or booking.get_absolute_url())
+
+
+@login_required
+def pending(request):
+    """Coordinators: whole-room bookings waiting for their approval."""
+    spaces = [s for s in permissions.visible_spaces(request.user)
+              if permissions.can_coordinate(request.user, s)]  # fmt: skip
+    if not spaces:
+        raise PermissionDenied
+    return render(request, "spaces/pending.html", {"bookings": selectors.pending_for(spaces)})
+
+
+@login_required
+def my_bookings(request):
+    """Signed-in users: their own bookings, upcoming and past, with their calendar feed."""
+    past = request.GET.get("when") == "past"
+    page = Paginator(selectors.my_bookings(request.user, upcoming=not past), 20).get_page(
+        request.GET.get("page")
+    )
+    feed = request.build_absolute_uri(
+        reverse("spaces:ical_mine", args=[calendar_token(request.user)])
+    )
+    return render(
+        request,
+        "spaces/my_bookings.html",
+        {"page": page, "past": past, "feed": feed, "query": "when=past" if past else ""},
+    )
+
+
+@login_required
+def series_create(request, pk: int):
+    """Those who may book: a weekly series, previewed date by date before it is confirmed."""
+    space = space_or_404(request, pk)
+    if not permissions.can_book(request.user, space):
+        raise PermissionDenied
+    form = SeriesForm(request.POST or None, space=space, user=request.user)
+    context = space_context(request, space, "book")
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        arguments = {
+            "space": space,
+            "user": request.user,
+            "kind": data["kind"],
+            "first_date": data["first_date"],
+            "last_date": data["last_date"],
+            "start_time": data["start"],
+            "end_time": data["end"],
+        }
+        if "confirm" in request.POST:
+            try:
+                series, created, skipped = services.series_confirm(
+                    **arguments, purpose=data["purpose"], quest=data.get("quest")
+                )
+            except services.BookingError as error:
+                _put_refusals(form, error)
+            else:
+                context.update(created=created, skipped=skipped, series=series)
+                return render(request, "spaces/series_result.html", context)
+        else:
+            occurrences = services.series_preview(**arguments)
+            if len(occurrences) > services.MAX_OCCURRENCES:
+                form.add_error(
+                    "last_date",
+                    _("A series can have at most %(count)d dates.")
+                    % {"count": services.MAX_OCCURRENCES},
+                )
+            else:
+                context.update(
+                    occurrences=occurrences,
+                    free_count=sum(o.is_free for o in occurrences),
+                )
+                return render(request, "spaces/series_preview.html", context)
+    return render(request, "spaces/series_form.html", context)

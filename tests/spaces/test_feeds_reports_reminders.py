@@ -1,0 +1,154 @@
+"""iCalendar feeds parsed back by a real iCalendar library, reports, month view, reminders."""
+
+import csv
+import datetime as dt
+import io
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from cocreation.accounts.calendar import calendar_token
+from cocreation.celery import app
+from cocreation.notifications import tasks as notification_tasks
+from cocreation.notifications.models import Notification
+from spaces import services, tasks
+from spaces.models import Booking, Space
+from spaces.reminders import send_booking_reminders
+from tests import factories
+from tests.parallel import close_other_connections
+from tests.spaces.conftest import BEFORE_OPENING, at, make_space
+
+
+@pytest.fixture
+def meetings(big_i, staff_user):
+    services.series_confirm(
+        space=big_i, user=staff_user, kind="whole_room", first_date=dt.date(2020, 12, 18),
+        last_date=dt.date(2021, 1, 29), start_time=dt.time(13, 30), end_time=dt.time(15),
+        purpose="食品ロス削減クエスト 打合せ", now=BEFORE_OPENING,
+    )  # fmt: skip
+    return big_i
+
+
+@pytest.mark.django_db
+def test_my_feed_is_valid_icalendar(client, meetings, staff_user):
+    url = reverse("spaces:ical_mine", args=[calendar_token(staff_user)])
+    response = client.get(url)  # no login: calendar apps carry the secret address only
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(response.content)
+    events = cal.walk("VEVENT")
+    assert len(events) == 6
+    first = events[0]
+    assert first.decoded("dtstart") == at(2020, 12, 18, 13, 30)
+    assert first.decoded("dtend") == at(2020, 12, 18, 15)
+    assert "食品ロス削減クエスト" in str(first.get("summary"))
+    assert "ビッグアイ" in str(first.get("location"))
+    assert len({str(e.get("uid")) for e in events}) == 6
+
+
+@pytest.mark.django_db
+def test_space_feed_needs_a_token_of_someone_allowed(client, meetings, staff_user, company_user):
+    good = reverse("spaces:ical_space", args=[calendar_token(staff_user), meetings.pk])
+    assert len(Calendar.from_ical(client.get(good).content).walk("VEVENT")) == 6
+    bad = reverse("spaces:ical_space", args=[calendar_token(company_user), meetings.pk])
+    assert client.get(bad).status_code == 404
+    assert client.get(reverse("spaces:ical_mine", args=["x" * 43])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_resetting_the_address_stops_the_old_one(client, staff_user):
+    old = calendar_token(staff_user)
+    client.force_login(staff_user)
+    client.post(reverse("spaces:calendar_reset"))
+    assert client.get(reverse("spaces:ical_mine", args=[old])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_month_view_shows_closures_with_reasons(client, meetings, staff_user):
+    client.force_login(staff_user)
+    html = client.get(
+        reverse("spaces:month", args=[meetings.pk]), {"month": "2020-12"}
+    ).content.decode()
+    assert "月曜日は休館日です" in html
+    assert "12月29日〜1月3日は年末年始のため休館です" in html
+    assert "貸切1件" in html
+
+
+@pytest.mark.django_db
+def test_occupancy_chart_and_csv(client, meetings, coordinator_user):
+    client.force_login(coordinator_user)
+    query = {"from": "2020-12-08", "to": "2021-01-29"}
+    html = client.get(reverse("spaces:occupancy", args=[meetings.pk]), query).content.decode()
+    assert "<svg" in html and 'role="img"' in html
+    assert "金 13:00 " in html  # a Friday-afternoon cell has a figure
+    response = client.get(reverse("spaces:bookings_csv", args=[meetings.pk]), query)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    assert rows[0][0] == "日付"
+    assert len(rows) == 7 and rows[1][:3] == ["2020-12-18", "13:30", "15:00"]
+
+
+@pytest.mark.django_db
+def test_reminder_the_day_before_once(meetings, staff_user):
+    assert send_booking_reminders(today=dt.date(2020, 12, 17)) == 1
+    assert send_booking_reminders(today=dt.date(2020, 12, 17)) == 0
+    note = Notification.objects.get(kind="space.booking_reminder")
+    assert note.recipient == staff_user
+    assert "2020年12月18日(金) 13:30〜15:00" in note.body
+    assert send_booking_reminders(today=dt.date(2020, 12, 18)) == 0  # no booking on the 19th
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_reminders_through_a_real_worker_exactly_once(monkeypatch):
+    queue = f"test-spaces-{uuid.uuid4().hex[:8]}"
+    email_task = notification_tasks.send_notification_email
+    monkeypatch.setattr(email_task, "delay", lambda *a: email_task.apply_async(a, queue=queue))
+    koriyama = factories.make_municipality()
+    region = factories.make_region()
+    koriyama.regions.add(region)
+    person = factories.make_member(koriyama, email="booker@city.koriyama.lg.jp")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    space = make_space(koriyama, regions=[region], opens_on=tomorrow - dt.timedelta(days=30),
+                       closes_on=tomorrow + dt.timedelta(days=30))  # fmt: skip
+    Space.objects.filter(pk=space.pk).update(closed_on_public_holidays=False)
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(10)))
+    Booking.objects.create(space=space, user=person, kind="seat", starts_at=start,
+                           ends_at=start + dt.timedelta(hours=2), purpose="資料作成")  # fmt: skip
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
+        for _ in range(3):
+            tasks.send_booking_reminders.apply_async(queue=queue)
+        import time
+
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not mail.outbox:
+            time.sleep(0.1)
+        time.sleep(1)
+    close_other_connections()
+    assert [m.to for m in mail.outbox] == [["booker@city.koriyama.lg.jp"]]
+    assert "資料作成" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_demo_big_i_room_as_in_the_press_release(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    room = Space.objects.get(name="郡山市民プラザ 多目的ルーム")
+    assert (room.building, room.floor, room.capacity) == ("ビッグアイ", "6階", 20)
+    assert (room.opens_on, room.closes_on) == (dt.date(2020, 12, 8), dt.date(2021, 1, 29))
+    assert sorted(room.opening_hours.values_list("weekday", flat=True)) == [1, 2, 3, 4]
+    meetings = Booking.objects.filter(space=room, kind="whole_room").order_by("starts_at")
+    assert timezone.localtime(meetings[0].starts_at) == at(2020, 12, 18, 13, 30)
+    assert dt.date(2021, 1, 1) not in {timezone.localtime(b.starts_at).date() for b in meetings}
+    assert meetings[0].quest.title == "食品ロス削減に向けての新事業の検討及び試行"
+    assert Booking.objects.filter(space=room, kind="seat").count() >= 3
+    current = Space.objects.get(name="郡山市民プラザ 多目的ルーム（今期）")
+    assert current.opens_on <= timezone.localdate() <= current.closes_on
+    other = Space.objects.get(name="横瀬町 まちなか共創ルーム")
+    assert other.whole_room_needs_approval and other.slot_minutes == 60
+    call_command("load_demo", verbosity=0)
+    assert Space.objects.count() == 3
