@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class StudygroupsConfig(AppConfig):
     name = "studygroups"
     verbose_name = _("Study groups")
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401 - registers the study-group notification kinds

@@ -1,0 +1,100 @@
+from django.contrib import admin
+
+from .models import (
+    Attendance,
+    Cohort,
+    Deliverable,
+    Field,
+    Member,
+    Outcome,
+    Phase,
+    PresentationSlot,
+    Programme,
+    Session,
+    Submission,
+    SurveyResponse,
+    Team,
+)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "organiser"]
+    search_fields = ["name"]
+    autocomplete_fields = ["organiser"]
+
+
+class FieldInline(admin.TabularInline):
+    model = Field
+    extra = 0
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class TeamInline(admin.TabularInline):
+    model = Team
+    extra = 0
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "fiscal_year", "size", "is_published"]
+    list_filter = ["programme", "fiscal_year", "is_published"]
+    search_fields = ["title", "theme"]
+    autocomplete_fields = ["coordinators", "reviewers", "organisations"]
+    inlines = [FieldInline, PhaseInline, TeamInline]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "cohort", "organisation", "status", "team", "team_role", "cohort_role"]
+    list_filter = ["cohort", "status", "team_role", "cohort_role"]
+    search_fields = ["user__email", "user__family_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+class PresentationInline(admin.TabularInline):
+    model = PresentationSlot
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "cohort", "team", "kind", "starts_at"]
+    list_filter = ["cohort", "kind"]
+    search_fields = ["title", "content", "lecturer"]
+    date_hierarchy = "starts_at"
+    inlines = [PresentationInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "member", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(admin.ModelAdmin):
+    list_display = ["title", "cohort", "kind", "due_at"]
+    list_filter = ["cohort", "kind"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["deliverable", "team", "version", "is_late", "uploaded_at"]
+    list_filter = ["is_late"]
+    readonly_fields = ["file", "original_name", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["proposal_title", "team", "quest"]
+    search_fields = ["proposal_title", "summary"]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    list_display = ["session", "member", "rating"]

@@ -1,0 +1,478 @@
+"""Staff policy-research programmes: yearly cohorts, recruitment, teams, sessions,
+attendance, deliverables, outcomes and feedback.
+
+Team rules live in the database: one leader and one sub-leader per team, one cohort
+representative and one deputy, and neither of those may lead a team. Team size is
+counted by services under a lock on the team row.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cocreation.organisations.models import Organisation
+from quests.storage import private_storage
+
+
+class Programme(models.Model):
+    """A recurring programme, e.g. チャレンジ「新発想」研究塾."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    organiser = models.ForeignKey(
+        Organisation, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    """One fiscal year of a programme (April to March)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.TextField(_("theme"))
+    size = models.PositiveSmallIntegerField(_("number of members sought"), default=24)
+    age_limit = models.PositiveSmallIntegerField(
+        _("age limit on April 1"),
+        null=True,
+        blank=True,
+        help_text=_("Applicants must be this age or younger on April 1 of the fiscal year."),
+    )
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("participating organisations"), related_name="cohorts"
+    )
+    recruitment_opens = models.DateField(_("applications from"), null=True, blank=True)
+    recruitment_closes = models.DateField(_("applications until"), null=True, blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        related_name="coordinated_cohorts",
+        blank=True,
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("senior staff and lecturers who review (講評)"),
+        related_name="reviewed_cohorts",
+        blank=True,
+    )
+    lecturers = models.TextField(
+        _("lecturers"), blank=True, help_text=_("One per line: name and affiliation.")
+    )
+    is_published = models.BooleanField(_("outcomes published"), default=False)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-fiscal_year", "programme__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "fiscal_year"], name="studygroups_one_cohort_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(recruitment_opens__isnull=True)
+                | Q(recruitment_closes__isnull=True)
+                | Q(recruitment_closes__gte=F("recruitment_opens")),
+                name="studygroups_recruitment_ordered",
+                violation_error_message=_("Applications cannot close before they open."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("studygroups:cohort", args=[self.pk])
+
+    @property
+    def april_first(self) -> dt.date:
+        return dt.date(self.fiscal_year, 4, 1)
+
+
+class Field(models.Model):
+    """A research field of the cohort: まち, ひと, しごと, DX…"""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="fields")
+    name = models.CharField(_("field"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="studygroups_field_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phase(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("phase"), max_length=100)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="studygroups_phase_ordered",
+                violation_error_message=_("A phase cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team (班) working in one field."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="teams")
+    number = models.PositiveSmallIntegerField(_("number"))
+    field = models.ForeignKey(
+        Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="teams"
+    )
+    max_size = models.PositiveSmallIntegerField(
+        _("maximum size"), default=6, validators=[MinValueValidator(2), MaxValueValidator(20)]
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "number"], name="studygroups_team_number"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Team %(number)d (%(field)s)") % {"number": self.number, "field": self.field}
+
+
+class Member(models.Model):
+    """An applicant or member of a cohort, with their team and roles."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class TeamRole(models.TextChoices):
+        LEADER = "leader", _("Leader (班長)")
+        SUB_LEADER = "sub_leader", _("Sub-leader (副班長)")
+        MEMBER = "member", _("Member")
+
+    class CohortRole(models.TextChoices):
+        NONE = "", _("—")
+        REPRESENTATIVE = "representative", _("Representative (代表)")
+        DEPUTY = "deputy", _("Deputy (副代表)")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    preferred_fields = models.ManyToManyField(
+        Field, verbose_name=_("preferred fields"), related_name="+", blank=True
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="members",
+    )  # fmt: skip
+    team_role = models.CharField(
+        _("role in the team"), max_length=12, choices=TeamRole.choices, blank=True
+    )
+    cohort_role = models.CharField(
+        _("role in the cohort"), max_length=16, choices=CohortRole.choices, blank=True, default=""
+    )
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["team__number", "team_role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "user"], name="studygroups_member_once"),
+            models.UniqueConstraint(
+                fields=["team", "team_role"],
+                condition=Q(team_role__in=["leader", "sub_leader"]),
+                name="studygroups_one_leader_one_sub_leader",
+                violation_error_message=_("A team has one leader and one sub-leader."),
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "cohort_role"],
+                condition=Q(cohort_role__in=["representative", "deputy"]),
+                name="studygroups_one_representative_one_deputy",
+                violation_error_message=_("A cohort has one representative and one deputy."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cohort_role="") | ~Q(team_role__in=["leader", "sub_leader"]),
+                name="studygroups_representative_not_a_leader",
+                violation_error_message=_(
+                    "The representative and the deputy are chosen from outside the team "
+                    "leaders and sub-leaders."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(team__isnull=True) | Q(status="accepted"),
+                name="studygroups_only_accepted_in_teams",
+                violation_error_message=_("Only accepted members join a team."),
+            ),
+            models.CheckConstraint(
+                condition=Q(team__isnull=False) | Q(team_role=""),
+                name="studygroups_team_role_needs_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        KICKOFF = "kickoff", _("Kickoff")
+        TEAM_MEETING = "team_meeting", _("Team meeting")
+        PLENARY = "plenary", _("Plenary (全体会)")
+        FIELDWORK = "fieldwork", _("Fieldwork")
+        SITE_VISIT = "site_visit", _("Site visit")
+        LECTURE = "lecture", _("Lecture")
+        MIDTERM_REPORT = "midterm_report", _("Mid-term report meeting")
+        FINAL_REPORT = "final_report", _("Final report meeting")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team (empty: the whole cohort)"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="sessions",
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online meeting or streaming link"), blank=True)
+    lecturer = models.CharField(_("lecturer"), max_length=200, blank=True)
+    content = models.TextField(_("content"), blank=True)
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="sessions",
+    )  # fmt: skip
+    booking = models.ForeignKey(
+        "spaces.Booking", verbose_name=_("room booking"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="study_sessions",
+    )  # fmt: skip
+    series_key = models.CharField(max_length=40, blank=True, editable=False)
+    # Bumped when the session moves, so that each move notifies once.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="studygroups_session_ends_after_start",
+                violation_error_message=_("A session ends after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("studygroups:session", args=[self.pk])
+
+
+class PresentationSlot(models.Model):
+    """The order of presentations at a report meeting."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="presentations")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("presentation title"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "team"], name="studygroups_present_once"),
+            models.UniqueConstraint(fields=["session", "order"], name="studygroups_order_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.team}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="studygroups_attend_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.status}"
+
+
+class Deliverable(models.Model):
+    class Kind(models.TextChoices):
+        RESEARCH_REPORT = "research_report", _("Research report")
+        MIDTERM_REPORT = "midterm_report", _("Mid-term report")
+        POLICY_PROPOSAL = "policy_proposal", _("Final policy proposal")
+        TRIAL_REPORT = "trial_report", _("Trial report")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="deliverables")
+    phase = models.ForeignKey(Phase, on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    due_at = models.DateTimeField(_("deadline"))
+
+    class Meta:
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def submission_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"studygroups/{instance.deliverable_id}/{instance.team_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Submission(models.Model):
+    """One uploaded version of a team's deliverable; the latest is current."""
+
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="submissions"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
+    version = models.PositiveSmallIntegerField(_("version"))
+    file = models.FileField(
+        _("file"), upload_to=submission_path, storage=private_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    title = models.CharField(_("proposal title"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    is_late = models.BooleanField(_("late"), default=False)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "team", "version"], name="studygroups_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable} v{self.version}"
+
+
+class ReviewComment(models.Model):
+    """講評: senior staff or a lecturer on one version."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class Outcome(models.Model):
+    """What a team's research led to, published in the archive."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="outcome")
+    proposal_title = models.CharField(_("proposal title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    implemented = models.TextField(_("what was implemented"), blank=True)
+    quest = models.ForeignKey(
+        "quests.Quest", verbose_name=_("quest started from it"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="study_outcomes",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    def __str__(self) -> str:
+        return self.proposal_title
+
+
+class SurveyResponse(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="responses")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="studygroups_answer_once"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="studygroups_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.rating}"

@@ -1,0 +1,83 @@
+"""Who may do what in study groups.
+
+- coordinators of a cohort (listed on it, coordinators of the organiser's regions, site
+  admins) run it: recruitment, teams, sessions, attendance, outcomes;
+- accepted members see their cohort; team leaders and sub-leaders record their team's
+  attendance; a team's members upload its deliverables;
+- reviewers (senior staff, lecturers with an account) comment on deliverables;
+- municipal staff of a participating organisation may apply while recruitment is open;
+- published outcomes are public.
+"""
+
+from cocreation import permissions as roles
+
+from .models import Cohort, Member, Session, Submission, Team
+
+
+def is_coordinator(user, cohort: Cohort) -> bool:
+    if not roles.is_authenticated(user):
+        return False
+    if roles.is_site_admin(user):
+        return True
+    if cohort.coordinators.filter(pk=user.pk).exists():
+        return True
+    return roles.is_coordinator(user) and roles.coordinates_organisation(
+        user, cohort.programme.organiser
+    )
+
+
+def membership(user, cohort: Cohort) -> Member | None:
+    if not roles.is_authenticated(user):
+        return None
+    return (
+        Member.objects.filter(cohort=cohort, user=user, status=Member.Status.ACCEPTED)
+        .select_related("team")
+        .first()
+    )
+
+
+def is_reviewer(user, cohort: Cohort) -> bool:
+    return is_coordinator(user, cohort) or (
+        roles.is_authenticated(user) and cohort.reviewers.filter(pk=user.pk).exists()
+    )
+
+
+def can_view_cohort(user, cohort: Cohort) -> bool:
+    return (
+        is_coordinator(user, cohort)
+        or membership(user, cohort) is not None
+        or is_reviewer(user, cohort)
+        or roles.is_municipal_staff(user)
+    )
+
+
+def can_apply(user, cohort: Cohort) -> bool:
+    org_ids = {o.pk for o in roles.municipalities_of(user)}
+    return bool(org_ids) and cohort.organisations.filter(pk__in=org_ids).exists()
+
+
+def can_record_attendance(user, session: Session) -> bool:
+    if is_coordinator(user, session.cohort):
+        return True
+    if session.team_id is None:
+        return False
+    member = membership(user, session.cohort)
+    return (
+        member is not None
+        and member.team_id == session.team_id
+        and member.team_role in (Member.TeamRole.LEADER, Member.TeamRole.SUB_LEADER)
+    )
+
+
+def can_upload(user, team: Team) -> bool:
+    member = membership(user, team.cohort)
+    return is_coordinator(user, team.cohort) or (member is not None and member.team_id == team.pk)
+
+
+def can_view_submission(user, submission: Submission) -> bool:
+    team = submission.team
+    return can_upload(user, team) or is_reviewer(user, team.cohort)
+
+
+def can_comment(user, submission: Submission) -> bool:
+    return is_reviewer(user, submission.team.cohort)

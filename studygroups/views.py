@@ -1,0 +1,657 @@
+"""Study-group pages. Each view says who may use it and asks studygroups.permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cocreation import permissions as roles
+from cocreation.accounts.calendar import calendar_token, user_for_token
+from quests.search import normalise
+
+from . import ical, permissions, services
+from .forms import (
+    ApplicationForm,
+    CommentForm,
+    DeliverableForm,
+    MemberTeamForm,
+    MoveForm,
+    OutcomeForm,
+    SeriesForm,
+    SessionForm,
+    SurveyForm,
+    UploadForm,
+)
+from .models import Attendance, Cohort, Member, Outcome, Session, Submission
+
+
+def _cohort(request, pk: int) -> Cohort:
+    cohort = get_object_or_404(
+        Cohort.objects.select_related("programme__organiser").prefetch_related(
+            "fields", "phases", "organisations", "coordinators"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_cohort(request.user, cohort):
+        raise PermissionDenied
+    return cohort
+
+
+def _context(request, cohort: Cohort, section: str) -> dict:
+    member = permissions.membership(request.user, cohort)
+    return {
+        "cohort": cohort,
+        "section": section,
+        "me": member,
+        "is_coordinator": permissions.is_coordinator(request.user, cohort),
+        "is_reviewer": permissions.is_reviewer(request.user, cohort),
+        "can_apply": permissions.can_apply(request.user, cohort),
+    }
+
+
+def _error_to_form(form, error: services.StudyError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+def cohort_list(request):
+    """Signed-in users: the programmes and their cohorts (municipal staff may apply)."""
+    cohorts = Cohort.objects.select_related("programme").order_by("-fiscal_year", "pk")
+    return render(request, "studygroups/cohort_list.html", {"cohorts": cohorts})
+
+
+@login_required
+def cohort_detail(request, pk: int):
+    """Municipal staff, members, reviewers and coordinators: the cohort and its teams."""
+    cohort = _cohort(request, pk)
+    context = _context(request, cohort, "overview")
+    teams = cohort.teams.select_related("field").prefetch_related(
+        Prefetch(
+            "members",
+            queryset=Member.objects.select_related("user", "organisation").order_by(
+                "team_role", "pk"
+            ),
+        )
+    )
+    context.update(
+        teams=teams,
+        representatives=Member.objects.filter(cohort=cohort)
+        .exclude(cohort_role="")
+        .select_related("user", "organisation"),
+        outcomes=Outcome.objects.filter(team__cohort=cohort).select_related("team__field", "quest")
+        if cohort.is_published or permissions.is_coordinator(request.user, cohort)
+        else [],
+        counts=Member.objects.filter(cohort=cohort, status="accepted")
+        .values("organisation__name")
+        .order_by("organisation__name_kana")
+        .annotate(n=Count("pk")),
+    )
+    return render(request, "studygroups/cohort_detail.html", context)
+
+
+@login_required
+def apply(request, pk: int):
+    """Municipal staff of a participating organisation, while recruitment is open."""
+    cohort = _cohort(request, pk)
+    if not permissions.can_apply(request.user, cohort):
+        raise PermissionDenied
+    form = ApplicationForm(
+        request.POST or None,
+        cohort=cohort,
+        municipalities=roles.municipalities_of(request.user),
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.apply(
+                cohort=cohort,
+                user=request.user,
+                organisation=data["organisation"],
+                birth_date=data["birth_date"],
+                preferred_fields=data["preferred_fields"],
+                motivation=data["motivation"],
+                department=data["department"],
+                position=data["position"],
+            )
+        except services.StudyError as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, _("Your application was sent to the coordinators."))
+            return redirect(cohort)
+    context = _context(request, cohort, "overview")
+    context["form"] = form
+    return render(request, "studygroups/apply.html", context)
+
+
+@login_required
+def applications(request, pk: int):
+    """The cohort's coordinators: accept or decline applications."""
+    cohort = _cohort(request, pk)
+    if not permissions.is_coordinator(request.user, cohort):
+        raise PermissionDenied
+    if request.method == "POST":
+        member = get_object_or_404(Member, pk=request.POST.get("member"), cohort=cohort)
+        try:
+            services.decide_application(
+                member=member, user=request.user, accept=request.POST.get("decision") == "accept"
+            )
+        except services.StudyError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The decision was recorded."))
+        return redirect("studygroups:applications", cohort.pk)
+    context = _context(request, cohort, "members")
+    context["applicants"] = (
+        Member.objects.filter(cohort=cohort)
+        .select_related("user", "organisation")
+        .prefetch_related("preferred_fields")
+        .order_by("status", "applied_at")
+    )
+    return render(request, "studygroups/applications.html", context)
+
+
+@login_required
+def teams(request, pk: int):
+    """The cohort's coordinators: put members in teams with roles; propose teams."""
+    cohort = _cohort(request, pk)
+    if not permissions.is_coordinator(request.user, cohort):
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("action") == "confirm_plan":
+        plan = {
+            team.pk: [int(v) for v in request.POST.getlist(f"team-{team.pk}") if v.isdigit()]
+            for team in cohort.teams.all()
+        }
+        try:
+            services.confirm_teams(cohort=cohort, plan=plan, user=request.user)
+        except services.StudyError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The teams were formed. Now choose leaders and sub-leaders.")
+            )
+        return redirect("studygroups:teams", cohort.pk)
+    if request.method == "POST":
+        member = get_object_or_404(Member, pk=request.POST.get("member"), cohort=cohort)
+        form = MemberTeamForm(request.POST, prefix=f"m{member.pk}", cohort=cohort)
+        if form.is_valid():
+            try:
+                data = form.cleaned_data
+                # Clear a cohort role before a team role that conflicts with it, set it after.
+                if member.cohort_role and not data["cohort_role"]:
+                    member = services.set_cohort_role(member=member, role="", user=request.user)
+                member = services.assign_team(
+                    member=member,
+                    team=data["team"],
+                    role=data["team_role"] or Member.TeamRole.MEMBER,
+                    user=request.user,
+                )
+                if data["cohort_role"] and data["cohort_role"] != member.cohort_role:
+                    services.set_cohort_role(
+                        member=member, role=data["cohort_role"], user=request.user
+                    )
+            except services.StudyError as error:
+                messages.error(request, f"{member.user.display_name}: {error.message}")
+            else:
+                messages.success(request, _("Saved."))
+        return redirect("studygroups:teams", cohort.pk)
+    members = (
+        Member.objects.filter(cohort=cohort, status="accepted")
+        .select_related("user", "organisation", "team__field")
+        .prefetch_related("preferred_fields")
+        .order_by("team__number", "team_role", "pk")
+    )
+    context = _context(request, cohort, "members")
+    context["rows"] = [
+        (
+            m,
+            MemberTeamForm(
+                prefix=f"m{m.pk}",
+                cohort=cohort,
+                initial={"team": m.team_id, "team_role": m.team_role, "cohort_role": m.cohort_role},
+            ),
+        )
+        for m in members
+    ]
+    if request.GET.get("propose"):
+        plan = services.propose_teams(cohort)
+        context["plan"] = [(team, plan[team.pk]) for team in cohort.teams.select_related("field")]
+    return render(request, "studygroups/teams.html", context)
+
+
+@login_required
+def schedule(request, pk: int):
+    """Members, reviewers and coordinators: every session of the cohort and its teams."""
+    cohort = _cohort(request, pk)
+    context = _context(request, cohort, "schedule")
+    sessions = cohort.sessions.select_related("team__field", "phase", "booking__space")
+    team = request.GET.get("team")
+    if team and team.isdigit():
+        sessions = sessions.filter(Q(team_id=int(team)) | Q(team__isnull=True))
+    context.update(
+        sessions=sessions,
+        feed=request.build_absolute_uri(
+            reverse("studygroups:ical_cohort", args=[calendar_token(request.user), cohort.pk])
+        ),
+        my_feed=request.build_absolute_uri(
+            reverse("studygroups:ical_mine", args=[calendar_token(request.user)])
+        ),
+    )
+    if context["is_coordinator"]:
+        context["session_form"] = SessionForm(cohort=cohort, prefix="s")
+        context["series_form"] = SeriesForm(cohort=cohort, prefix="r")
+    return render(request, "studygroups/schedule.html", context)
+
+
+@login_required
+@require_POST
+def session_create(request, pk: int):
+    """The cohort's coordinators: one session, or a weekly series."""
+    cohort = _cohort(request, pk)
+    if not permissions.is_coordinator(request.user, cohort):
+        raise PermissionDenied
+    if request.POST.get("series"):
+        form = SeriesForm(request.POST, cohort=cohort, prefix="r")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = services.generate_series(
+                    team=data["team"],
+                    cohort=cohort,
+                    user=request.user,
+                    first_start=data["first_start"],
+                    duration=dt.timedelta(hours=float(Decimal(data["hours"]))),
+                    weeks=data["weeks"],
+                    title=data["title"],
+                    kind=Session.Kind.TEAM_MEETING,
+                    online_url=data["online_url"],
+                )
+            except services.StudyError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("%(count)d sessions were added.") % {"count": len(created)}
+                )
+                return redirect("studygroups:schedule", cohort.pk)
+    else:
+        form = SessionForm(request.POST, cohort=cohort, prefix="s")
+        if form.is_valid():
+            session = form.save(commit=False)
+            session.cohort = cohort
+            session.save()
+            messages.success(request, _("The session was added."))
+            return redirect(session)
+    context = _context(request, cohort, "schedule")
+    context.update(
+        sessions=cohort.sessions.all(),
+        session_form=SessionForm(cohort=cohort, prefix="s"),
+        series_form=SeriesForm(cohort=cohort, prefix="r"),
+    )
+    context["series_form" if request.POST.get("series") else "session_form"] = form
+    return render(request, "studygroups/schedule.html", context, status=400)
+
+
+def _session(request, pk: int) -> Session:
+    session = get_object_or_404(
+        Session.objects.select_related(
+            "cohort__programme__organiser", "team__field", "booking__space"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_cohort(request.user, session.cohort):
+        raise PermissionDenied
+    return session
+
+
+@login_required
+def session_detail(request, pk: int):
+    """Whoever may see the cohort. Leaders record their team's attendance; participants
+    answer the survey after it; coordinators move it and read the survey results."""
+    session = _session(request, pk)
+    cohort = session.cohort
+    context = _context(request, cohort, "schedule")
+    user = request.user
+    may_record = permissions.can_record_attendance(user, session)
+    members = list(services.session_members(session))
+    recorded = {a.member_id: a.status for a in session.attendance.all()}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "attendance":
+            if not may_record:
+                raise PermissionDenied
+            statuses = {m.pk: request.POST.get(f"a-{m.pk}", "") for m in members}
+            services.record_attendance(
+                session=session, user=user, statuses={k: v for k, v in statuses.items() if v}
+            )
+            messages.success(request, _("Attendance was saved."))
+            return redirect(session)
+        if action == "move":
+            form = MoveForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.session_move(
+                        session=session,
+                        user=user,
+                        starts_at=form.cleaned_data["starts_at"],
+                        ends_at=form.cleaned_data["ends_at"],
+                        place=form.cleaned_data["place"] or None,
+                    )
+                except services.StudyError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, _("The session was moved and its members told."))
+            else:
+                messages.error(request, _("Enter the new start and end."))
+            return redirect(session)
+        if action == "presentations":
+            if not context["is_coordinator"]:
+                raise PermissionDenied
+            rows = []
+            for team in cohort.teams.all():
+                order = request.POST.get(f"order-{team.pk}", "").strip()
+                if order.isdigit() and int(order) > 0:
+                    rows.append(
+                        (team.pk, int(order), request.POST.get(f"title-{team.pk}", "")[:200])
+                    )
+            try:
+                services.set_presentation_order(session=session, user=user, rows=rows)
+            except services.StudyError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("The order of presentations was saved."))
+            return redirect(session)
+        if action == "book_room":
+            from spaces import permissions as space_permissions
+            from spaces.models import Space
+
+            space = Space.objects.filter(pk=request.POST.get("space") or 0).first()
+            if space is None or not space_permissions.can_book(user, space):
+                messages.error(request, _("Choose a space you may book."))
+            else:
+                try:
+                    services.book_room(session=session, user=user, space=space)
+                except services.StudyError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, _("The room was booked for this session."))
+            return redirect(session)
+        if action == "survey":
+            form = SurveyForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.answer_survey(
+                        session=session,
+                        user=user,
+                        rating=form.cleaned_data["rating"],
+                        comment_text=form.cleaned_data["comment"],
+                    )
+                except services.StudyError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, _("Thank you for your answer."))
+            else:
+                messages.error(request, _("Choose a rating from 1 to 5."))
+            return redirect(session)
+    me = context["me"]
+    is_participant = me is not None and any(m.pk == me.pk for m in members)
+    context.update(
+        session=session,
+        rows=[(m, recorded.get(m.pk, "")) for m in members],
+        may_record=may_record,
+        statuses=Attendance.Status.choices,
+        move_form=MoveForm(
+            initial={
+                "starts_at": timezone.localtime(session.starts_at),
+                "ends_at": timezone.localtime(session.ends_at),
+                "place": session.place,
+            }
+        )
+        if context["is_coordinator"]
+        else None,
+        survey_form=SurveyForm() if is_participant and session.ends_at <= timezone.now() else None,
+        presentations=session.presentations.select_related("team__field"),
+        bookable_spaces=_bookable_spaces(user) if context["is_coordinator"] else [],
+        order_rows=_order_rows(session)
+        if context["is_coordinator"]
+        and session.kind in (Session.Kind.MIDTERM_REPORT, Session.Kind.FINAL_REPORT)
+        else [],
+    )
+    if context["is_coordinator"]:
+        responses = list(session.responses.all())
+        context["responses"] = responses
+        context["average"] = (
+            (sum(r.rating for r in responses) / len(responses)) if responses else None
+        )
+        context["words"] = services.word_frequencies(r.comment for r in responses)
+    return render(request, "studygroups/session_detail.html", context)
+
+
+def _order_rows(session: Session):
+    slots = {p.team_id: p for p in session.presentations.all()}
+    return [(team, slots.get(team.pk)) for team in session.cohort.teams.select_related("field")]
+
+
+def _bookable_spaces(user):
+    from spaces import permissions as space_permissions
+
+    return [
+        s for s in space_permissions.visible_spaces(user) if space_permissions.can_book(user, s)
+    ]
+
+
+@login_required
+def attendance(request, pk: int):
+    """The cohort's coordinators: attendance rate of every member, as a chart and a table."""
+    cohort = _cohort(request, pk)
+    if not permissions.is_coordinator(request.user, cohort):
+        raise PermissionDenied
+    context = _context(request, cohort, "attendance")
+    context["rates"] = services.attendance_rates(cohort)
+    return render(request, "studygroups/attendance.html", context)
+
+
+@login_required
+def deliverables(request, pk: int):
+    """Members (their team's versions), reviewers and coordinators (every team's)."""
+    cohort = _cohort(request, pk)
+    context = _context(request, cohort, "deliverables")
+    me = context["me"]
+    all_teams = context["is_coordinator"] or context["is_reviewer"]
+    teams = list(cohort.teams.select_related("field"))
+    if not all_teams:
+        teams = [t for t in teams if me is not None and t.pk == me.team_id]
+    items = []
+    submissions = (
+        Submission.objects.filter(deliverable__cohort=cohort, team__in=teams)
+        .select_related("uploaded_by")
+        .prefetch_related("comments")
+    )
+    by_key: dict = {}
+    for s in submissions:
+        by_key.setdefault((s.deliverable_id, s.team_id), []).append(s)
+    for deliverable in cohort.deliverables.select_related("phase"):
+        items.append(
+            (deliverable, [(team, by_key.get((deliverable.pk, team.pk), [])) for team in teams])
+        )
+    form = (
+        DeliverableForm(request.POST or None, cohort=cohort) if context["is_coordinator"] else None
+    )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            deliverable = form.save(commit=False)
+            deliverable.cohort = cohort
+            deliverable.save()
+            messages.success(request, _("The deliverable was added."))
+            return redirect("studygroups:deliverables", cohort.pk)
+    context.update(items=items, upload_form=UploadForm(), deliverable_form=form)
+    return render(request, "studygroups/deliverables.html", context)
+
+
+@login_required
+@require_POST
+def upload(request, pk: int, deliverable_pk: int, team_pk: int):
+    """The team's members and coordinators: upload a new version (PDF)."""
+    cohort = _cohort(request, pk)
+    deliverable = get_object_or_404(cohort.deliverables, pk=deliverable_pk)
+    team = get_object_or_404(cohort.teams, pk=team_pk)
+    if not permissions.can_upload(request.user, team):
+        raise PermissionDenied
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        submission = services.submit_version(
+            deliverable=deliverable,
+            team=team,
+            user=request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            summary=form.cleaned_data["summary"],
+        )
+        if submission.is_late:
+            messages.warning(
+                request,
+                _("Version %(v)d was uploaded after the deadline and is marked late.")
+                % {"v": submission.version},
+            )
+        else:
+            messages.success(request, _("Version %(v)d was uploaded.") % {"v": submission.version})
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect("studygroups:deliverables", cohort.pk)
+
+
+@login_required
+def submission_detail(request, pk: int):
+    """The team, reviewers and coordinators: one version with its comments (講評)."""
+    submission = get_object_or_404(
+        Submission.objects.select_related(
+            "deliverable", "team__cohort__programme__organiser", "team__field"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_submission(request.user, submission):
+        raise Http404
+    if request.GET.get("download"):
+        return FileResponse(
+            submission.file.open("rb"),
+            as_attachment=True,
+            filename=submission.original_name,
+            content_type="application/pdf",
+        )
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if not permissions.can_comment(request.user, submission):
+            raise PermissionDenied
+        if form.is_valid():
+            services.comment(
+                submission=submission, user=request.user, body=form.cleaned_data["body"]
+            )
+            messages.success(request, _("Your comment was added."))
+            return redirect("studygroups:submission", submission.pk)
+    cohort = submission.team.cohort
+    context = _context(request, cohort, "deliverables")
+    context.update(
+        submission=submission,
+        form=form if permissions.can_comment(request.user, submission) else None,
+        comments=submission.comments.select_related("author"),
+    )
+    return render(request, "studygroups/submission.html", context)
+
+
+@login_required
+def outcome_edit(request, pk: int, team_pk: int):
+    """The cohort's coordinators: a team's outcome for the archive; start a quest from it."""
+    cohort = _cohort(request, pk)
+    if not permissions.is_coordinator(request.user, cohort):
+        raise PermissionDenied
+    team = get_object_or_404(cohort.teams.select_related("field"), pk=team_pk)
+    outcome = Outcome.objects.filter(team=team).first()
+    form = OutcomeForm(request.POST or None, instance=outcome)
+    if request.method == "POST" and request.POST.get("action") == "quest" and outcome:
+        from quests.services.quests import hosts_user_may_choose
+
+        hosts = hosts_user_may_choose(request.user)
+        if not hosts:
+            messages.error(request, _("Only municipal staff can start a quest."))
+            return redirect("studygroups:outcome", cohort.pk, team.pk)
+        try:
+            quest = services.turn_into_quest(outcome=outcome, user=request.user, host=hosts[0])
+        except services.StudyError as error:
+            messages.error(request, error.message)
+            return redirect("studygroups:outcome", cohort.pk, team.pk)
+        messages.success(request, _("A draft quest was started from the proposal."))
+        return redirect("quests:edit", quest.pk)
+    if request.method == "POST" and form.is_valid():
+        outcome = form.save(commit=False)
+        outcome.team = team
+        outcome.save()
+        messages.success(request, _("The outcome was saved."))
+        return redirect("studygroups:outcome", cohort.pk, team.pk)
+    context = _context(request, cohort, "outcomes")
+    context.update(form=form, team=team, outcome=outcome)
+    return render(request, "studygroups/outcome_form.html", context)
+
+
+def archive(request):
+    """Anyone: outcomes of published cohorts, across years and municipalities, searchable."""
+    outcomes = (
+        Outcome.objects.filter(team__cohort__is_published=True)
+        .select_related("team__field", "team__cohort__programme", "quest")
+        .order_by("-team__cohort__fiscal_year", "team__number")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        words = normalise(query).split()
+        outcomes = [
+            o
+            for o in outcomes
+            if all(
+                w
+                in normalise(
+                    f"{o.proposal_title} {o.summary} {o.implemented} {o.team.field.name} "
+                    f"{o.team.cohort.title}"
+                )
+                for w in words
+            )
+        ]
+    return render(request, "studygroups/archive.html", {"outcomes": outcomes, "q": query})
+
+
+def ical_mine(request, token: str):
+    """A calendar app holding the member's secret address: their sessions."""
+    user = user_for_token(token)
+    if user is None:
+        raise Http404
+    members = Member.objects.filter(user=user, status="accepted")
+    sessions = (
+        Session.objects.filter(
+            Q(cohort__members__in=members, team__isnull=True) | Q(team__members__in=members)
+        )
+        .distinct()
+        .select_related("cohort")
+        .order_by("starts_at")
+    )
+    return ical.response(ical.calendar(_("My study sessions"), sessions, request), "sessions.ics")
+
+
+def ical_cohort(request, token: str, pk: int):
+    """A calendar app holding the secret address of someone who may see the cohort."""
+    user = user_for_token(token)
+    cohort = get_object_or_404(Cohort.objects.select_related("programme__organiser"), pk=pk)
+    if user is None or not permissions.can_view_cohort(user, cohort):
+        raise Http404
+    sessions = cohort.sessions.select_related("cohort", "team").order_by("starts_at")
+    return ical.response(ical.calendar(cohort.title, sessions, request), f"cohort-{cohort.pk}.ics")
