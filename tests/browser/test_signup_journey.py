@@ -1,0 +1,86 @@
+"""A municipal employee signs up, types the emailed code, and finds herself in her city."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CODE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.M)
+
+
+def _code_from_last_mail() -> str:
+    message = mail.outbox[-1]
+    # The whole message must work as plain text: LGWAN gateways strip HTML and links.
+    match = CODE.search(message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_staff_signs_up_with_a_code_and_joins_her_municipality(page, screenshot, live_server):
+    factories.make_municipality()  # 郡山市, mail domain city.koriyama.lg.jp
+    page.goto("/")
+    page.get_by_role("link", name="新規登録").first.click()
+    page.get_by_label("メールアドレス").fill("hanako.sato@city.koriyama.lg.jp")
+    page.locator("#id_password1").fill("Koriyama-Quest-2020")
+    page.locator("#id_password2").fill("Koriyama-Quest-2020")
+    page.get_by_label("姓（漢字）").fill("佐藤")
+    page.get_by_label("名（漢字）").fill("花子")
+    page.get_by_label("姓（カナ）").fill("サトウ")
+    page.get_by_label("名（カナ）").fill("ハナコ")
+    screenshot("signup-form")
+    page.locator("main form button[type=submit]").click()
+
+    page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
+    assert mail.outbox, "no verification email was sent"
+    page.locator("input[name=code]").fill(_code_from_last_mail())
+    screenshot("signup-code")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+    page.goto("/accounts/profile/")
+    assert page.get_by_text("郡山市").first.is_visible()
+    assert "佐藤" in page.locator("main").inner_text()
+    screenshot("profile-after-signup")
+
+    page.locator("header form[action$='/accounts/logout/'] button").click()
+    page.wait_for_load_state()
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill("hanako.sato@city.koriyama.lg.jp")
+    page.locator("#id_password").fill("Koriyama-Quest-2020")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    page.goto("/accounts/profile/")
+    assert "郡山市" in page.locator("main").inner_text()
+
+
+def test_wrong_code_is_refused_with_a_message_and_the_form_kept(page, screenshot):
+    factories.make_municipality()
+    page.goto("/accounts/signup/")
+    page.get_by_label("メールアドレス").fill("jiro@city.koriyama.lg.jp")
+    page.locator("#id_password1").fill("Koriyama-Quest-2020")
+    page.locator("#id_password2").fill("Koriyama-Quest-2020")
+    page.get_by_label("姓（漢字）").fill("鈴木")
+    page.get_by_label("名（漢字）").fill("次郎")
+    page.get_by_label("姓（カナ）").fill("スズキ")
+    page.get_by_label("名（カナ）").fill("ジロウ")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
+    page.locator("input[name=code]").fill("AAAA-BBBB")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator("input[name=code]").is_visible()
+    assert "コード" in page.locator("main").inner_text()
+    screenshot("signup-wrong-code")
+
+
+def test_keyboard_reaches_the_skip_link_first_and_it_moves_to_main(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
