@@ -150,6 +150,8 @@ class Team(models.Model):
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="teams")
     number = models.PositiveSmallIntegerField(_("number"))
+    # Kawasaki's staff projects are named (e.g. 防災空地で地域交流); Koriyama's 班 are numbered.
+    name = models.CharField(_("team or project name"), max_length=200, blank=True)
     field = models.ForeignKey(
         Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="teams"
     )
@@ -166,6 +168,8 @@ class Team(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.name:
+            return _("Team %(number)d: %(name)s") % {"number": self.number, "name": self.name}
         return _("Team %(number)d (%(field)s)") % {"number": self.number, "field": self.field}
 
 
@@ -187,6 +191,8 @@ class Member(models.Model):
         NONE = "", _("—")
         REPRESENTATIVE = "representative", _("Representative (代表)")
         DEPUTY = "deputy", _("Deputy (副代表)")
+        # Kawasaki's projects had support members beside the core members (13 + 8 in 2020).
+        SUPPORT = "support", _("Support member (サポートメンバー)")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
@@ -239,7 +245,8 @@ class Member(models.Model):
                 violation_error_message=_("A cohort has one representative and one deputy."),
             ),
             models.CheckConstraint(
-                condition=Q(cohort_role="") | ~Q(team_role__in=["leader", "sub_leader"]),
+                condition=~Q(cohort_role__in=["representative", "deputy"])
+                | ~Q(team_role__in=["leader", "sub_leader"]),
                 name="studygroups_representative_not_a_leader",
                 violation_error_message=_(
                     "The representative and the deputy are chosen from outside the team "

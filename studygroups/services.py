@@ -114,6 +114,9 @@ def decide_application(*, member: Member, user, accept: bool) -> Member:
 # --- Teams ------------------------------------------------------------------------------
 
 
+LEADS_THE_COHORT = (Member.CohortRole.REPRESENTATIVE, Member.CohortRole.DEPUTY)
+
+
 def assign_team(*, member: Member, team: Team | None, role: str, user) -> Member:
     """Put an accepted member in a team with a role; the team row is locked while its
     size is counted, so two coordinators filling the last seat at once cannot both win."""
@@ -137,7 +140,7 @@ def assign_team(*, member: Member, team: Team | None, role: str, user) -> Member
                         "team",
                     )
             if team is not None and role in (Member.TeamRole.LEADER, Member.TeamRole.SUB_LEADER):
-                if current.cohort_role:
+                if current.cohort_role in LEADS_THE_COHORT:
                     raise StudyError(
                         _("The representative and the deputy cannot lead a team."), "team_role"
                     )
@@ -157,7 +160,8 @@ def set_cohort_role(*, member: Member, role: str, user) -> Member:
         with transaction.atomic():
             Cohort.objects.select_for_update().get(pk=member.cohort_id)
             current = Member.objects.select_for_update().get(pk=member.pk)
-            if role and current.team_role in (Member.TeamRole.LEADER, Member.TeamRole.SUB_LEADER):
+            leads_a_team = current.team_role in (Member.TeamRole.LEADER, Member.TeamRole.SUB_LEADER)
+            if role in LEADS_THE_COHORT and leads_a_team:
                 raise StudyError(
                     _("The representative and the deputy are chosen from outside the team "
                       "leaders and sub-leaders."), "cohort_role")  # fmt: skip
