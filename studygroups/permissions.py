@@ -1,7 +1,9 @@
 """Who may do what in study groups.
 
+- coordinators (of an organisation or a region) and site admins start programmes and
+  cohorts for the organisations they coordinate;
 - coordinators of a cohort (listed on it, coordinators of the organiser's regions, site
-  admins) run it: recruitment, teams, sessions, attendance, outcomes;
+  admins) run it: settings, recruitment, teams, sessions, attendance, outcomes;
 - accepted members see their cohort; team leaders and sub-leaders record their team's
   attendance; a team's members upload its deliverables;
 - reviewers (senior staff, lecturers with an account) comment on deliverables;
@@ -9,9 +11,35 @@
 - published outcomes are public.
 """
 
+from django.db.models import Q
+
 from cocreation import permissions as roles
+from cocreation.organisations.models import Membership, Organisation
 
 from .models import Cohort, Member, Session, Submission, Team
+
+
+def organisers_for(user):
+    """The organisations a user may run programmes for: those they coordinate, and every
+    member of the regions they coordinate (all organisations for site admins)."""
+    if not roles.is_authenticated(user):
+        return Organisation.objects.none()
+    if roles.is_site_admin(user):
+        return Organisation.objects.all()
+    own = [
+        m.organisation_id
+        for m in roles.active_memberships(user)
+        if m.role == Membership.Role.COORDINATOR
+    ]
+    return Organisation.objects.filter(
+        Q(pk__in=own) | Q(regions__in=roles.coordinated_region_ids(user))
+    ).distinct()
+
+
+def can_start_cohort(user) -> bool:
+    return roles.is_site_admin(user) or (
+        roles.is_coordinator(user) and organisers_for(user).exists()
+    )
 
 
 def is_coordinator(user, cohort: Cohort) -> bool:

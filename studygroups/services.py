@@ -7,7 +7,7 @@ import uuid
 from collections import Counter
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,8 +21,11 @@ from .models import (
     Attendance,
     Cohort,
     Deliverable,
+    Field,
     Member,
     Outcome,
+    Phase,
+    Programme,
     ReviewComment,
     Session,
     Submission,
@@ -508,3 +511,133 @@ def set_presentation_order(*, session: Session, user, rows: list[tuple[int, int,
         PresentationSlot(session=session, team_id=team_id, order=order, title=title)
         for team_id, order, title in rows
     )
+
+
+# --- Starting and setting up a cohort -----------------------------------------------
+
+
+def years_later(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def previous_cohort(programme: Programme, fiscal_year: int) -> Cohort | None:
+    return programme.cohorts.filter(fiscal_year__lt=fiscal_year).order_by("-fiscal_year").first()
+
+
+def start_cohort(*, user, programme: Programme | None, new_programme_name: str = "",
+                 organiser=None, fiscal_year: int, details: dict, organisations,
+                 coordinators=(), reviewers=(), copy_previous: bool = False) -> Cohort:  # fmt: skip
+    """Start a cohort of a programme (a new programme when none is given); the person who
+    starts it coordinates it. With copy_previous, the fields, phases, teams and deliverables
+    of the programme's latest earlier cohort come along, moved by the years between them."""
+    allowed = permissions.organisers_for(user)
+    if not permissions.can_start_cohort(user):
+        raise StudyError(_("Only coordinators start a cohort."))
+    with transaction.atomic():
+        if programme is None:
+            if not allowed.filter(pk=organiser.pk).exists():
+                raise StudyError(_("You do not coordinate this organisation."), "organiser")
+            try:
+                with transaction.atomic():
+                    programme = Programme.objects.create(
+                        name=new_programme_name, organiser=organiser
+                    )
+            except IntegrityError:
+                raise StudyError(
+                    _("A programme with this name already exists: choose it from the list."),
+                    "new_programme_name",
+                ) from None
+        elif not allowed.filter(pk=programme.organiser_id).exists():
+            raise StudyError(_("You do not coordinate this programme's organiser."), "programme")
+        source = previous_cohort(programme, fiscal_year) if copy_previous else None
+        try:
+            with transaction.atomic():
+                cohort = Cohort.objects.create(
+                    programme=programme, fiscal_year=fiscal_year, **details
+                )
+        except IntegrityError:
+            raise StudyError(
+                _("%(programme)s already has a cohort for fiscal %(year)d.")
+                % {"programme": programme.name, "year": fiscal_year},
+                "fiscal_year",
+            ) from None
+        cohort.organisations.set(organisations)
+        cohort.coordinators.set([user, *coordinators])
+        cohort.reviewers.set(reviewers)
+        if source is not None:
+            _copy_structure(source, cohort)
+    return cohort
+
+
+def _copy_structure(source: Cohort, cohort: Cohort) -> None:
+    years = cohort.fiscal_year - source.fiscal_year
+    fields = {}
+    for field in source.fields.all():
+        fields[field.pk] = Field.objects.create(
+            cohort=cohort, name=field.name, description=field.description, position=field.position
+        )
+    phases = {}
+    for phase in source.phases.all():
+        phases[phase.pk] = Phase.objects.create(
+            cohort=cohort,
+            name=phase.name,
+            starts_on=years_later(phase.starts_on, years),
+            ends_on=years_later(phase.ends_on, years),
+        )
+    for team in source.teams.all():
+        Team.objects.create(
+            cohort=cohort, number=team.number, name=team.name,
+            field=fields[team.field_id], max_size=team.max_size,
+        )  # fmt: skip
+    for deliverable in source.deliverables.all():
+        due = timezone.localtime(deliverable.due_at)
+        Deliverable.objects.create(
+            cohort=cohort, kind=deliverable.kind, title=deliverable.title,
+            phase=phases.get(deliverable.phase_id),
+            due_at=dt.datetime.combine(years_later(due.date(), years), due.timetz()),
+        )  # fmt: skip
+
+
+def save_cohort_settings(*, cohort: Cohort, user, form, fields, phases, teams) -> None:
+    """Save the cohort's settings form and its field, phase and team formsets in one
+    transaction, under the cohort's lock and the locks that assign_team takes, so that no
+    team ends up smaller than its members and no team with members or reports is removed."""
+    if not permissions.is_coordinator(user, cohort):
+        raise StudyError(_("Only the cohort's coordinators change its settings."))
+    try:
+        with transaction.atomic():
+            Cohort.objects.select_for_update().get(pk=cohort.pk)
+            locked = {t.pk: t for t in Team.objects.select_for_update().filter(cohort=cohort)}
+            for team_form in teams.deleted_forms:
+                team = team_form.instance
+                if team.pk in locked and (
+                    Member.objects.filter(team=team).exists()
+                    or Submission.objects.filter(team=team).exists()
+                ):
+                    raise StudyError(
+                        _("%(team)s has members or reports and cannot be removed.") % {"team": team}
+                    )
+            form.save()
+            fields.save()
+            phases.save()
+            teams.save()
+            sizes = dict(
+                Member.objects.filter(team__cohort=cohort)
+                .values_list("team")
+                .annotate(n=Count("pk"))
+                .values_list("team", "n")
+            )
+            for team in Team.objects.filter(cohort=cohort):
+                if sizes.get(team.pk, 0) > team.max_size:
+                    raise StudyError(
+                        _("%(team)s already has %(count)d members: its size cannot be smaller.")
+                        % {"team": team, "count": sizes[team.pk]}
+                    )
+    except (IntegrityError, ProtectedError):
+        raise StudyError(
+            _("Someone changed these settings at the same moment. Check them and save again.")
+        ) from None

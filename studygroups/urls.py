@@ -1,15 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import views, views_setup
 
 app_name = "studygroups"
 
 urlpatterns = [
     path("", views.cohort_list, name="list"),
+    path("new/", views_setup.cohort_start, name="start"),
     path("archive/", views.archive, name="archive"),
     path("ical/<str:token>/mine.ics", views.ical_mine, name="ical_mine"),
     path("ical/<str:token>/cohort-<int:pk>.ics", views.ical_cohort, name="ical_cohort"),
     path("<int:pk>/", views.cohort_detail, name="cohort"),
+    path("<int:pk>/settings/", views_setup.cohort_settings, name="settings"),
     path("<int:pk>/apply/", views.apply, name="apply"),
     path("<int:pk>/applications/", views.applications, name="applications"),
     path("<int:pk>/teams/", views.teams, name="teams"),

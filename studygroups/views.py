@@ -68,7 +68,11 @@ def _error_to_form(form, error: services.StudyError) -> None:
 def cohort_list(request):
     """Signed-in users: the programmes and their cohorts (municipal staff may apply)."""
     cohorts = Cohort.objects.select_related("programme").order_by("-fiscal_year", "pk")
-    return render(request, "studygroups/cohort_list.html", {"cohorts": cohorts})
+    return render(
+        request,
+        "studygroups/cohort_list.html",
+        {"cohorts": cohorts, "can_start": permissions.can_start_cohort(request.user)},
+    )
 
 
 @login_required

@@ -1,0 +1,85 @@
+"""Coordinators start cohorts and keep their settings: fields, phases, teams, publication."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import permissions, services
+from .forms_setup import (
+    CohortSettingsForm,
+    CohortStartForm,
+    FieldFormSet,
+    PhaseFormSet,
+    TeamFormSet,
+)
+from .views import _cohort, _context, _error_to_form
+
+
+@login_required
+def cohort_start(request):
+    """Coordinators and site admins: start a cohort, of an existing programme or a new one."""
+    if not permissions.can_start_cohort(request.user):
+        raise PermissionDenied
+    organisers = permissions.organisers_for(request.user)
+    form = CohortStartForm(request.POST or None, organisers=organisers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cohort = services.start_cohort(
+                user=request.user,
+                programme=data["programme"],
+                new_programme_name=data["new_programme_name"],
+                organiser=data["organiser"],
+                fiscal_year=data["fiscal_year"],
+                details=form.details(),
+                organisations=data["organisations"],
+                coordinators=data["coordinator_emails"],
+                reviewers=data["reviewer_emails"],
+                copy_previous=data["copy_previous"],
+            )
+        except services.StudyError as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The cohort was started. Check its fields, phases and teams, then open it."),
+            )
+            return redirect("studygroups:settings", cohort.pk)
+    return render(request, "studygroups/cohort_start.html", {"form": form})
+
+
+@login_required
+def cohort_settings(request, pk: int):
+    """The cohort's coordinators: details, recruitment, fields, phases, teams, publication."""
+    cohort = _cohort(request, pk)
+    if not permissions.is_coordinator(request.user, cohort):
+        raise PermissionDenied
+    organisers = [
+        *permissions.organisers_for(request.user).values_list("pk", flat=True),
+        cohort.programme.organiser_id,
+    ]
+    data = request.POST or None
+    form = CohortSettingsForm(data, instance=cohort, organisers=organisers)
+    fields = FieldFormSet(data, instance=cohort, prefix="fields")
+    phases = PhaseFormSet(data, instance=cohort, prefix="phases")
+    teams = TeamFormSet(data, instance=cohort, prefix="teams")
+    if request.method == "POST" and all(
+        [form.is_valid(), fields.is_valid(), phases.is_valid(), teams.is_valid()]
+    ):
+        try:
+            services.save_cohort_settings(
+                cohort=cohort, user=request.user, form=form,
+                fields=fields, phases=phases, teams=teams,
+            )  # fmt: skip
+        except services.StudyError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The settings were saved."))
+            return redirect("studygroups:settings", cohort.pk)
+    context = _context(request, cohort, "settings")
+    context.update(form=form, fields=fields, phases=phases, teams=teams)
+    return render(request, "studygroups/cohort_settings.html", context)
