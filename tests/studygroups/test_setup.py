@@ -181,7 +181,9 @@ def test_a_coordinator_of_another_region_cannot_use_this_programme(client, cohor
         "横瀬町", "113638", domain="town.yokoze.example.jp",
         regions=[factories.make_region("横瀬・磐梯 共創ネットワーク", "yokoze-bandai")],
     )  # fmt: skip
-    outsider = factories.make_member(elsewhere, role="coordinator", email="c@town.yokoze.example.jp")
+    outsider = factories.make_member(
+        elsewhere, role="coordinator", email="c@town.yokoze.example.jp"
+    )
     client.force_login(outsider)
     response = client.post(
         START,
