@@ -109,7 +109,7 @@ class Field(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="fields")
     name = models.CharField(_("field"), max_length=100)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order shown"), default=0)
 
     class Meta:
         verbose_name = _("field")
@@ -126,8 +126,8 @@ class Field(models.Model):
 class Phase(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(_("phase"), max_length=100)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
 
     class Meta:
         verbose_name = _("phase")
