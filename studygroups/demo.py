@@ -1,10 +1,13 @@
 """Demo study groups: チャレンジ「新発想」研究塾 2020 as the Koriyama press release describes it,
-and a Fukushima-style travelling policy-research group with eight monthly sessions.
+a Fukushima-style travelling policy-research group with eight monthly sessions, and Kawasaki's
+「まちのひろば」創出職員プロジェクト of 2019 to 2021 as the city's report to its expert panel
+(市民創発に呼応する行政のあり方に関する取組について) describes them.
 Idempotent: a cohort is found by programme and fiscal year and made only once."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -64,14 +67,17 @@ def _at(y, m, d, hh=0, mm=0) -> dt.datetime:
     return dt.datetime(y, m, d, hh, mm, tzinfo=TOKYO)
 
 
-def _user(code, local, family, given, family_kana, given_kana, *, with_passwords) -> User:
+def _user(
+    code, local, family, given, family_kana, given_kana, *, with_passwords, department="",
+    position="",
+) -> User:  # fmt: skip
     from allauth.account.models import EmailAddress
 
     email = f"{local}@{org_demo.MUNICIPALITY_DOMAINS[code]}"
     user, created = User.objects.get_or_create(
         email=email,
         defaults={"family_name": family, "given_name": given, "family_name_kana": family_kana,
-                  "given_name_kana": given_kana},
+                  "given_name_kana": given_kana, "department": department, "position": position},
     )  # fmt: skip
     if created:
         if with_passwords:
@@ -95,6 +101,7 @@ def load_studygroups_demo(*, with_passwords: bool) -> dict[str, int]:
     with transaction.atomic():
         created += _koriyama_2020(with_passwords)
         created += _fukushima_2022()
+        created += _kawasaki(with_passwords)
     return {"cohorts": created}
 
 
@@ -260,3 +267,242 @@ def _fukushima_2022() -> int:
     Deliverable.objects.create(cohort=cohort, kind="policy_proposal", title="政策提言",
                                due_at=_at(2023, 1, 31, 17), phase=sum_up)  # fmt: skip
     return 1
+
+
+# 「まちのひろば」創出職員プロジェクト (川崎市): source section 1(1) for the projects and member
+# counts, 1(3) 協働・連携研修 for the lecturers. The staff are fictional.
+KAWASAKI_PROGRAMME = "「まちのひろば」創出職員プロジェクト"
+KAWASAKI = "141305"
+KAWASAKI_FIELD = "まちのひろば"
+
+
+class KawasakiTraining(NamedTuple):
+    """One 協働・連携研修: its lecturers ("name 氏 affiliation", as the table gives them)."""
+
+    lecturers: tuple[str, ...]
+    theme: str
+    day: dt.date  # not in the source: a plausible Friday of the fiscal year
+
+
+class KawasakiYear(NamedTuple):
+    fiscal_year: int
+    era: str
+    theme: str
+    projects: tuple[tuple[str, str], ...]  # (name as in the source, summary)
+    core: tuple[int, ...]  # members per project, in the source's order
+    support: tuple[int, ...]  # support members per project
+    trainings: tuple[KawasakiTraining, ...]
+
+
+KAWASAKI_YEARS = (
+    KawasakiYear(
+        2019, "令和元年度", "「まちのひろば」創出の新規モデル事業(市民創発・交流効果・持続可能性)",
+        (
+            ("防災空地で地域交流(町内会・自治会×防災×職員 PJT)",
+             "町内会・自治会×防災×職員のプロジェクトとして、防災空地での地域交流に取り組んだ「まちのひろば」創出のモデル事業。令和2年度も継続した。"),
+            ("FUSO グリーンガーデン(GG)を平間のセントラルパークに! (企業(緑地)×地域×職員 PJT)",
+             "企業(緑地)×地域×職員のプロジェクトとして、企業の緑地 FUSO グリーンガーデン(GG)を平間のセントラルパークにすることをめざした「まちのひろば」創出のモデル事業。"),
+            ("まちのこえをカタチにするプロジェクト(商農企×地域×職員 PJT)",
+             "商農企×地域×職員のプロジェクトとして、まちのこえをカタチにすることをめざした「まちのひろば」創出のモデル事業。"),
+            ("しもぬまべ共創プロジェクト(企業(公開空地)×地域×職員PJT)",
+             "企業(公開空地)×地域×職員のプロジェクトとして、企業の公開空地を舞台に地域と共創する「まちのひろば」創出のモデル事業。"),
+        ),
+        core=(5, 5, 5, 5), support=(0, 0, 0, 0),
+        trainings=(
+            KawasakiTraining(("西澤 淑恵 氏 まちの縁側育みプロジェクトながの事務局",),
+                             "まちのひろばの見つけ方を庁内職員に普及促進及び機運醸成することを目的に実施",
+                             dt.date(2019, 11, 15)),
+        ),
+    ),
+    KawasakiYear(
+        2020, "令和2年度", "「まちのひろば with 新しい生活様式」の創出",
+        (
+            ("防災空地で地域交流(継続)",
+             "前年度から継続した防災空地での地域交流の事業。コロナ禍に対応した「まちのひろば」づくりを実践した。"),
+            ("NEC公開空地のプロジェクト(継続)",
+             "前年度から継続した、NECの公開空地を舞台とする事業。コロナ禍に対応した「まちのひろば」づくりを実践した。"),
+            ("鹿島田交通広場での植物を活用した交流",
+             "鹿島田交通広場で植物を活用した交流に取り組み、コロナ禍に対応した「まちのひろば」づくりを実践した。"),
+        ),
+        core=(5, 4, 4), support=(3, 3, 2),
+        trainings=(
+            # The R2 row of the table holds two trainings: the 年度 label spans both.
+            KawasakiTraining(("山田 崇 氏 塩尻市企画政策部地方創生推進課地方創生推進係長",),
+                             "職員自らが公務員としても、個人としても、積極的に地域に出て、多様な主体と一緒に小さなことから何かを始めて、変える方法を学ぶことにより、地域の様々な課題に対応できるコーディネートスキルを有し、チャレンジする人材を育成することを目的とする",
+                             dt.date(2020, 10, 16)),
+            KawasakiTraining(("藤本 遼 氏 株式会社ここにある 代表取締役", "江上 昇 氏 尼崎市職員 (元漫才師)"),
+                             "コロナ禍における場づくりの変化を学ぶとともに、職員自らが公務員としても、個人としても、柔軟な発想で場を編み出していくスキルを習得することを目的とする。",
+                             dt.date(2021, 1, 22)),
+        ),
+    ),
+    KawasakiYear(
+        2021, "令和3年度", "公共施設の地域化、自由な形で創出するまちのひろば",
+        (
+            ("ロビーを活用した多世代交流事業ふれあいプラザかわさき",
+             "公共施設の地域化として、ふれあいプラザかわさきのロビーを活用した多世代交流事業。"),
+            ("おためしオンライン交流会",
+             "自由な形で創出する「まちのひろば」として、オンラインでの交流会をおためしで行う取組。"),
+            ("多摩川スカイブリッジフォトコンテスト&フォト交流会",
+             "多摩川スカイブリッジを題材にしたフォトコンテストと、写真を通じたフォト交流会による「まちのひろば」の取組。"),
+        ),
+        core=(1, 1, 1), support=(3, 2, 2),
+        trainings=(
+            KawasakiTraining(("水津 陽子 氏 合同会社フォーティ R&C 代表",),
+                             "「基本的考え方」に基づき、町内会・自治会との真のパートナーシップに向けて行政が果たすべき役割について職員一人一人が学ぶことを目的とする。",
+                             dt.date(2021, 11, 19)),
+        ),
+    ),
+)  # fmt: skip
+
+# 事務局 (2 each year; the demo keeps the same two): staff@kawasaki.example.jp of the
+# organisations demo (協働・連携推進課) and this colleague. They coordinate the cohorts.
+KAWASAKI_SECRETARIAT = [
+    ("j.yoshikawa", "吉川", "純一", "ヨシカワ", "ジュンイチ", "市民文化局 コミュニティ推進部 協働・連携推進課", "担当係長"),
+]  # fmt: skip
+
+# Members year by year, in project order: the core members of each project (the first leads,
+# the second is sub-leader), then the support members of each project. 2019: 課長補佐以下.
+KAWASAKI_STAFF = [
+    # 2019, 防災空地で地域交流
+    ("t.ishikawa", "石川", "拓也", "イシカワ", "タクヤ", "総務企画局 危機管理室", "係長"),
+    ("m.ogawa", "小川", "真理子", "オガワ", "マリコ", "中原区役所 まちづくり推進部 地域振興課", "主任"),
+    ("k.fujita", "藤田", "健司", "フジタ", "ケンジ", "まちづくり局 防災まちづくり推進室", "職員"),
+    ("a.okada", "岡田", "愛", "オカダ", "アイ", "健康福祉局 地域包括ケア推進室", "職員"),
+    ("s.goto", "後藤", "俊介", "ゴトウ", "シュンスケ", "幸区役所 危機管理担当", "主任"),
+    # 2019, FUSO グリーンガーデン
+    ("y.hasegawa", "長谷川", "裕子", "ハセガワ", "ユウコ", "建設緑政局 緑政部 みどりの協働推進課", "課長補佐"),
+    ("r.murakami", "村上", "亮", "ムラカミ", "リョウ", "中原区役所 地域みまもり支援センター 地域支援課", "主任"),
+    ("n.kondo", "近藤", "直美", "コンドウ", "ナオミ", "経済労働局 産業政策部 企画課", "職員"),
+    ("y.ishii", "石井", "陽介", "イシイ", "ヨウスケ", "こども未来局 青少年支援室", "職員"),
+    ("e.sakamoto", "坂本", "恵美", "サカモト", "エミ", "環境局 地球環境推進室", "係長"),
+    # 2019, まちのこえをカタチにするプロジェクト
+    ("k.aoki", "青木", "和也", "アオキ", "カズヤ", "経済労働局 都市農業振興センター 農業振興課", "係長"),
+    ("m.fujii", "藤井", "舞", "フジイ", "マイ", "経済労働局 産業振興部 商業振興課", "主任"),
+    ("t.nishimura", "西村", "達也", "ニシムラ", "タツヤ", "高津区役所 まちづくり推進部 企画課", "職員"),
+    ("y.fukuda", "福田", "由美", "フクダ", "ユミ", "市民文化局 市民生活部 企画課", "職員"),
+    ("s.ota", "太田", "翔", "オオタ", "ショウ", "宮前区役所 まちづくり推進部 地域振興課", "主任"),
+    # 2019, しもぬまべ共創プロジェクト
+    ("a.miura", "三浦", "彩", "ミウラ", "アヤ", "中原区役所 まちづくり推進部 企画課", "係長"),
+    ("k.fujiwara", "藤原", "圭介", "フジワラ", "ケイスケ", "財政局 資産管理部 資産運用課", "主任"),
+    ("m.okamoto", "岡本", "美穂", "オカモト", "ミホ", "教育委員会事務局 生涯学習推進課", "職員"),
+    ("d.matsuda", "松田", "大介", "マツダ", "ダイスケ", "港湾局 港湾経営部 経営企画課", "職員"),
+    ("c.nakajima", "中島", "千尋", "ナカジマ", "チヒロ", "多摩区役所 まちづくり推進部 地域振興課", "主任"),
+    # 2020, 防災空地で地域交流(継続)
+    ("s.harada", "原田", "修", "ハラダ", "オサム", "まちづくり局 防災まちづくり推進室", "係長"),
+    ("k.ono", "小野", "加奈", "オノ", "カナ", "総務企画局 危機管理室", "主任"),
+    ("y.nakayama", "中山", "雄一", "ナカヤマ", "ユウイチ", "幸区役所 まちづくり推進部 地域振興課", "職員"),
+    ("m.ishida", "石田", "麻衣", "イシダ", "マイ", "健康福祉局 地域包括ケア推進室", "職員"),
+    ("t.ueda", "上田", "拓真", "ウエダ", "タクマ", "麻生区役所 まちづくり推進部 地域振興課", "職員"),
+    # 2020, NEC公開空地のプロジェクト(継続)
+    ("h.morita", "森田", "浩之", "モリタ", "ヒロユキ", "中原区役所 まちづくり推進部 地域振興課", "課長補佐"),
+    ("n.hara", "原", "菜摘", "ハラ", "ナツミ", "経済労働局 産業政策部 企画課", "主任"),
+    ("k.shibata", "柴田", "健吾", "シバタ", "ケンゴ", "建設緑政局 道路管理部 路政課", "職員"),
+    ("a.sakai", "酒井", "明日香", "サカイ", "アスカ", "こども未来局 青少年支援室", "職員"),
+    # 2020, 鹿島田交通広場での植物を活用した交流
+    ("r.kudo", "工藤", "隆太", "クドウ", "リュウタ", "幸区役所 道路公園センター 整備課", "係長"),
+    ("m.yokoyama", "横山", "真由", "ヨコヤマ", "マユ", "建設緑政局 緑政部 みどりの協働推進課", "主任"),
+    ("s.miyazaki", "宮崎", "聡", "ミヤザキ", "サトシ", "まちづくり局 交通政策室", "職員"),
+    ("y.uchida", "内田", "優花", "ウチダ", "ユウカ", "環境局 地球環境推進室", "職員"),
+    # 2020, support members: 3 + 3 + 2
+    ("k.takagi", "高木", "健一", "タカギ", "ケンイチ", "市民文化局 市民生活部 企画課", "主任"),
+    ("e.ando", "安藤", "恵子", "アンドウ", "ケイコ", "川崎区役所 まちづくり推進部 地域振興課", "職員"),
+    ("h.taniguchi", "谷口", "博", "タニグチ", "ヒロシ", "上下水道局 経営戦略・危機管理室", "係長"),
+    ("m.maruyama", "丸山", "美紀", "マルヤマ", "ミキ", "中原区役所 地域みまもり支援センター 地域支援課", "職員"),
+    ("t.imai", "今井", "貴之", "イマイ", "タカユキ", "財政局 資産管理部 資産運用課", "職員"),
+    ("a.kono", "河野", "梓", "コウノ", "アズサ", "教育委員会事務局 生涯学習推進課", "主任"),
+    ("y.sugiyama", "杉山", "洋平", "スギヤマ", "ヨウヘイ", "経済労働局 都市農業振興センター 農業振興課", "職員"),
+    ("n.murata", "村田", "望", "ムラタ", "ノゾミ", "幸区役所 地域みまもり支援センター 地域支援課", "職員"),
+    # 2021, one member per project
+    ("k.arai", "新井", "和樹", "アライ", "カズキ", "川崎区役所 まちづくり推進部 地域振興課", "主任"),
+    ("m.kojima", "小島", "美和", "コジマ", "ミワ", "総務企画局 情報管理部 ICT推進課", "係長"),
+    ("s.noguchi", "野口", "修平", "ノグチ", "シュウヘイ", "川崎区役所 まちづくり推進部 企画課", "職員"),
+    # 2021, support members: 3 + 2 + 2
+    ("h.kubo", "久保", "春菜", "クボ", "ハルナ", "健康福祉局 地域包括ケア推進室", "職員"),
+    ("t.matsui", "松井", "孝", "マツイ", "タカシ", "川崎区役所 地域みまもり支援センター 地域支援課", "主任"),
+    ("y.kinoshita", "木下", "由佳", "キノシタ", "ユカ", "こども未来局 青少年支援室", "職員"),
+    ("r.noda", "野田", "涼介", "ノダ", "リョウスケ", "総務企画局 情報管理部 ICT推進課", "職員"),
+    ("a.sugawara", "菅原", "彩乃", "スガワラ", "アヤノ", "宮前区役所 まちづくり推進部 地域振興課", "職員"),
+    ("k.otsuka", "大塚", "啓太", "オオツカ", "ケイタ", "経済労働局 産業振興部 観光プロモーション推進課", "主任"),
+    ("m.hirano", "平野", "まどか", "ヒラノ", "マドカ", "港湾局 港湾経営部 経営企画課", "職員"),
+]  # fmt: skip
+
+
+def _kawasaki(with_passwords: bool) -> int:
+    kawasaki = Organisation.objects.get(local_government_code=KAWASAKI)
+    programme, _ = Programme.objects.get_or_create(
+        name=KAWASAKI_PROGRAMME,
+        defaults={
+            "organiser": kawasaki,
+            "description": (
+                "「これからのコミュニティ施策の基本的考え方」に基づく新たな取組のモデル事業を試行実施し、"
+                "職員の地域参加と意識改革を促すことを目的として、職員が所属、職位に関係なく横断的に"
+                "チームを結成し、職員が地域の様々な多様な主体と協働・連携しながら「まちのひろば」の"
+                "モデル事業を展開するもの。"
+            ),
+        },
+    )
+    done = set(Cohort.objects.filter(programme=programme).values_list("fiscal_year", flat=True))
+    if done >= {year.fiscal_year for year in KAWASAKI_YEARS}:
+        return 0
+
+    def user(row):
+        local, family, given, family_kana, given_kana, department, position = row
+        return _user(KAWASAKI, local, family, given, family_kana, given_kana,
+                     with_passwords=with_passwords, department=department, position=position)  # fmt: skip
+
+    domain = org_demo.MUNICIPALITY_DOMAINS[KAWASAKI]
+    secretariat = [User.objects.get(email=f"staff@{domain}")]
+    secretariat += [user(row) for row in KAWASAKI_SECRETARIAT]
+    created = 0
+    start = 0
+    for year in KAWASAKI_YEARS:
+        rows = KAWASAKI_STAFF[start : start + sum(year.core) + sum(year.support)]
+        start += len(rows)
+        if year.fiscal_year in done:
+            continue
+        _kawasaki_year(year, programme, kawasaki, secretariat, [(row, user(row)) for row in rows])
+        created += 1
+    return created
+
+
+def _kawasaki_year(year: KawasakiYear, programme, kawasaki, secretariat, staff) -> None:
+    cohort = Cohort.objects.create(
+        programme=programme, fiscal_year=year.fiscal_year,
+        title=f"{KAWASAKI_PROGRAMME} {year.era}", theme=year.theme, size=sum(year.core),
+        lecturers="\n".join(line for t in year.trainings for line in t.lecturers),
+        is_published=True,
+    )  # fmt: skip
+    cohort.organisations.set([kawasaki])
+    cohort.coordinators.set(secretariat)
+    field = Field.objects.create(
+        cohort=cohort, name=KAWASAKI_FIELD, description="「まちのひろば」創出のモデル事業"
+    )
+    core = iter(staff[: sum(year.core)])
+    support = iter(staff[sum(year.core) :])
+    members, outcomes = [], []
+    for number, ((name, summary), n_core, n_support) in enumerate(
+        zip(year.projects, year.core, year.support, strict=True), start=1
+    ):
+        team = Team.objects.create(cohort=cohort, number=number, name=name, field=field,
+                                   max_size=max(2, n_core + n_support))  # fmt: skip
+        outcomes.append(Outcome(team=team, proposal_title=name, summary=summary))
+        placed = [(next(core), ["leader", "sub_leader"][i] if i < 2 else "member", "")
+                  for i in range(n_core)]  # fmt: skip
+        placed += [(next(support), "member", Member.CohortRole.SUPPORT) for _ in range(n_support)]
+        for (row, user), team_role, cohort_role in placed:
+            members.append(Member(
+                cohort=cohort, user=user, organisation=kawasaki, department=row[5], position=row[6],
+                motivation="所属や職位を越えて、地域の多様な主体と協働・連携しながら「まちのひろば」づくりに取り組みたい。",
+                status=Member.Status.ACCEPTED, team=team, team_role=team_role, cohort_role=cohort_role,
+            ))  # fmt: skip
+    Member.objects.bulk_create(members)
+    Outcome.objects.bulk_create(outcomes)
+    Session.objects.bulk_create(
+        Session(
+            cohort=cohort, kind=Session.Kind.LECTURE, title="協働・連携研修",
+            starts_at=_at(t.day.year, t.day.month, t.day.day, 14),
+            ends_at=_at(t.day.year, t.day.month, t.day.day, 16),
+            place="川崎市役所", lecturer="、".join(t.lecturers), content=t.theme,
+        )
+        for t in year.trainings
+    )  # fmt: skip

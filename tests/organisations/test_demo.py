@@ -14,7 +14,7 @@ from cocreation.organisations import demo
 from cocreation.organisations.models import Membership, Organisation, OrganisationDomain, Region
 from cocreation.organisations.validators import validate_local_government_code
 from quests.demo import FOOD_LOSS_TEAM
-from studygroups.demo import OTHERS
+from studygroups.demo import KAWASAKI_SECRETARIAT, KAWASAKI_STAFF, OTHERS
 
 KORIYAMA_WIDE_AREA = {
     "郡山市", "須賀川市", "二本松市", "田村市", "本宮市", "大玉村", "鏡石町", "天栄村",
@@ -144,8 +144,10 @@ def test_every_demo_address_is_fictional_or_koriyamas(settings):
     emails = list(User.objects.values_list("email", flat=True))
     emails += list(EmailAddress.objects.values_list("email", flat=True))
     # Every user of the demo: the organisations' people, the food-loss quest's team and the
-    # other members of the 2020 研究塾 cohort.
-    assert len(emails) == 2 * (len(demo.demo_emails()) + len(FOOD_LOSS_TEAM) + len(OTHERS))
+    # other members of the 2020 研究塾 cohort, and Kawasaki's staff projects.
+    made = (len(demo.demo_emails()) + len(FOOD_LOSS_TEAM) + len(OTHERS)
+            + len(KAWASAKI_STAFF) + len(KAWASAKI_SECRETARIAT))  # fmt: skip
+    assert len(emails) == 2 * made
     for email in emails:
         domain = email.rsplit("@", 1)[1]
         assert any(domain == d or domain.endswith("." + d) for d in allowed), email

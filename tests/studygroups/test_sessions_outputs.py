@@ -186,7 +186,7 @@ def test_pages_by_role(
 def test_demo_cohort_as_in_the_source(settings, client):
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
-    cohort = Cohort.objects.get(fiscal_year=2020)
+    cohort = Cohort.objects.get(programme__name="チャレンジ「新発想」研究塾", fiscal_year=2020)
     members = Member.objects.filter(cohort=cohort, status="accepted").select_related(
         "organisation", "team__field"
     )
