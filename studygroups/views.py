@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,19 +80,28 @@ def cohort_detail(request, pk: int):
     """Municipal staff, members, reviewers and coordinators: the cohort and its teams."""
     cohort = _cohort(request, pk)
     context = _context(request, cohort, "overview")
+    # 班長, then 副班長, then the members, each in the order they joined.
+    role_rank = Case(
+        When(team_role=Member.TeamRole.LEADER, then=Value(0)),
+        When(team_role=Member.TeamRole.SUB_LEADER, then=Value(1)),
+        default=Value(2),
+    )
     teams = cohort.teams.select_related("field").prefetch_related(
         Prefetch(
             "members",
             queryset=Member.objects.select_related("user", "organisation").order_by(
-                "team_role", "pk"
+                role_rank, "pk"
             ),
         )
     )
     context.update(
         teams=teams,
-        representatives=Member.objects.filter(cohort=cohort)
-        .exclude(cohort_role="")
-        .select_related("user", "organisation"),
+        representatives=Member.objects.filter(
+            cohort=cohort, cohort_role__in=services.LEADS_THE_COHORT
+        ).select_related("user", "organisation"),
+        support_count=Member.objects.filter(
+            cohort=cohort, status="accepted", cohort_role=Member.CohortRole.SUPPORT
+        ).count(),
         outcomes=Outcome.objects.filter(team__cohort=cohort).select_related("team__field", "quest")
         if cohort.is_published or permissions.is_coordinator(request.user, cohort)
         else [],

@@ -181,3 +181,15 @@ def test_the_secretariat_opens_each_year_and_sees_its_projects(demo, client, fis
     for name in PROJECTS[fiscal_year]:
         assert name.replace("&", "&amp;") in page
     assert ("・" + str(Member.CohortRole.SUPPORT.label) in page) is (fiscal_year != 2019)
+
+
+def test_the_cohort_page_counts_support_members_apart_and_leads_with_the_leader(demo, client):
+    cohort = kawasaki(2020)
+    client.force_login(User.objects.get(email="staff@kawasaki.example.jp"))
+    response = client.get(reverse("studygroups:cohort", args=[cohort.pk]))
+    page = response.content.decode()
+    assert "<dt>サポートメンバー</dt><dd>8人</dd>" in page
+    assert not response.context["representatives"]  # support members are not 代表・副代表
+    for team in response.context["teams"]:
+        roles = [m.team_role for m in team.members.all()]
+        assert roles[:2] == ["leader", "sub_leader"] and set(roles[2:]) == {"member"}
