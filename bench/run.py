@@ -42,15 +42,16 @@ def ensure_database(url: str) -> None:
             conn.execute('CREATE DATABASE "cocreation_bench"')
 
 
-def setup_django(url: str) -> None:
+def setup_django(url: str, migrate: bool = True) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if migrate:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
 
 
 def fill(orgs: int, users: int) -> None:

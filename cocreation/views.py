@@ -20,7 +20,7 @@ def home(request):
     """Everyone: what the portal is; signed-in users also see their organisations and news."""
     from quests.selectors import quests_accepting_proposals
 
-    context = {"open_quests": quests_accepting_proposals(request.user, limit=5)}
+    context = {"open_quests": quests_accepting_proposals(limit=5)}
     if request.user.is_authenticated:
         from spaces.selectors import my_bookings
         from studygroups.selectors import upcoming_sessions_for

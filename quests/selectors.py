@@ -71,14 +71,16 @@ def upcoming_bookings(quest: Quest, limit: int = 10):
     )
 
 
-def quests_accepting_proposals(user, limit: int = 5):
-    """Open quests whose deadline has not passed, soonest deadline first (the home page)."""
-    from django.db.models import Q
+def quests_accepting_proposals(limit: int = 5):
+    """Open quests whose deadline has not passed, soonest deadline first (the home page).
+    Open quests are public, so this needs no per-user visibility filter; the home page
+    shows only the title, the host and the deadline."""
     from django.utils import timezone
 
     return list(
-        quests_for_list(user)
-        .filter(state=Quest.State.OPEN)
+        Quest.objects.filter(state=Quest.State.OPEN)
         .filter(Q(proposal_deadline__isnull=True) | Q(proposal_deadline__gte=timezone.localdate()))
+        .select_related("host")
+        .only("pk", "title", "proposal_deadline", "host__name")
         .order_by("proposal_deadline", "-id")[:limit]
     )
