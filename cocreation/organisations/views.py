@@ -19,6 +19,7 @@ def organisation_list(request):
     """Signed-in users: the directory of organisations on the portal."""
     filterset = OrganisationFilter(request.GET, queryset=selectors.organisations_for_directory())
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_member_counts(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -49,3 +49,17 @@ def test_organisation_pages_do_not_grow_with_data(client, coordinator_user, kori
     large = _count(client, url)
     assert large == small, (small, large)
     assert small <= 16
+
+
+def test_directory_and_region_page_count_only_active_members(client, staff_user, koriyama):
+    for i in range(3):
+        factories.make_member(koriyama, email=f"active{i}@city.koriyama.lg.jp")
+    factories.make_member(koriyama, email="waiting@city.koriyama.lg.jp", status="pending")
+    client.force_login(staff_user)
+    for url in (reverse("organisations:list"), reverse("organisations:region",
+                                                        args=[koriyama.regions.get().slug])):  # fmt: skip
+        page = client.get(url)
+        rows = {o.name: o.member_count for o in page.context["page"].object_list} if (
+            "page" in page.context
+        ) else {o.name: o.member_count for o in page.context["organisations"]}  # fmt: skip
+        assert rows["郡山市"] == 4  # the staff user and three more; the pending one is not counted
