@@ -79,6 +79,23 @@ def can_view_cohort(user, cohort: Cohort) -> bool:
     )
 
 
+def visible_cohorts(user):
+    """The cohorts can_view_cohort lets the user open, as a queryset for lists."""
+    cohorts = Cohort.objects.all()
+    if roles.is_site_admin(user) or roles.is_municipal_staff(user):
+        return cohorts
+    if not roles.is_authenticated(user):
+        return cohorts.none()
+    mine = (
+        Q(coordinators=user)
+        | Q(reviewers=user)
+        | Q(members__user=user, members__status=Member.Status.ACCEPTED)
+    )
+    if roles.is_coordinator(user):
+        mine |= Q(programme__organiser__in=organisers_for(user))
+    return cohorts.filter(pk__in=cohorts.filter(mine).values("pk"))
+
+
 def can_apply(user, cohort: Cohort) -> bool:
     org_ids = {o.pk for o in roles.municipalities_of(user)}
     return bool(org_ids) and cohort.organisations.filter(pk__in=org_ids).exists()

@@ -66,8 +66,13 @@ def _error_to_form(form, error: services.StudyError) -> None:
 
 @login_required
 def cohort_list(request):
-    """Signed-in users: the programmes and their cohorts (municipal staff may apply)."""
-    cohorts = Cohort.objects.select_related("programme").order_by("-fiscal_year", "pk")
+    """Signed-in users: the cohorts they may open (municipal staff: all, and may apply);
+    everyone can read published outcomes in the archive."""
+    cohorts = (
+        permissions.visible_cohorts(request.user)
+        .select_related("programme")
+        .order_by("-fiscal_year", "pk")
+    )
     return render(
         request,
         "studygroups/cohort_list.html",

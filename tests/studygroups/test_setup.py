@@ -272,3 +272,22 @@ def test_a_team_cannot_shrink_below_its_members(client, coordinator_user, cohort
     response = client.post(url, settings_data(cohort, **{"teams-0-max_size": 2}), follow=True)
     assert "すでに3人のメンバーがいるため" in response.content.decode()
     assert Team.objects.get(pk=team.pk).max_size == 6
+
+
+def test_the_list_shows_each_role_only_the_cohorts_it_can_open(role_client, cohort):
+    role, client = role_client
+    response = client.get(reverse("studygroups:list"))
+    if role == "anonymous":
+        assert response.status_code == 302
+        return
+    listed = "研究塾 2020" in response.content.decode()
+    assert listed is (role in ("staff_user", "coordinator_user", "site_admin"))
+    if listed:
+        assert client.get(reverse("studygroups:cohort", args=[cohort.pk])).status_code == 200
+
+
+def test_a_company_lecturer_who_reviews_sees_that_cohort(client, company_user, cohort):
+    cohort.reviewers.add(company_user)
+    client.force_login(company_user)
+    assert "研究塾 2020" in client.get(reverse("studygroups:list")).content.decode()
+    assert client.get(reverse("studygroups:cohort", args=[cohort.pk])).status_code == 200
