@@ -8,6 +8,7 @@ from collections import Counter
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,6 +97,14 @@ def apply(*, cohort: Cohort, user, organisation, birth_date, preferred_fields, m
                 position=position or user.position,
             )  # fmt: skip
             member.preferred_fields.set(preferred_fields)
+            for coordinator in cohort.coordinators.all():
+                notify(
+                    coordinator, "study.application_received", member,
+                    context={"cohort": cohort.title, "person": user.display_name,
+                             "organisation": organisation.name,
+                             "fields": "、".join(f.name for f in preferred_fields)},
+                    url=reverse("studygroups:applications", args=[cohort.pk]),
+                )  # fmt: skip
     except IntegrityError:
         raise StudyError(_("You have already applied to this cohort.")) from None
     return member
@@ -111,6 +120,13 @@ def decide_application(*, member: Member, user, accept: bool) -> Member:
         locked.status = Member.Status.ACCEPTED if accept else Member.Status.DECLINED
         locked.decided_by = user
         locked.save(update_fields=["status", "decided_by"])
+        notify(
+            locked.user,
+            "study.application_accepted" if accept else "study.application_declined",
+            locked,
+            context={"cohort": locked.cohort.title},
+            url=locked.cohort.get_absolute_url(),
+        )
     return locked
 
 
@@ -147,9 +163,24 @@ def assign_team(*, member: Member, team: Team | None, role: str, user) -> Member
                     raise StudyError(
                         _("The representative and the deputy cannot lead a team."), "team_role"
                     )
+            new_role = role if team is not None else ""
+            moved = (current.team_id, current.team_role) != (
+                team.pk if team is not None else None,
+                new_role,
+            )
             current.team = team
-            current.team_role = role if team is not None else ""
+            current.team_role = new_role
             current.save(update_fields=["team", "team_role"])
+            if moved and team is not None:
+                notify(
+                    current.user, "study.team_assigned", current,
+                    context={"cohort": current.cohort.title, "team": team,
+                             "role": Member.TeamRole(new_role).label},
+                    url=current.cohort.get_absolute_url(),
+                    # Each move is news: the key names the moment, not only the member.
+                    key=f"study.team_assigned|{current.pk}|{team.pk}|{new_role}|"
+                    f"{timezone.now().timestamp()}",
+                )  # fmt: skip
     except IntegrityError:
         raise StudyError(_("This team already has a leader or sub-leader in that role."),
                          "team_role") from None  # fmt: skip
@@ -400,7 +431,20 @@ def comment(*, submission: Submission, user, body: str) -> ReviewComment:
         raise StudyError(_("Only reviewers comment on deliverables."))
     if not body.strip():
         raise StudyError(_("Write your comment."), "body")
-    return ReviewComment.objects.create(submission=submission, author=user, body=body.strip())
+    with transaction.atomic():
+        note = ReviewComment.objects.create(submission=submission, author=user, body=body.strip())
+        team = Member.objects.filter(
+            team=submission.team, status=Member.Status.ACCEPTED
+        ).select_related("user")
+        for member in team.exclude(user=user):
+            notify(
+                member.user, "study.review_comment", note,
+                context={"deliverable": submission.deliverable.title,
+                         "version": submission.version, "author": user.display_name,
+                         "body": note.body},
+                url=reverse("studygroups:submission", args=[submission.pk]),
+            )  # fmt: skip
+    return note
 
 
 # --- Outcomes and quests ----------------------------------------------------------------
