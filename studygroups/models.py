@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -171,6 +171,15 @@ class Team(models.Model):
         if self.name:
             return _("Team %(number)d: %(name)s") % {"number": self.number, "name": self.name}
         return _("Team %(number)d (%(field)s)") % {"number": self.number, "field": self.field}
+
+
+def team_role_rank():
+    """班長, then 副班長, then the members: the order people read a team in."""
+    return Case(
+        When(team_role="leader", then=Value(0)),
+        When(team_role="sub_leader", then=Value(1)),
+        default=Value(2),
+    )
 
 
 class Member(models.Model):

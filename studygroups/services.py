@@ -32,6 +32,7 @@ from .models import (
     Submission,
     SurveyResponse,
     Team,
+    team_role_rank,
 )
 
 
@@ -397,7 +398,7 @@ def attendance_rates(cohort: Cohort) -> list[tuple[Member, int, int, float | Non
             present=Count("attendance", filter=Q(attendance__status="present")),
             counted=Count("attendance", filter=Q(attendance__status__in=["present", "absent"])),
         )
-        .order_by("team__number", "team_role", "pk")
+        .order_by("team__number", team_role_rank(), "pk")
     )
     return [(m, m.present, m.counted, (m.present / m.counted) if m.counted else None)
             for m in members]  # fmt: skip

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("<int:pk>/sessions/new/", views.session_create, name="session_create"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/members.csv", views_setup.members_csv, name="members_csv"),
     path("<int:pk>/deliverables/", views.deliverables, name="deliverables"),
     path(
         "<int:pk>/deliverables/<int:deliverable_pk>/teams/<int:team_pk>/upload/",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +33,7 @@ from .forms import (
     SurveyForm,
     UploadForm,
 )
-from .models import Attendance, Cohort, Member, Outcome, Session, Submission
+from .models import Attendance, Cohort, Member, Outcome, Session, Submission, team_role_rank
 
 
 def _cohort(request, pk: int) -> Cohort:
@@ -85,17 +85,11 @@ def cohort_detail(request, pk: int):
     """Municipal staff, members, reviewers and coordinators: the cohort and its teams."""
     cohort = _cohort(request, pk)
     context = _context(request, cohort, "overview")
-    # 班長, then 副班長, then the members, each in the order they joined.
-    role_rank = Case(
-        When(team_role=Member.TeamRole.LEADER, then=Value(0)),
-        When(team_role=Member.TeamRole.SUB_LEADER, then=Value(1)),
-        default=Value(2),
-    )
     teams = cohort.teams.select_related("field").prefetch_related(
         Prefetch(
             "members",
             queryset=Member.objects.select_related("user", "organisation").order_by(
-                role_rank, "pk"
+                team_role_rank(), "pk"
             ),
         )
     )
@@ -228,7 +222,7 @@ def teams(request, pk: int):
         Member.objects.filter(cohort=cohort, status="accepted")
         .select_related("user", "organisation", "team__field")
         .prefetch_related("preferred_fields")
-        .order_by("team__number", "team_role", "pk")
+        .order_by("team__number", team_role_rank(), "pk")
     )
     context = _context(request, cohort, "members")
     context["rows"] = [

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -83,3 +87,32 @@ def cohort_settings(request, pk: int):
     context = _context(request, cohort, "settings")
     context.update(form=form, fields=fields, phases=phases, teams=teams)
     return render(request, "studygroups/cohort_settings.html", context)
+
+
+@login_required
+def members_csv(request, pk: int):
+    """The cohort's coordinators: members with their teams, roles and attendance, for the
+    reports a secretariat writes (UTF-8 with a BOM, so Excel reads the Japanese)."""
+    cohort = _cohort(request, pk)
+    if not permissions.is_coordinator(request.user, cohort):
+        raise PermissionDenied
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [_("Name"), _("Reading"), _("Municipality"), _("Department"), _("Position"),
+         _("Email address"), _("Team"), _("Role in the team"), _("Role in the cohort"),
+         _("Present"), _("Recorded"), _("Rate")]
+    )  # fmt: skip
+    for member, present, counted, rate in services.attendance_rates(cohort):
+        writer.writerow(
+            [member.user.display_name, member.user.display_name_kana, member.organisation.name,
+             member.department, member.position, member.user.email,
+             str(member.team) if member.team else "", member.get_team_role_display(),
+             member.get_cohort_role_display() if member.cohort_role else "",
+             present, counted, "" if rate is None else f"{rate:.0%}"]
+        )  # fmt: skip
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="cohort-{cohort.pk}-{cohort.fiscal_year}-members.csv"'
+    )
+    return response

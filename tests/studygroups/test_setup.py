@@ -291,3 +291,25 @@ def test_a_company_lecturer_who_reviews_sees_that_cohort(client, company_user, c
     client.force_login(company_user)
     assert "研究塾 2020" in client.get(reverse("studygroups:list")).content.decode()
     assert client.get(reverse("studygroups:cohort", args=[cohort.pk])).status_code == 200
+
+
+def test_members_csv_for_the_secretariats_report(role_client, cohort, koriyama):
+    from studygroups import services
+
+    coordinator = cohort.coordinators.get()
+    team = cohort.teams.get(number=3)
+    member, leader = make_members(cohort, koriyama, 2)
+    services.assign_team(member=member, team=team, role="member", user=coordinator)
+    services.assign_team(member=leader, team=team, role="leader", user=coordinator)
+    role, client = role_client
+    response = client.get(reverse("studygroups:members_csv", args=[cohort.pk]))
+    if role not in ("coordinator_user", "site_admin"):
+        assert response.status_code in (302, 403)
+        return
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff氏名,ふりがな,自治体,所属,職名,メールアドレス,班,")
+    rows = text.splitlines()[1:]
+    assert len(rows) == 2
+    assert rows[0].startswith(leader.user.display_name) and ",3班（しごと）,班長," in rows[0]
+    assert rows[1].startswith(member.user.display_name) and ",メンバー," in rows[1]
