@@ -147,3 +147,21 @@ class OutcomeForm(forms.ModelForm):
         fields = ["proposal_title", "summary", "implemented"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4}),
                    "implemented": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
+
+
+class ScheduleFilterForm(forms.Form):
+    """Which sessions the schedule lists: a team's (with the whole cohort's), and when."""
+
+    team = forms.ChoiceField(label=_("Team"), required=False)
+    period = forms.ChoiceField(
+        label=_("Period"), required=False,
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
+    )  # fmt: skip
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [
+            ("", _("All teams")),
+            ("cohort", _("Whole-cohort sessions only")),
+            *[(str(team.pk), str(team)) for team in cohort.teams.select_related("field")],
+        ]

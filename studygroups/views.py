@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,7 @@ from .forms import (
     MemberTeamForm,
     MoveForm,
     OutcomeForm,
+    ScheduleFilterForm,
     SeriesForm,
     SessionForm,
     SurveyForm,
@@ -247,12 +249,33 @@ def schedule(request, pk: int):
     """Members, reviewers and coordinators: every session of the cohort and its teams."""
     cohort = _cohort(request, pk)
     context = _context(request, cohort, "schedule")
+    now = timezone.now()
+    me = context["me"]
+    # By default a member sees their team's sessions (and the whole cohort's) from today on;
+    # a finished cohort shows everything.
+    defaults = {
+        "team": str(me.team_id) if me is not None and me.team_id else "",
+        "period": "upcoming" if cohort.sessions.filter(ends_at__gte=now).exists() else "all",
+    }
+    filters = ScheduleFilterForm(request.GET or defaults, cohort=cohort)
+    chosen = filters.cleaned_data if filters.is_valid() else defaults
     sessions = cohort.sessions.select_related("team__field", "phase", "booking__space")
-    team = request.GET.get("team")
-    if team and team.isdigit():
-        sessions = sessions.filter(Q(team_id=int(team)) | Q(team__isnull=True))
+    if chosen["team"] == "cohort":
+        sessions = sessions.filter(team__isnull=True)
+    elif chosen["team"]:
+        sessions = sessions.filter(Q(team_id=int(chosen["team"])) | Q(team__isnull=True))
+    if chosen["period"] == "upcoming":
+        sessions = sessions.filter(ends_at__gte=now)
+    elif chosen["period"] == "past":
+        sessions = sessions.filter(ends_at__lt=now).order_by("-starts_at")
+    months = [
+        (month, list(rows))
+        for month, rows in groupby(
+            sessions, key=lambda s: timezone.localtime(s.starts_at).date().replace(day=1)
+        )
+    ]
+    context.update(filters=filters, months=months)
     context.update(
-        sessions=sessions,
         feed=request.build_absolute_uri(
             reverse("studygroups:ical_cohort", args=[calendar_token(request.user), cohort.pk])
         ),

@@ -313,3 +313,34 @@ def test_members_csv_for_the_secretariats_report(role_client, cohort, koriyama):
     assert len(rows) == 2
     assert rows[0].startswith(leader.user.display_name) and ",3班（しごと）,班長," in rows[0]
     assert rows[1].startswith(member.user.display_name) and ",メンバー," in rows[1]
+
+
+def test_schedule_shows_a_members_team_from_today_by_default_and_filters(
+    client, cohort, koriyama, coordinator_user
+):
+    from django.utils import timezone
+
+    from studygroups import services
+    from studygroups.models import Session
+
+    team1, team2 = cohort.teams.get(number=1), cohort.teams.get(number=2)
+    [member] = make_members(cohort, koriyama, 1)
+    services.assign_team(member=member, team=team1, role="member", user=coordinator_user)
+    now = timezone.now()
+    for title, team, days in [("1班 次回", team1, 3), ("2班 次回", team2, 3), ("全体会 次回", None, 10),
+                              ("1班 前回", team1, -4)]:  # fmt: skip
+        start = now + dt.timedelta(days=days)
+        Session.objects.create(cohort=cohort, team=team, kind="team_meeting", title=title,
+                               starts_at=start, ends_at=start + dt.timedelta(hours=2))  # fmt: skip
+    url = reverse("studygroups:schedule", args=[cohort.pk])
+    client.force_login(member.user)
+    page = client.get(url).content.decode()
+    assert "1班 次回" in page and "全体会 次回" in page
+    assert "2班 次回" not in page and "1班 前回" not in page
+    page = client.get(url, {"team": "", "period": "all"}).content.decode()
+    assert all(t in page for t in ("1班 次回", "2班 次回", "全体会 次回", "1班 前回"))
+    page = client.get(url, {"team": "cohort", "period": "all"}).content.decode()
+    assert "全体会 次回" in page and "1班 次回" not in page
+    page = client.get(url, {"team": str(team1.pk), "period": "past"}).content.decode()
+    assert "1班 前回" in page and "1班 次回" not in page
+    assert client.get(url, {"team": "bogus", "period": "x"}).status_code == 200
