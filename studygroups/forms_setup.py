@@ -152,6 +152,13 @@ class CohortStartForm(CohortSettingsForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
 class _RefuseDeleting(forms.BaseInlineFormSet):
     """Refuse to delete rows that other records still need, with the reason on the row."""
 

@@ -54,6 +54,12 @@ def is_coordinator(user, cohort: Cohort) -> bool:
     )
 
 
+def can_edit_programme(user, programme) -> bool:
+    """The programme's name and description belong to every year: its organiser's
+    coordinators (and site admins) change them, not a single cohort's coordinators."""
+    return organisers_for(user).filter(pk=programme.organiser_id).exists()
+
+
 def membership(user, cohort: Cohort) -> Member | None:
     if not roles.is_authenticated(user):
         return None

@@ -647,7 +647,8 @@ def _copy_structure(source: Cohort, cohort: Cohort) -> None:
         )  # fmt: skip
 
 
-def save_cohort_settings(*, cohort: Cohort, user, form, fields, phases, teams) -> None:
+def save_cohort_settings(*, cohort: Cohort, user, form, fields, phases, teams,
+                         programme_form=None) -> None:  # fmt: skip
     """Save the cohort's settings form and its field, phase and team formsets in one
     transaction, under the cohort's lock and the locks that assign_team takes, so that no
     team ends up smaller than its members and no team with members or reports is removed."""
@@ -666,6 +667,10 @@ def save_cohort_settings(*, cohort: Cohort, user, form, fields, phases, teams) -
                     raise StudyError(
                         _("%(team)s has members or reports and cannot be removed.") % {"team": team}
                     )
+            if programme_form is not None:
+                if not permissions.can_edit_programme(user, cohort.programme):
+                    raise StudyError(_("Only the organiser's coordinators rename the programme."))
+                programme_form.save()
             form.save()
             fields.save()
             phases.save()

@@ -18,6 +18,7 @@ from .forms_setup import (
     CohortStartForm,
     FieldFormSet,
     PhaseFormSet,
+    ProgrammeForm,
     TeamFormSet,
 )
 from .views import _cohort, _context, _error_to_form
@@ -71,13 +72,17 @@ def cohort_settings(request, pk: int):
     fields = FieldFormSet(data, instance=cohort, prefix="fields")
     phases = PhaseFormSet(data, instance=cohort, prefix="phases")
     teams = TeamFormSet(data, instance=cohort, prefix="teams")
-    if request.method == "POST" and all(
-        [form.is_valid(), fields.is_valid(), phases.is_valid(), teams.is_valid()]
-    ):
+    programme_form = (
+        ProgrammeForm(data, instance=cohort.programme, prefix="programme")
+        if permissions.can_edit_programme(request.user, cohort.programme)
+        else None
+    )
+    parts = [form, fields, phases, teams] + ([programme_form] if programme_form else [])
+    if request.method == "POST" and all([part.is_valid() for part in parts]):
         try:
             services.save_cohort_settings(
                 cohort=cohort, user=request.user, form=form,
-                fields=fields, phases=phases, teams=teams,
+                fields=fields, phases=phases, teams=teams, programme_form=programme_form,
             )  # fmt: skip
         except services.StudyError as error:
             messages.error(request, error.message)
@@ -85,7 +90,9 @@ def cohort_settings(request, pk: int):
             messages.success(request, _("The settings were saved."))
             return redirect("studygroups:settings", cohort.pk)
     context = _context(request, cohort, "settings")
-    context.update(form=form, fields=fields, phases=phases, teams=teams)
+    context.update(
+        form=form, fields=fields, phases=phases, teams=teams, programme_form=programme_form
+    )
     return render(request, "studygroups/cohort_settings.html", context)
 
 

@@ -52,6 +52,8 @@ def settings_data(cohort, **overrides):
         "lecturers": cohort.lecturers,
         "coordinator_emails": "\n".join(u.email for u in cohort.coordinators.all()),
         "reviewer_emails": "",
+        "programme-name": cohort.programme.name,
+        "programme-description": cohort.programme.description,
     }
     if cohort.is_published:
         data["is_published"] = "on"
@@ -344,3 +346,32 @@ def test_schedule_shows_a_members_team_from_today_by_default_and_filters(
     page = client.get(url, {"team": str(team1.pk), "period": "past"}).content.decode()
     assert "1班 前回" in page and "1班 次回" not in page
     assert client.get(url, {"team": "bogus", "period": "x"}).status_code == 200
+
+
+def test_the_organisers_coordinator_renames_the_programme_others_cannot(
+    client, coordinator_user, cohort, tamura
+):
+    url = reverse("studygroups:settings", args=[cohort.pk])
+    Programme.objects.create(name="まちづくり研究会", organiser=tamura)
+    client.force_login(coordinator_user)
+    response = client.post(url, settings_data(cohort, **{"programme-name": "まちづくり研究会"}))
+    assert response.status_code == 200
+    assert "programme-name" in response.content.decode()
+    assert response.context["programme_form"].errors["name"]
+    data = settings_data(cohort, **{"programme-name": "チャレンジ「新発想」研究塾（広域）"})
+    assert client.post(url, data).status_code == 302
+    assert (
+        Programme.objects.get(pk=cohort.programme_id).name == "チャレンジ「新発想」研究塾（広域）"
+    )
+
+    # A coordinator listed on this cohort only, from a town outside the region.
+    elsewhere = factories.make_municipality("横瀬町", "113611", domain="town.yokoze.example.jp")
+    guest = factories.make_member(elsewhere, role="coordinator", email="g@town.yokoze.example.jp")
+    cohort.coordinators.add(guest)
+    client.force_login(guest)
+    response = client.get(url)
+    assert response.status_code == 200 and response.context["programme_form"] is None
+    client.post(url, settings_data(cohort, **{"programme-name": "乗っ取り"}))
+    assert (
+        Programme.objects.get(pk=cohort.programme_id).name == "チャレンジ「新発想」研究塾（広域）"
+    )
