@@ -456,24 +456,39 @@ def turn_into_quest(*, outcome: Outcome, user, host):
     became the 自治体クエスト."""
     from quests.services.quests import QuestError, quest_create
 
-    if outcome.quest_id:
-        raise StudyError(_("A quest was already started from this proposal."))
-    try:
-        quest = quest_create(
-            user=user,
-            host=host,
-            data={
-                "title": outcome.proposal_title[:200],
-                "summary": outcome.summary[:1000],
-                "background": outcome.summary,
-                "outcome_sought": outcome.implemented or outcome.proposal_title,
-            },
-        )
-    except QuestError as error:
-        raise StudyError(error.message, error.field) from None
-    outcome.quest = quest
-    outcome.save(update_fields=["quest"])
+    with transaction.atomic():
+        # Locked, so that two clicks at once start one quest, not two.
+        locked = Outcome.objects.select_for_update().get(pk=outcome.pk)
+        if locked.quest_id:
+            raise StudyError(_("A quest was already started from this proposal."))
+        try:
+            quest = quest_create(
+                user=user,
+                host=host,
+                data={
+                    "title": locked.proposal_title[:200],
+                    "summary": locked.summary[:1000],
+                    "background": locked.summary,
+                    "outcome_sought": locked.implemented or locked.proposal_title,
+                },
+            )
+        except QuestError as error:
+            raise StudyError(error.message, error.field) from None
+        locked.quest = quest
+        locked.save(update_fields=["quest"])
     return quest
+
+
+def save_outcome(*, team: Team, user, proposal_title: str, summary: str, implemented: str):
+    """A team's outcome for the archive; one per team, whoever saves it first."""
+    if not permissions.is_coordinator(user, team.cohort):
+        raise StudyError(_("Only the cohort's coordinators record outcomes."))
+    outcome, _created = Outcome.objects.update_or_create(
+        team=team,
+        defaults={"proposal_title": proposal_title, "summary": summary,
+                  "implemented": implemented},
+    )  # fmt: skip
+    return outcome
 
 
 # --- Feedback ---------------------------------------------------------------------------

@@ -630,9 +630,7 @@ def outcome_edit(request, pk: int, team_pk: int):
         messages.success(request, _("A draft quest was started from the proposal."))
         return redirect("quests:edit", quest.pk)
     if request.method == "POST" and form.is_valid():
-        outcome = form.save(commit=False)
-        outcome.team = team
-        outcome.save()
+        services.save_outcome(team=team, user=request.user, **form.cleaned_data)
         messages.success(request, _("The outcome was saved."))
         return redirect("studygroups:outcome", cohort.pk, team.pk)
     context = _context(request, cohort, "outcomes")
