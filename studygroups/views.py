@@ -9,6 +9,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -639,12 +640,30 @@ def outcome_edit(request, pk: int, team_pk: int):
 
 
 def archive(request):
-    """Anyone: outcomes of published cohorts, across years and municipalities, searchable."""
-    outcomes = (
-        Outcome.objects.filter(team__cohort__is_published=True)
-        .select_related("team__field", "team__cohort__programme", "quest")
-        .order_by("-team__cohort__fiscal_year", "team__number")
+    """Anyone: outcomes of published cohorts, across years and municipalities, searchable
+    by keyword and filtered by organiser and fiscal year."""
+    published = Outcome.objects.filter(team__cohort__is_published=True)
+    organisers = (
+        published.values_list(
+            "team__cohort__programme__organiser", "team__cohort__programme__organiser__name"
+        )
+        .distinct()
+        .order_by("team__cohort__programme__organiser__name")
     )
+    years = (
+        published.values_list("team__cohort__fiscal_year", flat=True)
+        .distinct()
+        .order_by("-team__cohort__fiscal_year")
+    )
+    outcomes = published.select_related(
+        "team__field", "team__cohort__programme__organiser", "quest"
+    ).order_by("-team__cohort__fiscal_year", "team__cohort__programme__name", "team__number")
+    organiser = request.GET.get("organiser", "")
+    if organiser.isdigit():
+        outcomes = outcomes.filter(team__cohort__programme__organiser_id=int(organiser))
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        outcomes = outcomes.filter(team__cohort__fiscal_year=int(year))
     query = request.GET.get("q", "").strip()
     if query:
         words = normalise(query).split()
@@ -655,12 +674,27 @@ def archive(request):
                 w
                 in normalise(
                     f"{o.proposal_title} {o.summary} {o.implemented} {o.team.field.name} "
-                    f"{o.team.cohort.title}"
+                    f"{o.team.name} {o.team.cohort.title} {o.team.cohort.programme.organiser.name}"
                 )
                 for w in words
             )
         ]
-    return render(request, "studygroups/archive.html", {"outcomes": outcomes, "q": query})
+    page = Paginator(outcomes, 30).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "studygroups/archive.html",
+        {
+            "page": page,
+            "q": query,
+            "organisers": list(organisers),
+            "years": list(years),
+            "organiser": organiser,
+            "year": year,
+            "query": params.urlencode(),
+        },
+    )
 
 
 def ical_mine(request, token: str):

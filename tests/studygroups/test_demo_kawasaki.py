@@ -193,3 +193,16 @@ def test_the_cohort_page_counts_support_members_apart_and_leads_with_the_leader(
     for team in response.context["teams"]:
         roles = [m.team_role for m in team.members.all()]
         assert roles[:2] == ["leader", "sub_leader"] and set(roles[2:]) == {"member"}
+
+
+def test_the_archive_filters_by_organiser_and_year(demo, client):
+    url = reverse("studygroups:archive")
+    kawasaki_org = kawasaki(2020).programme.organiser
+    page = client.get(url, {"organiser": kawasaki_org.pk, "year": 2020}).content.decode()
+    assert "鹿島田交通広場での植物を活用した交流" in page
+    assert "防災空地で地域交流(町内会・自治会×防災×職員 PJT)" not in page  # 2019's name
+    assert "体験型官民連携の場づくり" not in page  # Koriyama's 2020 outcome
+    assert "3件の成果" in page
+    page = client.get(url, {"year": 2020}).content.decode()
+    assert "体験型官民連携の場づくり" in page and "鹿島田交通広場" in page
+    assert client.get(url, {"organiser": "x", "year": "y", "page": "99"}).status_code == 200

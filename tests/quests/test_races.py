@@ -1,0 +1,91 @@
+"""Races on quest write paths that only the database can settle: simultaneous requests
+over real PostgreSQL, each with its own connection and transaction."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from quests.models import Quest, QuestTransition, TeamMember
+from tests import factories
+from tests.parallel import parallel_posts
+from tests.quests import factories as qf
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _edit_data(quest: Quest, title: str) -> dict:
+    return {
+        "title": title,
+        "summary": quest.summary,
+        "background": quest.background,
+        "affected": quest.affected,
+        "tried": quest.tried,
+        "outcome_sought": quest.outcome_sought,
+        "offer_details": quest.offer_details,
+        "proposal_deadline": quest.proposal_deadline.isoformat(),
+        "contact_name": quest.contact_name,
+        "contact_department": quest.contact_department,
+        "contact_email": quest.contact_email,
+        "host": quest.host_id,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_saved_while_the_quest_is_cancelled_does_not_reopen_it(koriyama):
+    """The edit page loaded the quest as open; a leader cancels it meanwhile. The edit
+    must not write the stale state back (the audit trail says cancelled)."""
+    leader = factories.make_member(koriyama, email="leader@city.koriyama.lg.jp")
+    editors = [
+        factories.make_member(koriyama, email=f"editor{i}@city.koriyama.lg.jp") for i in range(7)
+    ]
+    quests = [qf.make_quest(koriyama, title=f"食品ロス削減 {n}") for n in range(3)]
+    requests = []
+    for quest in quests:
+        qf.add_to_team(quest, leader, koriyama, TeamMember.Role.LEADER)
+        requests.append(
+            (_client(leader), reverse("quests:transition", args=[quest.pk]), {"to_state": "cancelled"})
+        )
+        for i, editor in enumerate(editors):
+            requests.append(
+                (
+                    _client(editor),
+                    reverse("quests:edit", args=[quest.pk]),
+                    _edit_data(quest, f"{quest.title}(改訂{i})"),
+                )
+            )
+    responses = parallel_posts(requests)
+    assert 500 not in [r.status_code for r in responses]
+    for quest in quests:
+        quest.refresh_from_db()
+        assert QuestTransition.objects.filter(quest=quest, to_state="cancelled").count() == 1
+        assert quest.state == Quest.State.CANCELLED, "a stale edit reopened a cancelled quest"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changing_the_role_of_a_member_who_is_leaving_is_refused_not_a_500(koriyama, tamura):
+    """A leader promotes a member at the moment that member leaves the team."""
+    leader = factories.make_member(koriyama, email="leader@city.koriyama.lg.jp")
+    quest = qf.make_quest(koriyama)
+    qf.add_to_team(quest, leader, koriyama, TeamMember.Role.LEADER)
+    requests = []
+    for i in range(6):
+        person = factories.make_member(tamura, email=f"m{i}@city.tamura.example.jp")
+        member = qf.add_to_team(quest, person, tamura)
+        requests.append((_client(person), reverse("quests:team_leave", args=[quest.pk]), {}))
+        requests.append(
+            (
+                _client(leader),
+                reverse("quests:team_member", args=[quest.pk, member.pk]),
+                {"role": "leader"},
+            )
+        )
+    responses = parallel_posts(requests)
+    assert [r.status_code for r in responses if r.status_code not in (302, 404)] == []
+    # Whoever left is gone; nobody was brought back by the role change.
+    assert list(TeamMember.objects.filter(quest=quest).values_list("user", flat=True)) == [
+        leader.pk
+    ]
