@@ -9,7 +9,7 @@ from quests.models import Quest
 from .models import Booking, Closure, OpeningHours, Space
 
 # Where a service refusal's message goes in the booking forms.
-FIELD_FOR = {"starts_at": "start_time", "ends_at": "end_time", "kind": "kind",
+FIELD_FOR = {"date": "date", "starts_at": "start_time", "ends_at": "end_time", "kind": "kind",
              "quest": "quest", "last_date": "last_date", "reason": "reason"}  # fmt: skip
 
 

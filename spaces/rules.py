@@ -201,12 +201,13 @@ def check_booking_time(
                 "too_far_ahead",
                 _("Bookings can be made up to %(days)d days ahead (until %(date)s).")
                 % {"days": space.book_ahead_days, "date": jdate(last_bookable)},
-                "starts_at",
+                "date",
             )
         )
     info = day_info(space, start.date())
     if not info.is_open:
-        refusals.append(Refusal(info.closed_code, info.closed_reason, "starts_at"))
+        # A closed day is about the date, so the message goes next to the date field.
+        refusals.append(Refusal(info.closed_code, info.closed_reason, "date"))
         return refusals
     if not any(a <= start.time() and end.time() <= b for a, b in info.ranges):
         refusals.append(

@@ -66,7 +66,7 @@ def test_refusal_is_next_to_the_field_and_the_form_is_kept(client, staff_user, c
     html = response.content.decode()
     assert response.status_code == 200
     assert "月曜日は休館日です" in html
-    assert 'id="id_start_time_errors"' in html
+    assert 'id="id_date_errors"' in html
     assert 'value="定例会"' in html
 
 
@@ -330,7 +330,7 @@ def test_a_monday_from_the_form_is_refused_next_to_the_field(client, staff_user,
                            _form(monday, "13:30", "15:00", kind="whole_room", purpose="定例会"))  # fmt: skip
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_start_time_errors"' in html and "月曜日は休館日です" in html
+    assert 'id="id_date_errors"' in html and "月曜日は休館日です" in html
     assert 'value="定例会"' in html and f'value="{monday.isoformat()}"' in html
     assert not Booking.objects.exists()
 
