@@ -69,3 +69,11 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ["family_name", "given_name", "family_name_kana", "given_name_kana"]:
             self.fields[name].required = True
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if commit:
+            # Only the profile's own columns: the user row read at the start of the request
+            # may be stale (a password change or calendar reset in another tab meanwhile).
+            user.save(update_fields=self._meta.fields)
+        return user

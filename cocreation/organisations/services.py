@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,9 @@ def membership_join_by_domain(*, user, email: str) -> Membership | None:
     if organisation is None:
         return None
     with transaction.atomic():
+        # The user's row is the lock: two confirmations of the same address at once (two
+        # tabs, a double click) join once, the second finds the first one's membership.
+        type(user).objects.select_for_update().only("pk").get(pk=user.pk)
         existing = (
             Membership.objects.select_for_update()
             .filter(user=user, organisation=organisation, status__in=["pending", "active"])
@@ -262,12 +266,28 @@ def membership_decide(*, membership_id: int, decider, approve: bool, note: str =
 
 
 def membership_update_role(*, membership_id: int, actor, role: str) -> Membership:
+    organisation_id = Membership.objects.values_list("organisation_id", flat=True).get(
+        pk=membership_id
+    )
     with transaction.atomic():
-        membership = (
-            Membership.objects.select_for_update(of=("self",))
+        # Lock the member and the organisation's admins in one statement, in id order:
+        # two admins demoting each other at once then queue instead of deadlocking, and
+        # the second sees the first's change.
+        locked = {
+            m.pk: m
+            for m in Membership.objects.select_for_update(of=("self",))
             .select_related("organisation")
-            .get(pk=membership_id)
-        )
+            .filter(
+                Q(pk=membership_id)
+                | Q(
+                    organisation_id=organisation_id,
+                    role=Membership.Role.ADMIN,
+                    status=Membership.Status.ACTIVE,
+                )
+            )
+            .order_by("pk")
+        }
+        membership = locked[membership_id]
         if not permissions.can_manage_organisation(actor, membership.organisation):
             raise MembershipError(_("You may not change members of this organisation."))
         if role not in Membership.Role.values:
@@ -275,16 +295,11 @@ def membership_update_role(*, membership_id: int, actor, role: str) -> Membershi
         if membership.status != Membership.Status.ACTIVE:
             raise MembershipError(_("Only active members have a role to change."))
         if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
-            # Lock the organisation's admins so two admins cannot demote each other at once.
-            admins = list(
-                Membership.objects.select_for_update()
-                .filter(
-                    organisation=membership.organisation,
-                    role=Membership.Role.ADMIN,
-                    status=Membership.Status.ACTIVE,
-                )
-                .values_list("pk", flat=True)
-            )
+            admins = [
+                m.pk
+                for m in locked.values()
+                if m.role == Membership.Role.ADMIN and m.status == Membership.Status.ACTIVE
+            ]
             if admins == [membership.pk]:
                 raise MembershipError(_("An organisation needs at least one admin."))
         membership.role = role

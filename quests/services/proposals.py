@@ -73,10 +73,17 @@ def proposal_save(
         raise ProposalError(_("This quest does not accept proposals now."))
     try:
         with transaction.atomic():
+            if proposal is not None:
+                proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+            # The quest's row lock queues this save behind a state change in progress
+            # (e.g. closing proposals), so the check below sees the quest as it is now.
+            quest = Quest.objects.select_for_update().get(pk=quest.pk)
+            if not permissions.accepts_proposals(quest):
+                raise ProposalError(_("This quest does not accept proposals now."))
             if proposal is None:
                 proposal = Proposal(quest=quest, company=company, submitted_by=user)
             else:
-                proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+                proposal.quest = quest
                 if not permissions.can_edit_proposal(user, proposal):
                     raise ProposalError(_("This proposal can no longer be changed."))
             for name in PROPOSAL_FIELDS:

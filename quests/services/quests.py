@@ -119,15 +119,18 @@ def _set_co_hosts(quest: Quest, co_hosts) -> None:
 def quest_update(*, quest: Quest, user, data: dict, themes, sdg_targets, co_hosts) -> Quest:
     if not permissions.can_edit_quest(user, quest):
         raise QuestError(_("You cannot edit this quest."))
-    if quest.state in permissions.CLOSED_STATES:
+    # The edit page read the quest earlier: lock the row so a state change committed since
+    # is seen, and write only the edited fields, so a stale copy never reverts the state.
+    locked = Quest.objects.select_for_update().get(pk=quest.pk)
+    if locked.state in permissions.CLOSED_STATES:
         raise QuestError(_("A completed or cancelled quest can no longer be edited."))
     for name, value in data.items():
-        setattr(quest, name, value)
-    quest.save()
-    quest.themes.set(themes)
-    quest.sdg_targets.set(sdg_targets)
-    _set_co_hosts(quest, co_hosts)
-    return quest
+        setattr(locked, name, value)
+    locked.save(update_fields=[*data, "updated_at"])
+    locked.themes.set(themes)
+    locked.sdg_targets.set(sdg_targets)
+    _set_co_hosts(locked, co_hosts)
+    return locked
 
 
 def quest_transition(*, quest: Quest, user, to_state: str, comment: str = "") -> QuestTransition:
@@ -259,6 +262,7 @@ def team_set_role(*, quest: Quest, user, member: TeamMember, role: str) -> TeamM
     Quest.objects.select_for_update().get(pk=quest.pk)
     if role not in TeamMember.Role.values:
         raise QuestError(_("Choose a valid role."), "role")
+    member = _current_member(quest, member)
     if role == TeamMember.Role.MEMBER:
         _ensure_a_leader_remains(quest, member)
     member.role = role
@@ -272,9 +276,19 @@ def team_remove(*, quest: Quest, user, member: TeamMember) -> None:
     if not permissions.can_manage_team(user, quest):
         raise QuestError(_("You cannot manage this quest's team."))
     Quest.objects.select_for_update().get(pk=quest.pk)
+    member = _current_member(quest, member)
     _ensure_a_leader_remains(quest, member)
     member.delete()
     permissions.forget_team(quest)
+
+
+def _current_member(quest: Quest, member: TeamMember) -> TeamMember:
+    """The member as the database has it now, read under the quest's lock: the page's
+    copy may be stale (the person left, or their role changed, meanwhile)."""
+    current = TeamMember.objects.filter(pk=member.pk, quest=quest).first()
+    if current is None:
+        raise QuestError(_("This person is no longer on the quest's team."))
+    return current
 
 
 # --- Review criteria ------------------------------------------------------------------

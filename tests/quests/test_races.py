@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from quests.models import Quest, QuestTransition, TeamMember
+from quests.models import Proposal, Quest, QuestTransition, TeamMember
 from tests import factories
 from tests.parallel import parallel_posts
 from tests.quests import factories as qf
@@ -47,7 +47,11 @@ def test_an_edit_saved_while_the_quest_is_cancelled_does_not_reopen_it(koriyama)
     for quest in quests:
         qf.add_to_team(quest, leader, koriyama, TeamMember.Role.LEADER)
         requests.append(
-            (_client(leader), reverse("quests:transition", args=[quest.pk]), {"to_state": "cancelled"})
+            (
+                _client(leader),
+                reverse("quests:transition", args=[quest.pk]),
+                {"to_state": "cancelled"},
+            )
         )
         for i, editor in enumerate(editors):
             requests.append(
@@ -89,3 +93,55 @@ def test_changing_the_role_of_a_member_who_is_leaving_is_refused_not_a_500(koriy
     assert list(TeamMember.objects.filter(quest=quest).values_list("user", flat=True)) == [
         leader.pk
     ]
+
+
+PROPOSAL = {
+    "title": "売れ残り食品のマッチングアプリ実証",
+    "summary": "飲食店の売れ残りを住民に割引販売する",
+    "approach": "協力店舗20店で3か月試行",
+    "company_brings": "アプリ",
+    "needs_from_municipality": "周知",
+    "expected_results": "5トン削減",
+    "measurement": "販売重量(kg)",
+    "schedule": "1〜3月",
+    "submit": "1",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_proposal_is_submitted_after_the_leader_closes_proposals(koriyama):
+    """Companies submit at the moment the leader closes proposals: each submission lands
+    before the close or is refused; none is accepted into a quest already selecting."""
+    leader = factories.make_member(koriyama, email="leader@city.koriyama.lg.jp")
+    quests = [qf.make_quest(koriyama, title=f"食品ロス削減 {n}") for n in range(3)]
+    people = [
+        factories.make_member(
+            factories.make_company(f"株式会社みらい{i}"), email=f"p{i}@mirai.example.com"
+        )
+        for i in range(7)
+    ]
+    requests = []
+    for quest in quests:
+        qf.add_to_team(quest, leader, koriyama, TeamMember.Role.LEADER)
+        requests.append(
+            (
+                _client(leader),
+                reverse("quests:transition", args=[quest.pk]),
+                {"to_state": "selecting"},
+            )
+        )
+        for person in people:
+            company = person.memberships.get().organisation
+            requests.append(
+                (
+                    _client(person),
+                    reverse("quests:proposal_create", args=[quest.pk]),
+                    {**PROPOSAL, "company": company.pk},
+                )
+            )
+    responses = parallel_posts(requests)
+    assert 500 not in [r.status_code for r in responses]
+    for quest in quests:
+        closed_at = QuestTransition.objects.get(quest=quest, to_state="selecting").created_at
+        late = Proposal.objects.filter(quest=quest, submitted_at__gt=closed_at)
+        assert not late.exists(), "a proposal was accepted after proposals closed"
