@@ -165,6 +165,14 @@ def review_save(
         raise ProposalError(_("Score every criterion from 1 to 5."))
     with transaction.atomic():
         proposal_start_review(proposal=proposal, user=user)
+        # criteria_update holds the quest's lock while it removes criteria; taking it here
+        # (after the proposal's, as proposal_decide does) means the scores below are for
+        # criteria that still exist when this commits.
+        locked_quest = Quest.objects.select_for_update().get(pk=proposal.quest_id)
+        if not conflict and set(scores) != {c.pk for c in locked_quest.criteria.all()}:
+            raise ProposalError(
+                _("The review criteria changed while you were scoring. Check the form again.")
+            )
         review, _created = Review.objects.get_or_create(proposal=proposal, reviewer=user)
         review = Review.objects.select_for_update().get(pk=review.pk)
         review.conflict_of_interest = conflict

@@ -145,3 +145,40 @@ def test_no_proposal_is_submitted_after_the_leader_closes_proposals(koriyama):
         closed_at = QuestTransition.objects.get(quest=quest, to_state="selecting").created_at
         late = Proposal.objects.filter(quest=quest, submitted_at__gt=closed_at)
         assert not late.exists(), "a proposal was accepted after proposals closed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_removing_a_criterion_while_reviewers_score_it_is_never_a_500(koriyama, company):
+    """The leader removes the fifth criterion while six reviewers submit scores for all
+    five: either the criterion goes and nobody's scores point at it, or it stays because
+    scores arrived first; nobody sees a 500."""
+    leader = factories.make_member(koriyama, email="leader@city.koriyama.lg.jp")
+    reviewers = [factories.make_member(koriyama, email=f"r{i}@city.koriyama.lg.jp")
+                 for i in range(6)]  # fmt: skip
+    company_user = factories.make_member(company, email="p@foodshare.example.com")
+    for round_ in range(3):
+        quest = qf.make_quest(koriyama, title=f"食品ロス削減 {round_}")
+        qf.add_to_team(quest, leader, koriyama, TeamMember.Role.LEADER)
+        for reviewer in reviewers:
+            qf.add_to_team(quest, reviewer, koriyama)
+        proposal = qf.make_proposal(quest, company, company_user)
+        criteria = list(quest.criteria.order_by("position", "id"))
+        removal = {"form-TOTAL_FORMS": len(criteria), "form-INITIAL_FORMS": len(criteria),
+                   "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000}  # fmt: skip
+        for i, criterion in enumerate(criteria):
+            removal.update({f"form-{i}-id": criterion.pk, f"form-{i}-name": criterion.name,
+                            f"form-{i}-description": criterion.description})  # fmt: skip
+        removal[f"form-{len(criteria) - 1}-DELETE"] = "on"
+        scores = {f"score_{c.pk}": 4 for c in criteria}
+        review_url = reverse("quests:proposal_review", args=[quest.pk, proposal.pk])
+        requests = [(_client(leader), reverse("quests:criteria", args=[quest.pk]), removal)]
+        requests += [(_client(r), review_url, scores) for r in reviewers]
+        responses = parallel_posts(requests)
+        assert 500 not in [r.status_code for r in responses]
+        last = criteria[-1]
+        from quests.models import ReviewCriterion, ReviewScore
+
+        if ReviewCriterion.objects.filter(pk=last.pk).exists():
+            assert ReviewScore.objects.filter(criterion=last).exists()
+        else:
+            assert not ReviewScore.objects.filter(criterion_id=last.pk).exists()
