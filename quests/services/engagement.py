@@ -100,12 +100,18 @@ def results_save(*, quest: Quest, user, data: dict) -> ResultsReport:
 def results_publish(*, quest: Quest, user, publish: bool = True) -> ResultsReport:
     if not permissions.can_manage_trial(user, quest):
         raise QuestError(_("You cannot edit this quest's results."))
-    report = ResultsReport.objects.filter(quest=quest).first()
-    if report is None:
-        raise QuestError(_("Write the results report first."))
-    if publish and quest.state != Quest.State.COMPLETED:
-        raise QuestError(_("Results are published when the quest is completed."))
-    report.published_at = timezone.now() if publish else None
-    report.published_by = user if publish else None
-    report.save(update_fields=["published_at", "published_by", "updated_at"])
+    with transaction.atomic():
+        # Locked and idempotent: a second "publish" (double click, two team members) keeps
+        # the first publication's date and publisher.
+        locked_quest = Quest.objects.select_for_update().get(pk=quest.pk)
+        report = ResultsReport.objects.select_for_update().filter(quest=quest).first()
+        if report is None:
+            raise QuestError(_("Write the results report first."))
+        if publish and locked_quest.state != Quest.State.COMPLETED:
+            raise QuestError(_("Results are published when the quest is completed."))
+        if publish == (report.published_at is not None):
+            return report
+        report.published_at = timezone.now() if publish else None
+        report.published_by = user if publish else None
+        report.save(update_fields=["published_at", "published_by", "updated_at"])
     return report

@@ -147,6 +147,10 @@ def test_results_are_public_only_once_published_and_completed(client, trial, sta
     html = client.get(reverse("quests:results", args=[quest.pk])).content.decode()
     assert "3.2トン削減" in html and "協力店舗の募集体制" in html and "64%" in html
     assert ResultsReport.objects.get().published_by == staff_user
+    first = ResultsReport.objects.get().published_at
+    client.force_login(staff_user)
+    client.post(reverse("quests:results_publish", args=[quest.pk]))  # a second click
+    assert ResultsReport.objects.get().published_at == first  # the first date stands
 
 
 def test_feed_is_valid_atom_without_drafts(client, quest, draft_quest):
