@@ -115,3 +115,15 @@ def results_publish(*, quest: Quest, user, publish: bool = True) -> ResultsRepor
         report.published_by = user if publish else None
         report.save(update_fields=["published_at", "published_by", "updated_at"])
     return report
+
+
+def trial_item_save(*, item, user, is_new: bool):
+    """A milestone, meeting or KPI of the trial. An edit of an item someone deleted in the
+    meantime is refused rather than bringing the item back (a plain save would insert it)."""
+    if not permissions.can_manage_trial(user, item.trial.quest):
+        raise QuestError(_("You cannot edit this quest's trial."))
+    with transaction.atomic():
+        if not is_new and not type(item).objects.select_for_update().filter(pk=item.pk).exists():
+            raise QuestError(_("Someone deleted this item meanwhile."))
+        item.save(force_insert=is_new, force_update=not is_new)
+    return item

@@ -139,7 +139,11 @@ def trial_item(request, pk: int, kind: str, item_pk: int | None = None):
         item.trial = trial
         if kind == "meeting" and instance is None:
             item.recorded_by = request.user
-        item.save()
+        try:
+            services.trial_item_save(item=item, user=request.user, is_new=instance is None)
+        except QuestError as error:
+            messages.error(request, error.message)
+            return redirect("quests:trial", quest.pk)
         messages.success(request, _("Saved."))
         return redirect(f"{quest.get_absolute_url()}trial/#{kind}s")
     context = quest_context(request, quest, "trial")

@@ -121,6 +121,19 @@ def test_team_records_a_meeting_and_a_bad_time_is_refused(client, trial, staff_u
     assert trial.meetings.get().place == "ビッグアイ6階"
 
 
+def test_an_item_deleted_meanwhile_is_not_brought_back_by_an_edit(trial, staff_user):
+    from quests.services import engagement
+    from quests.services.quests import QuestError
+
+    kpi = trial.kpis.get()
+    stale = Kpi.objects.get(pk=kpi.pk)  # the edit page's copy
+    kpi.delete()  # another team member deletes it
+    stale.actual = 4000
+    with pytest.raises(QuestError, match="削除"):
+        engagement.trial_item_save(item=stale, user=staff_user, is_new=False)
+    assert not Kpi.objects.filter(pk=kpi.pk).exists()
+
+
 def test_company_outside_the_trial_is_refused(client, trial, other_company_user):
     client.force_login(other_company_user)
     assert client.get(reverse("quests:trial", args=[trial.quest_id])).status_code == 403
