@@ -102,6 +102,12 @@ class Cohort(models.Model):
     def april_first(self) -> dt.date:
         return dt.date(self.fiscal_year, 4, 1)
 
+    def is_recruiting(self, today: dt.date) -> bool:
+        """Within the application window (a window without dates is open)."""
+        return (self.recruitment_opens is None or self.recruitment_opens <= today) and (
+            self.recruitment_closes is None or today <= self.recruitment_closes
+        )
+
 
 class Field(models.Model):
     """A research field of the cohort: まち, ひと, しごと, DX…"""

@@ -53,13 +53,18 @@ def _cohort(request, pk: int) -> Cohort:
 
 def _context(request, cohort: Cohort, section: str) -> dict:
     member = permissions.membership(request.user, cohort)
+    is_coordinator = permissions.is_coordinator(request.user, cohort)
     return {
         "cohort": cohort,
         "section": section,
         "me": member,
-        "is_coordinator": permissions.is_coordinator(request.user, cohort),
+        "is_coordinator": is_coordinator,
         "is_reviewer": permissions.is_reviewer(request.user, cohort),
-        "can_apply": permissions.can_apply(request.user, cohort),
+        # The Apply button: staff of a participating municipality while applications are
+        # open; not the cohort's own coordinators.
+        "can_apply": not is_coordinator
+        and cohort.is_recruiting(timezone.localdate())
+        and permissions.can_apply(request.user, cohort),
     }
 
 
@@ -71,11 +76,14 @@ def _error_to_form(form, error: services.StudyError) -> None:
 def cohort_list(request):
     """Signed-in users: the cohorts they may open (municipal staff: all, and may apply);
     everyone can read published outcomes in the archive."""
-    cohorts = (
+    cohorts = list(
         permissions.visible_cohorts(request.user)
         .select_related("programme")
         .order_by("-fiscal_year", "pk")
     )
+    today = timezone.localdate()
+    for cohort in cohorts:
+        cohort.recruiting = cohort.is_recruiting(today)
     return render(
         request,
         "studygroups/cohort_list.html",

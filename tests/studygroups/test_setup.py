@@ -375,3 +375,21 @@ def test_the_organisers_coordinator_renames_the_programme_others_cannot(
     assert (
         Programme.objects.get(pk=cohort.programme_id).name == "チャレンジ「新発想」研究塾（広域）"
     )
+
+
+def test_the_apply_button_shows_only_while_applications_are_open(client, cohort, staff_user):
+    from django.utils import timezone
+
+    client.force_login(staff_user)
+    url = reverse("studygroups:cohort", args=[cohort.pk])
+    apply_url = reverse("studygroups:apply", args=[cohort.pk])
+    assert apply_url not in client.get(url).content.decode()  # the 2020 window has closed
+    assert "募集中" not in client.get(reverse("studygroups:list")).content.decode()
+    today = timezone.localdate()
+    Cohort.objects.filter(pk=cohort.pk).update(
+        recruitment_opens=today - dt.timedelta(days=1), recruitment_closes=today
+    )
+    assert apply_url in client.get(url).content.decode()
+    assert "募集中" in client.get(reverse("studygroups:list")).content.decode()
+    client.force_login(cohort.coordinators.get())  # its coordinator is not an applicant
+    assert apply_url not in client.get(url).content.decode()
