@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .. import permissions
-from ..models import Quest
+from ..models import Proposal, Quest
 
 
 def get_visible_quest(request, pk: int, queryset=None) -> Quest:
@@ -39,4 +39,14 @@ def quest_context(request, quest: Quest, section: str) -> dict:
         "is_team_member": permissions.is_team_member(user, quest),
         "company_member": permissions.roles.is_company_member(user),
     }
-    return {"quest": quest, "section": section, "may": may}
+    own_proposal = None
+    if may["company_member"]:
+        # A company has one live proposal per quest: offer it instead of a second one.
+        own_proposal = (
+            Proposal.objects.filter(quest=quest, company__in=permissions.roles.companies_of(user))
+            .exclude(state=Proposal.State.WITHDRAWN)
+            .first()
+        )
+        if own_proposal is not None:
+            may["propose"] = False
+    return {"quest": quest, "section": section, "may": may, "own_proposal": own_proposal}

@@ -91,6 +91,19 @@ def test_one_live_proposal_per_company(client, quest, company, company_user, pro
     assert Proposal.objects.filter(quest=quest, company=company).count() == 1
 
 
+def test_the_quest_page_offers_the_companys_proposal_instead_of_a_second_one(
+    client, quest, company, company_user, proposal, other_company_user
+):
+    create = reverse("quests:proposal_create", args=[quest.pk])
+    mine = reverse("quests:proposal_detail", args=[quest.pk, proposal.pk])
+    client.force_login(company_user)
+    html = client.get(reverse("quests:detail", args=[quest.pk])).content.decode()
+    assert mine in html and create not in html
+    client.force_login(other_company_user)
+    html = client.get(reverse("quests:detail", args=[quest.pk])).content.decode()
+    assert create in html and mine not in html
+
+
 def test_closed_quest_takes_no_proposal(client, quest, company, company_user):
     Quest.objects.filter(pk=quest.pk).update(state=Quest.State.SELECTING)
     client.force_login(company_user)
