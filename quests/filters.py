@@ -47,7 +47,7 @@ class QuestFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
-        choices=[("deadline", _("Deadline, soonest first")), ("-created", _("Newest first"))],
+        choices=[("-created", _("Newest first")), ("deadline", _("Deadline, soonest first"))],
         fields={"proposal_deadline": "deadline", "created_at": "created"},
         empty_label=None,
     )

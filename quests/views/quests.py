@@ -21,7 +21,10 @@ from .common import get_visible_quest, quest_context
 
 def quest_list(request):
     """Anyone, signed in or not: quests that are no longer drafts; drafts to their editors."""
-    filterset = QuestFilter(request.GET, queryset=selectors.quests_for_list(request.user))
+    data = request.GET.copy()
+    # The order the list shows when none is chosen, so the form says what the list does.
+    data.setdefault("sort", "-created")
+    filterset = QuestFilter(data, queryset=selectors.quests_for_list(request.user))
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -89,6 +89,15 @@ def test_sort_by_deadline(client, quests):
     assert _titles(client, "?sort=deadline")[0] == "窓口のオンライン化"
 
 
+def test_without_a_chosen_order_the_newest_come_first_and_the_form_says_so(client, quests):
+    from quests.models import Quest
+
+    newest = Quest.objects.exclude(state="draft").order_by("-created_at", "-id").first()
+    assert _titles(client, "")[0] == newest.title
+    html = client.get(reverse("quests:list")).content.decode()
+    assert '<option value="-created" selected>' in html
+
+
 def test_pagination_keeps_the_filter(client, koriyama):
     for n in range(25):
         qf.make_quest(koriyama, title=f"防災クエスト{n}")
