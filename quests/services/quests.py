@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -338,6 +341,9 @@ def criteria_update(*, quest: Quest, user, rows: list[dict]) -> None:
 # --- Reuse ----------------------------------------------------------------------------
 
 
+REUSE_DOUBLE_SUBMIT_WINDOW = dt.timedelta(minutes=10)
+
+
 @transaction.atomic
 def quest_reuse(*, source: Quest, user, host) -> Quest:
     """Start a new draft from a completed quest: its issue, themes, SDGs and criteria."""
@@ -345,6 +351,19 @@ def quest_reuse(*, source: Quest, user, host) -> Quest:
         raise QuestError(_("Only a completed quest can be reused, by municipal staff."))
     if host not in hosts_user_may_choose(user):
         raise QuestError(_("You cannot create quests for this municipality."), "host")
+    # A double click (or two tabs) must not leave two identical drafts: under the user's
+    # row lock, a draft this person started from the same quest minutes ago is the one.
+    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+    recent = (
+        Quest.objects.filter(
+            reused_from=source, created_by=user, host=host, state=Quest.State.DRAFT,
+            created_at__gte=timezone.now() - REUSE_DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("-created_at")
+        .first()
+    )  # fmt: skip
+    if recent is not None:
+        return recent
     quest = Quest.objects.create(
         host=host,
         created_by=user,

@@ -182,3 +182,15 @@ def test_removing_a_criterion_while_reviewers_score_it_is_never_a_500(koriyama, 
             assert ReviewScore.objects.filter(criterion=last).exists()
         else:
             assert not ReviewScore.objects.filter(criterion_id=last.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_reuse_leaves_one_draft(koriyama, tamura):
+    source = qf.make_quest(tamura, title="食品ロス削減（完了）", state=Quest.State.COMPLETED)
+    staff = factories.make_member(koriyama, email="reuser@city.koriyama.lg.jp")
+    url = reverse("quests:reuse", args=[source.pk])
+    responses = parallel_posts([(_client(staff), url, {"host": koriyama.pk}) for _ in range(6)])
+    assert [r.status_code for r in responses] == [302] * 6
+    drafts = Quest.objects.filter(reused_from=source)
+    assert drafts.count() == 1
+    assert {r["Location"] for r in responses} == {reverse("quests:edit", args=[drafts.get().pk])}
