@@ -45,6 +45,9 @@ class QuestFilter(django_filters.FilterSet):
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
+    mine = django_filters.BooleanFilter(
+        label=_("Quests whose team I am on"), method="filter_mine", widget=forms.CheckboxInput
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         choices=[("-created", _("Newest first")), ("deadline", _("Deadline, soonest first"))],
@@ -54,7 +57,13 @@ class QuestFilter(django_filters.FilterSet):
 
     class Meta:
         model = Quest
-        fields = ["q", "theme", "sdg", "target", "host", "region", "state", "accepting"]
+        fields = ["q", "theme", "sdg", "target", "host", "region", "state", "accepting", "mine"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            del self.filters["mine"]
 
     def filter_keyword(self, queryset, name, value):
         return filter_by_keywords(queryset, value)
@@ -67,6 +76,11 @@ class QuestFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(host__regions=value)
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(team__user=self.request.user)
 
     def filter_accepting(self, queryset, name, value):
         if not value:

@@ -24,7 +24,7 @@ def quest_list(request):
     data = request.GET.copy()
     # The order the list shows when none is chosen, so the form says what the list does.
     data.setdefault("sort", "-created")
-    filterset = QuestFilter(data, queryset=selectors.quests_for_list(request.user))
+    filterset = QuestFilter(data, queryset=selectors.quests_for_list(request.user), request=request)
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -151,3 +151,16 @@ def test_deadline_is_shown_as_people_in_japan_read_it(client, koriyama):
     Quest.objects.filter(pk=quest.pk).update(proposal_deadline=timezone.datetime(2020, 12, 18))
     assert "2020年12月18日(金)" in client.get(reverse("quests:list")).content.decode()
     assert timedelta  # the module's other tests use relative deadlines
+
+
+def test_staff_filter_the_quests_whose_team_they_are_on(client, koriyama, tamura):
+    mine = qf.make_quest(koriyama, title="自分のチームのクエスト")
+    qf.make_quest(tamura, title="他のクエスト")
+    staff = factories.make_member(koriyama, email="mine@city.koriyama.lg.jp")
+    qf.add_to_team(mine, staff, koriyama)
+    client.force_login(staff)
+    assert _titles(client, "?mine=on") == ["自分のチームのクエスト"]
+    assert len(_titles(client, "")) == 2
+    client.logout()  # anonymous people have no team: the box is not offered
+    assert 'name="mine"' not in client.get(reverse("quests:list")).content.decode()
+    assert len(_titles(client, "?mine=on")) == 2
