@@ -153,7 +153,7 @@ def apply(request, pk: int):
         else:
             messages.success(request, _("Your application was sent to the coordinators."))
             return redirect(cohort)
-    context = _context(request, cohort, "overview")
+    context = _context(request, cohort, "apply")
     context["form"] = form
     return render(request, "studygroups/apply.html", context)
 

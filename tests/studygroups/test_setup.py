@@ -393,3 +393,11 @@ def test_the_apply_button_shows_only_while_applications_are_open(client, cohort,
     assert "募集中" in client.get(reverse("studygroups:list")).content.decode()
     client.force_login(cohort.coordinators.get())  # its coordinator is not an applicant
     assert apply_url not in client.get(url).content.decode()
+
+
+def test_the_apply_page_states_who_may_apply(client, cohort, staff_user):
+    client.force_login(staff_user)
+    html = client.get(reverse("studygroups:apply", args=[cohort.pk])).content.decode()
+    assert "2020年4月1日(水)時点で35歳以下" in html
+    assert "2020年5月1日(金)〜2020年6月15日(月)" in html
+    assert "田村市" in html
