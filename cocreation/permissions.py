@@ -132,6 +132,26 @@ def coordinates_organisation(user, organisation: Organisation, region_ids=None) 
     return bool(mine & set(region_ids))
 
 
+def coordinated_organisations(user):
+    """As a queryset, the organisations coordinates_organisation() is true for: those the
+    user coordinates and every member of the regions they coordinate (all of them for site
+    admins, who act for every organisation)."""
+    from django.db.models import Q
+
+    from cocreation.organisations.models import Membership, Organisation
+
+    if not is_authenticated(user):
+        return Organisation.objects.none()
+    if is_site_admin(user):
+        return Organisation.objects.all()
+    own = [
+        m.organisation_id for m in active_memberships(user) if m.role == Membership.Role.COORDINATOR
+    ]
+    return Organisation.objects.filter(
+        Q(pk__in=own) | Q(regions__in=coordinated_region_ids(user))
+    ).distinct()
+
+
 def can_manage_organisation(user, organisation: Organisation) -> bool:
     """Edit the organisation's members and answer its membership requests."""
     return (
@@ -191,6 +211,7 @@ __all__ = [
     "can_request_membership",
     "can_view_members",
     "companies_of",
+    "coordinated_organisations",
     "coordinated_region_ids",
     "coordinates_organisation",
     "forget_memberships",

@@ -14,31 +14,13 @@
 from django.db.models import Q
 
 from cocreation import permissions as roles
-from cocreation.organisations.models import Membership, Organisation
 
 from .models import Cohort, Member, Session, Submission, Team
 
 
-def organisers_for(user):
-    """The organisations a user may run programmes for: those they coordinate, and every
-    member of the regions they coordinate (all organisations for site admins)."""
-    if not roles.is_authenticated(user):
-        return Organisation.objects.none()
-    if roles.is_site_admin(user):
-        return Organisation.objects.all()
-    own = [
-        m.organisation_id
-        for m in roles.active_memberships(user)
-        if m.role == Membership.Role.COORDINATOR
-    ]
-    return Organisation.objects.filter(
-        Q(pk__in=own) | Q(regions__in=roles.coordinated_region_ids(user))
-    ).distinct()
-
-
 def can_start_cohort(user) -> bool:
     return roles.is_site_admin(user) or (
-        roles.is_coordinator(user) and organisers_for(user).exists()
+        roles.is_coordinator(user) and roles.coordinated_organisations(user).exists()
     )
 
 
@@ -57,7 +39,7 @@ def is_coordinator(user, cohort: Cohort) -> bool:
 def can_edit_programme(user, programme) -> bool:
     """The programme's name and description belong to every year: its organiser's
     coordinators (and site admins) change them, not a single cohort's coordinators."""
-    return organisers_for(user).filter(pk=programme.organiser_id).exists()
+    return roles.is_site_admin(user) or roles.coordinates_organisation(user, programme.organiser)
 
 
 def membership(user, cohort: Cohort) -> Member | None:
@@ -70,10 +52,12 @@ def membership(user, cohort: Cohort) -> Member | None:
     )
 
 
+def is_listed_reviewer(user, cohort: Cohort) -> bool:
+    return roles.is_authenticated(user) and cohort.reviewers.filter(pk=user.pk).exists()
+
+
 def is_reviewer(user, cohort: Cohort) -> bool:
-    return is_coordinator(user, cohort) or (
-        roles.is_authenticated(user) and cohort.reviewers.filter(pk=user.pk).exists()
-    )
+    return is_coordinator(user, cohort) or is_listed_reviewer(user, cohort)
 
 
 def can_view_cohort(user, cohort: Cohort) -> bool:
@@ -98,7 +82,7 @@ def visible_cohorts(user):
         | Q(members__user=user, members__status=Member.Status.ACCEPTED)
     )
     if roles.is_coordinator(user):
-        mine |= Q(programme__organiser__in=organisers_for(user))
+        mine |= Q(programme__organiser__in=roles.coordinated_organisations(user))
     return cohorts.filter(pk__in=cohorts.filter(mine).values("pk"))
 
 

@@ -1,5 +1,7 @@
 """Queries study-group pages need."""
 
+from itertools import groupby
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,3 +25,24 @@ def upcoming_sessions_for(user, limit: int = 3) -> list[Session]:
         .select_related("cohort", "team__field")
         .order_by("starts_at")[:limit]
     )
+
+
+def schedule_by_month(cohort, *, team: str, period: str, now) -> list[tuple]:
+    """The schedule page's sessions as (first day of the month, sessions) pairs.
+    team: "" (all), "cohort" (whole-cohort sessions only) or a team id, which also brings
+    the whole cohort's sessions; period: "upcoming", "past" (newest first) or "all"."""
+    sessions = cohort.sessions.select_related("team__field", "phase", "booking__space")
+    if team == "cohort":
+        sessions = sessions.filter(team__isnull=True)
+    elif team:
+        sessions = sessions.filter(Q(team_id=int(team)) | Q(team__isnull=True))
+    if period == "upcoming":
+        sessions = sessions.filter(ends_at__gte=now)
+    elif period == "past":
+        sessions = sessions.filter(ends_at__lt=now).order_by("-starts_at")
+    return [
+        (month, list(rows))
+        for month, rows in groupby(
+            sessions, key=lambda s: timezone.localtime(s.starts_at).date().replace(day=1)
+        )
+    ]

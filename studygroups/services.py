@@ -594,7 +594,7 @@ def start_cohort(*, user, programme: Programme | None, new_programme_name: str =
     """Start a cohort of a programme (a new programme when none is given); the person who
     starts it coordinates it. With copy_previous, the fields, phases, teams and deliverables
     of the programme's latest earlier cohort come along, moved by the years between them."""
-    allowed = permissions.organisers_for(user)
+    allowed = roles.coordinated_organisations(user)
     if not permissions.can_start_cohort(user):
         raise StudyError(_("Only coordinators start a cohort."))
     with transaction.atomic():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +21,7 @@ from cocreation import permissions as roles
 from cocreation.accounts.calendar import calendar_token, user_for_token
 from quests.search import normalise
 
-from . import ical, permissions, services
+from . import ical, permissions, selectors, services
 from .forms import (
     ApplicationForm,
     CommentForm,
@@ -59,7 +58,7 @@ def _context(request, cohort: Cohort, section: str) -> dict:
         "section": section,
         "me": member,
         "is_coordinator": is_coordinator,
-        "is_reviewer": permissions.is_reviewer(request.user, cohort),
+        "is_reviewer": is_coordinator or permissions.is_listed_reviewer(request.user, cohort),
         # The Apply button: staff of a participating municipality while applications are
         # open; not the cohort's own coordinators.
         "can_apply": not is_coordinator
@@ -268,21 +267,9 @@ def schedule(request, pk: int):
     }
     filters = ScheduleFilterForm(request.GET or defaults, cohort=cohort)
     chosen = filters.cleaned_data if filters.is_valid() else defaults
-    sessions = cohort.sessions.select_related("team__field", "phase", "booking__space")
-    if chosen["team"] == "cohort":
-        sessions = sessions.filter(team__isnull=True)
-    elif chosen["team"]:
-        sessions = sessions.filter(Q(team_id=int(chosen["team"])) | Q(team__isnull=True))
-    if chosen["period"] == "upcoming":
-        sessions = sessions.filter(ends_at__gte=now)
-    elif chosen["period"] == "past":
-        sessions = sessions.filter(ends_at__lt=now).order_by("-starts_at")
-    months = [
-        (month, list(rows))
-        for month, rows in groupby(
-            sessions, key=lambda s: timezone.localtime(s.starts_at).date().replace(day=1)
-        )
-    ]
+    months = selectors.schedule_by_month(
+        cohort, team=chosen["team"], period=chosen["period"], now=now
+    )
     context.update(filters=filters, months=months)
     context.update(
         feed=request.build_absolute_uri(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from cocreation import permissions as roles
+from cocreation.exports import csv_response
 
 from . import permissions, services
 from .forms_setup import (
@@ -29,7 +28,7 @@ def cohort_start(request):
     """Coordinators and site admins: start a cohort, of an existing programme or a new one."""
     if not permissions.can_start_cohort(request.user):
         raise PermissionDenied
-    organisers = permissions.organisers_for(request.user)
+    organisers = roles.coordinated_organisations(request.user)
     form = CohortStartForm(request.POST or None, organisers=organisers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -64,7 +63,7 @@ def cohort_settings(request, pk: int):
     if not permissions.is_coordinator(request.user, cohort):
         raise PermissionDenied
     organisers = [
-        *permissions.organisers_for(request.user).values_list("pk", flat=True),
+        *roles.coordinated_organisations(request.user).values_list("pk", flat=True),
         cohort.programme.organiser_id,
     ]
     data = request.POST or None
@@ -103,23 +102,15 @@ def members_csv(request, pk: int):
     cohort = _cohort(request, pk)
     if not permissions.is_coordinator(request.user, cohort):
         raise PermissionDenied
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [_("Name"), _("Reading"), _("Municipality"), _("Department"), _("Position"),
-         _("Email address"), _("Team"), _("Role in the team"), _("Role in the cohort"),
-         _("Present"), _("Recorded"), _("Rate")]
-    )  # fmt: skip
-    for member, present, counted, rate in services.attendance_rates(cohort):
-        writer.writerow(
-            [member.user.display_name, member.user.display_name_kana, member.organisation.name,
-             member.department, member.position, member.user.email,
-             str(member.team) if member.team else "", member.get_team_role_display(),
-             member.get_cohort_role_display() if member.cohort_role else "",
-             present, counted, "" if rate is None else f"{rate:.0%}"]
-        )  # fmt: skip
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="cohort-{cohort.pk}-{cohort.fiscal_year}-members.csv"'
-    )
-    return response
+    header = [_("Name"), _("Reading"), _("Municipality"), _("Department"), _("Position"),
+              _("Email address"), _("Team"), _("Role in the team"), _("Role in the cohort"),
+              _("Present"), _("Recorded"), _("Rate")]  # fmt: skip
+    rows = [
+        [member.user.display_name, member.user.display_name_kana, member.organisation.name,
+         member.department, member.position, member.user.email,
+         str(member.team) if member.team else "", member.get_team_role_display(),
+         member.get_cohort_role_display() if member.cohort_role else "",
+         present, counted, "" if rate is None else f"{rate:.0%}"]
+        for member, present, counted, rate in services.attendance_rates(cohort)
+    ]  # fmt: skip
+    return csv_response(f"cohort-{cohort.pk}-{cohort.fiscal_year}-members.csv", header, rows)

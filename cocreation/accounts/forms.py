@@ -19,8 +19,11 @@ class SignupProfileForm(forms.ModelForm):
         widgets = {
             "family_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
-            "family_name_kana": forms.TextInput(attrs={"placeholder": "コオリヤマ"}),
-            "given_name_kana": forms.TextInput(attrs={"placeholder": "タロウ"}),
+        }
+        # Shown as help below the field (a placeholder vanishes while typing).
+        help_texts = {
+            "family_name_kana": _("In katakana or hiragana, e.g. コオリヤマ"),
+            "given_name_kana": _("In katakana or hiragana, e.g. タロウ"),
         }
 
     def __init__(self, *args, **kwargs):

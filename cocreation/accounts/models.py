@@ -36,6 +36,11 @@ class UserManager(BaseUserManager):
         extra["is_superuser"] = True
         return self._create_user(email, password, **extra)
 
+    def lock(self, user) -> None:
+        """Take the user's row lock for the rest of the transaction: one person's
+        simultaneous requests (two tabs, a double click) then run one after the other."""
+        self.select_for_update().only("pk").get(pk=user.pk)
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an email address (no username)."""

@@ -45,7 +45,7 @@ def membership_join_by_domain(*, user, email: str) -> Membership | None:
     with transaction.atomic():
         # The user's row is the lock: two confirmations of the same address at once (two
         # tabs, a double click) join once, the second finds the first one's membership.
-        get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+        get_user_model().objects.lock(user)
         existing = (
             Membership.objects.select_for_update()
             .filter(user=user, organisation=organisation, status__in=["pending", "active"])

@@ -353,7 +353,7 @@ def quest_reuse(*, source: Quest, user, host) -> Quest:
         raise QuestError(_("You cannot create quests for this municipality."), "host")
     # A double click (or two tabs) must not leave two identical drafts: under the user's
     # row lock, a draft this person started from the same quest minutes ago is the one.
-    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+    get_user_model().objects.lock(user)
     recent = (
         Quest.objects.filter(
             reused_from=source, created_by=user, host=host, state=Quest.State.DRAFT,

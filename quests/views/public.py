@@ -1,8 +1,6 @@
 """Open data: an Atom feed of newly opened quests and CSV/JSON exports of public quest data.
 Anyone may use them; they carry no proposal data and never a draft."""
 
-import csv
-import io
 import json
 
 from django.contrib.syndication.views import Feed
@@ -11,6 +9,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+
+from cocreation.exports import csv_response
 
 from ..filters import QuestFilter
 from ..models import Quest, QuestCoHost, ResultsReport
@@ -129,17 +129,13 @@ def _rows(request):
 
 def export_csv(request):
     """Anyone: public quest data as CSV (UTF-8 with BOM, so Excel in Japan reads it)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
-    writer.writeheader()
+    rows = []
     for row in _rows(request):
         for key in ("co_hosts", "themes", "sdg_targets"):
             row[key] = ";".join(row[key])
         row["results_published"] = "1" if row["results_published"] else "0"
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="quests.csv"'
-    return response
+        rows.append(["" if row[column] is None else row[column] for column in EXPORT_COLUMNS])
+    return csv_response("quests.csv", EXPORT_COLUMNS, rows)
 
 
 def export_json(request):

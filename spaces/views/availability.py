@@ -3,21 +3,20 @@ occupancy chart and CSV."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation.accounts.calendar import reset_calendar_token, user_for_token
+from cocreation.exports import csv_response
 
 from .. import ical, permissions, selectors, services
 from ..forms import ClosureFormSet, OpeningHoursFormSet, SpaceRulesForm
@@ -157,23 +156,18 @@ def bookings_csv(request, pk: int):
     if not permissions.can_coordinate(request.user, space):
         raise PermissionDenied
     first, last = _period(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [_("Date"), _("From"), _("Until"), _("Kind"), _("Status"), _("Booked by"),
-         _("Email address"), _("Purpose"), _("Quest")]
-    )  # fmt: skip
+    header = [_("Date"), _("From"), _("Until"), _("Kind"), _("Status"), _("Booked by"),
+              _("Email address"), _("Purpose"), _("Quest")]  # fmt: skip
+    rows = []
     for booking in selectors.bookings_in_period(space, first, last):
         start = timezone.localtime(booking.starts_at)
         end = timezone.localtime(booking.ends_at)
-        writer.writerow(
+        rows.append(
             [start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}",
              booking.get_kind_display(), booking.get_status_display(),
              booking.user.display_name, booking.user.email, booking.purpose,
              booking.quest.title if booking.quest else ""]
         )  # fmt: skip
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="bookings-{space.pk}-{first.isoformat()}-{last.isoformat()}.csv"'
+    return csv_response(
+        f"bookings-{space.pk}-{first.isoformat()}-{last.isoformat()}.csv", header, rows
     )
-    return response
