@@ -3,6 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
+# The name fields, the same at sign-up and in the profile.
+NAME_LABELS = {
+    "family_name": _("Family name (kanji)"),
+    "given_name": _("Given name (kanji)"),
+    "family_name_kana": _("Family name (kana)"),
+    "given_name_kana": _("Given name (kana)"),
+}
+NAME_WIDGETS = {
+    "family_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+    "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+}
+# Shown as help below the field (a placeholder would vanish while typing).
+NAME_HELP = {
+    "family_name_kana": _("In katakana or hiragana, e.g. コオリヤマ"),
+    "given_name_kana": _("In katakana or hiragana, e.g. タロウ"),
+}
+
 
 class SignupProfileForm(forms.ModelForm):
     """The name fields allauth's sign-up form adds to email and password."""
@@ -10,21 +27,9 @@ class SignupProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["family_name", "given_name", "family_name_kana", "given_name_kana"]
-        labels = {
-            "family_name": _("Family name (kanji)"),
-            "given_name": _("Given name (kanji)"),
-            "family_name_kana": _("Family name (kana)"),
-            "given_name_kana": _("Given name (kana)"),
-        }
-        widgets = {
-            "family_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
-            "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
-        }
-        # Shown as help below the field (a placeholder vanishes while typing).
-        help_texts = {
-            "family_name_kana": _("In katakana or hiragana, e.g. コオリヤマ"),
-            "given_name_kana": _("In katakana or hiragana, e.g. タロウ"),
-        }
+        labels = NAME_LABELS
+        widgets = NAME_WIDGETS
+        help_texts = NAME_HELP
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,23 +59,20 @@ class ProfileForm(forms.ModelForm):
             "preferred_language",
         ]
         labels = {
-            "family_name": _("Family name (kanji)"),
-            "given_name": _("Given name (kanji)"),
-            "family_name_kana": _("Family name (kana)"),
-            "given_name_kana": _("Given name (kana)"),
+            **NAME_LABELS,
             "department": _("Department (所属)"),
             "position": _("Position (職名)"),
             "phone": _("Phone (optional)"),
         }
         widgets = {
-            "family_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
-            "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            **NAME_WIDGETS,
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
+        help_texts = NAME_HELP
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ["family_name", "given_name", "family_name_kana", "given_name_kana"]:
+        for name in NAME_LABELS:
             self.fields[name].required = True
 
     def save(self, commit=True):

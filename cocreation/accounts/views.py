@@ -18,10 +18,9 @@ def profile(request):
 def profile_edit(request):
     """Signed-in users: edit their own profile."""
     form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Your profile was saved."))
-            return redirect("accounts:profile")
-        messages.error(request, _("Please correct the fields marked below."))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    # The form says itself what is wrong, next to each field.
     return render(request, "accounts/profile_form.html", {"form": form})

@@ -97,6 +97,8 @@ def test_profile_edit_keeps_input_and_explains_errors(client, staff_user):
     assert "電話番号は数字とハイフンで入力してください" in page
     assert 'value="政策開発部 政策開発課"' in page
     assert 'aria-invalid="true"' in page
+    assert page.count("下記の項目を修正してください。") == 1  # said once, not also as a banner
+    assert "カタカナまたはひらがなで（例：コオリヤマ）" in page
 
 
 def test_profile_edit_saves(client, staff_user):
