@@ -156,6 +156,7 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["name", "description"]
+        labels = {"name": _("Programme name")}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

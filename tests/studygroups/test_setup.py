@@ -358,6 +358,7 @@ def test_the_organisers_coordinator_renames_the_programme_others_cannot(
     assert response.status_code == 200
     assert "programme-name" in response.content.decode()
     assert response.context["programme_form"].errors["name"]
+    assert '<label for="id_programme-name">プログラム名' in response.content.decode()
     data = settings_data(cohort, **{"programme-name": "チャレンジ「新発想」研究塾（広域）"})
     assert client.post(url, data).status_code == 302
     assert (
