@@ -7,6 +7,8 @@ safe production ones: DEBUG is off unless DEBUG=1 is set.
 
 import os
 from pathlib import Path
+
+from csp.constants import NONE, SELF
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_filters",
+    "cocreation.core",
     "cocreation.accounts",
     "cocreation.organisations",
     "cocreation.notifications",
@@ -84,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cocreation.accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sessions, authentication and messages: a duplicate POST is told so.
+    "cocreation.core.once.OnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -170,7 +176,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "studygroups.tasks.send_session_reminders",
         "schedule": 900.0,
     },
+    "core-forget-old-fingerprints": {
+        "task": "cocreation.core.tasks.forget_old_fingerprints",
+        "schedule": 86400.0,
+    },
 }
+# A second identical POST within this many seconds is answered with the first's result.
+ONCE_WINDOW_SECONDS = int(os.environ.get("ONCE_WINDOW_SECONDS", "15"))
 
 # --- Accounts (django-allauth) ---------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -269,6 +281,22 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; Django 6 has it built in, 5.2 does not). The portal
+# runs no script and loads nothing from another host: everything comes from 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

@@ -61,8 +61,8 @@ def occupancy_svg(grid, hours):
                 )  # fmt: skip
             )
     return format_html(
-        '<svg role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" '
-        'style="max-width:{}px" xmlns="http://www.w3.org/2000/svg">{}{}</svg>',
+        '<svg role="img" aria-label="{}" viewBox="0 0 {} {}" width="{}" class="chart" '
+        'xmlns="http://www.w3.org/2000/svg">{}{}</svg>',
         _("Occupancy by weekday and hour"), width, height, width, heads,
         format_html_join("", "{}", ((c,) for c in cells)),
     )  # fmt: skip

@@ -32,7 +32,7 @@ def attendance_chart(rates):
             )  # fmt: skip
         )
     return format_html(
-        '<svg role="img" aria-label="{}" viewBox="0 0 560 {}" width="100%" style="max-width:560px" '
+        '<svg role="img" aria-label="{}" viewBox="0 0 560 {}" width="560" class="chart" '
         'xmlns="http://www.w3.org/2000/svg">{}</svg>',
         _("Attendance rate by member"), height,
         format_html_join("", "{}", ((b,) for b in bars)),
@@ -69,7 +69,7 @@ def word_cloud(words):
         x += word_width
     total_height = y + row_height + 10
     return format_html(
-        '<svg role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" style="max-width:{}px" '
+        '<svg role="img" aria-label="{}" viewBox="0 0 {} {}" width="{}" class="chart" '
         'xmlns="http://www.w3.org/2000/svg">{}</svg>',
         _("Words most used in the answers: %(words)s")
         % {"words": "、".join(f"{w}（{c}）" for w, c in words[:10])},

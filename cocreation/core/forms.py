@@ -1,0 +1,58 @@
+"""The base of every form of the portal: the rules of `cocreation.core.inputs` applied to
+each field by its type, so that no form can forget one.
+
+- text fields refuse control and bidirectional override characters (tab and line breaks
+  allowed in a Textarea);
+- date and datetime fields refuse dates outside `DATE_MIN`..`DATE_MAX`;
+- integer fields without bounds of their own are bounded to PostgreSQL's `integer`;
+- typed choice fields that coerce with `int` accept ASCII digits only.
+
+`tests/core/test_input_rules.py` checks that every form class in the project derives from
+`PortalFormMixin`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from . import inputs
+
+
+def apply_input_rules(field: forms.Field) -> None:
+    """Add the portal's input rules to one bound copy of a form field (in place)."""
+    validators = field.validators
+    if isinstance(field, forms.CharField):
+        multiline = isinstance(field.widget, forms.Textarea)
+        rule = inputs.validate_multiline if multiline else inputs.validate_single_line
+        if rule not in validators and inputs.validate_single_line not in validators:
+            validators.append(rule)
+    elif isinstance(field, forms.DateField | forms.DateTimeField):
+        if not any(v in validators for v in (inputs.validate_date, inputs.validate_birth_date)):
+            validators.append(inputs.validate_date)
+    elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
+        if field.max_value is None:
+            field.max_value = inputs.INTEGER_MAX
+            validators.append(MaxValueValidator(inputs.INTEGER_MAX))
+        if field.min_value is None:
+            field.min_value = -inputs.INTEGER_MAX
+            validators.append(MinValueValidator(-inputs.INTEGER_MAX))
+    elif isinstance(field, forms.SplitDateTimeField):
+        validators.append(inputs.validate_date)
+
+
+class PortalFormMixin:
+    """Mixed into `PortalForm` and `PortalModelForm`; formsets' forms get it through them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            apply_input_rules(field)
+
+
+class PortalForm(PortalFormMixin, forms.Form):
+    """A plain form with the portal's input rules."""
+
+
+class PortalModelForm(PortalFormMixin, forms.ModelForm):
+    """A model form with the portal's input rules (the model's own validators run too)."""

@@ -1,0 +1,128 @@
+"""The input rules are stated once (cocreation/core/inputs.py) and no form escapes them:
+every form class of the project derives from PortalFormMixin, and each field type gets
+its rule."""
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from django import forms
+from django.forms.formsets import BaseFormSet
+
+from cocreation.core import inputs
+from cocreation.core.forms import PortalForm, PortalFormMixin
+
+PACKAGES = ["cocreation", "quests", "spaces", "studygroups"]
+SKIP = ("migrations", "launcher", "wsgi", "demo", "management")
+
+
+def _project_modules():
+    for name in PACKAGES:
+        package = importlib.import_module(name)
+        yield package
+        for info in pkgutil.walk_packages(package.__path__, name + "."):
+            if any(part in info.name.split(".") for part in SKIP):
+                continue
+            yield importlib.import_module(info.name)
+
+
+def _form_classes():
+    seen = {}
+    for module in _project_modules():
+        for _, value in inspect.getmembers(module, inspect.isclass):
+            if value.__module__ != module.__name__:
+                continue
+            if issubclass(value, forms.BaseForm):
+                seen[f"{value.__module__}.{value.__qualname__}"] = value
+            elif issubclass(value, BaseFormSet) and getattr(value, "form", None):
+                seen[f"{value.__module__}.{value.__qualname__}.form"] = value.form
+        for attr, value in vars(module).items():
+            # Formsets made by a factory are module attributes, not class statements.
+            if inspect.isclass(value) and issubclass(value, BaseFormSet) and hasattr(value, "form"):
+                seen[f"{module.__name__}.{attr}.form"] = value.form
+    return seen
+
+
+def test_every_form_of_the_project_applies_the_input_rules():
+    classes = _form_classes()
+    assert len(classes) > 30
+    outside = sorted(name for name, cls in classes.items() if not issubclass(cls, PortalFormMixin))
+    assert not outside, f"forms without the portal's input rules: {outside}"
+
+
+class _Everything(PortalForm):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea, required=False)
+    day = forms.DateField(required=False)
+    at = forms.DateTimeField(required=False)
+    count = forms.IntegerField(required=False)
+    order = forms.TypedChoiceField(choices=[(1, "1"), (2, "2")], coerce=int, required=False)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "題名\x00"),
+        ("title", "題名\x1b[31m"),
+        ("title", "請求書\u202etxt.exe"),
+        ("title", "一行目\n二行目"),
+        ("body", "本文\x00"),
+        ("body", "本文\u2066"),
+        ("day", "0001-01-01"),
+        ("day", "9999-12-31"),
+        ("day", "1999-12-31"),
+        ("day", "2101-01-01"),
+        ("day", "2020-02-30"),
+        ("at", "0001-01-01T00:00"),
+        ("at", "9999-12-31T23:59"),
+        ("count", "1" * 30),
+        ("count", "²"),
+        ("count", "-" + "9" * 12),
+        ("order", "²"),
+        ("order", "3"),
+    ],
+)
+def test_a_hostile_value_is_refused_next_to_its_field(field, value):
+    data = {"title": "題名", field: value}
+    form = _Everything(data)
+    assert not form.is_valid()
+    assert list(form.errors) == [field], form.errors
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "絵文字 🎉 と結合文字 が\u3099"),
+        ("title", "右から左へのマーク\u200fは可"),
+        ("body", "一行目\r\n\t二行目"),
+        ("day", "2000-01-01"),
+        ("day", "2100-12-31"),
+        ("at", "2026-12-18T10:00"),
+        ("count", "１２"),
+    ],
+)
+def test_ordinary_text_dates_and_numbers_pass(field, value):
+    form = _Everything({"title": "題名", field: value})
+    assert form.is_valid(), form.errors
+
+
+def test_shifting_a_date_forward_cannot_leave_the_window():
+    assert inputs.shift_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+    with pytest.raises(forms.ValidationError):
+        inputs.shift_years(dt.date(2100, 4, 1), 1)
+
+
+@pytest.mark.parametrize("value", ["²", "abc", "1" * 30, "-1", " 12 x", ""])
+def test_query_integers_take_ascii_digits_in_range_only(value):
+    assert inputs.query_int(value) is None
+
+
+def test_query_dates_outside_the_window_fall_back_and_say_so():
+    today = dt.date(2026, 12, 18)
+    assert inputs.query_date("0001-01-01", today) == (today, False)
+    assert inputs.query_date("9999-12-31", today) == (today, False)
+    assert inputs.query_date("2020-02-30", today) == (today, False)
+    assert inputs.query_date("", today) == (today, True)
+    assert inputs.query_date("2026-12-01", today) == (dt.date(2026, 12, 1), True)
