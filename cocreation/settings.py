@@ -7,10 +7,9 @@ safe production ones: DEBUG is off unless DEBUG=1 is set.
 
 import os
 from pathlib import Path
-
-from csp.constants import NONE, SELF
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -222,6 +221,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# The rate limits above count per client address. Behind a reverse proxy every request
+# comes from the proxy: set this to the number of proxies in front so that allauth reads
+# each person's address from X-Forwarded-For (0 = use the connection's address).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 
 # --- Email ------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

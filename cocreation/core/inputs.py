@@ -19,7 +19,8 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 # The window for every date of the portal's own business: bookings, sessions, deadlines,
@@ -42,7 +43,19 @@ MULTILINE_ALLOWED = frozenset("\t\n\r")
 
 
 def _label(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    # In the active language: 2000年1月1日 / Jan. 1, 2000.
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _window_message(earliest: dt.date = DATE_MIN) -> str:
+    return _("Enter a date between %(first)s and %(last)s.") % {
+        "first": _label(earliest),
+        "last": _label(DATE_MAX),
+    }
+
+
+# Evaluated when shown, in the reader's language (a constraint's message is built once).
+window_message = lazy(_window_message, str)
 
 
 def validate_date(value: dt.date | dt.datetime | None, *, earliest: dt.date = DATE_MIN) -> None:
@@ -117,8 +130,7 @@ def window_constraint(field: str, *, earliest: dt.date = DATE_MIN) -> models.Che
     return models.CheckConstraint(
         condition=condition | models.Q(**{f"{field}__isnull": True}),
         name=f"%(app_label)s_%(class)s_{field}_in_window",
-        violation_error_message=_("Enter a date between %(first)s and %(last)s.")
-        % {"first": _label(earliest), "last": _label(DATE_MAX)},
+        violation_error_message=window_message(earliest),
     )
 
 
@@ -132,8 +144,7 @@ def datetime_window_constraint(field: str) -> models.CheckConstraint:
         condition=models.Q(**{f"{field}__gte": lower, f"{field}__lt": upper})
         | models.Q(**{f"{field}__isnull": True}),
         name=f"%(app_label)s_%(class)s_{field}_in_window",
-        violation_error_message=_("Enter a date between %(first)s and %(last)s.")
-        % {"first": _label(DATE_MIN), "last": _label(DATE_MAX)},
+        violation_error_message=window_message(),
     )
 
 

@@ -5,8 +5,9 @@ form twice. The middleware takes a digest of (user, address, form fields, upload
 files' bytes) and claims it with `INSERT … ON CONFLICT` in the transaction that also runs
 the view. A second identical POST waits on that row until the first commits, then finds
 it taken and is redirected to where the first one went, with a message saying the input
-was saved once. If the first one did not succeed (the form was refused, an error), the
-claim is released and the second runs as usual.
+was saved once. If the first one did not succeed (a form shown again with its errors, a
+redirect carrying an error message, a server error), the claim is released and the
+second runs as usual.
 
 The window is `ONCE_WINDOW_SECONDS` (default 15): the same content sent again later is a
 new submission. Sign-in, sign-up and password pages (allauth) are left alone: they
@@ -66,6 +67,17 @@ def _claim(key: str, window: int) -> bool:
         return cursor.fetchone() is not None
 
 
+def _succeeded(request, response) -> bool:
+    """A redirect without an error message queued in this request: the POST did its work.
+    A view that refuses by redirecting with `messages.error` counts as a refusal."""
+    if not (300 <= response.status_code < 400 and response.get("Location")):
+        return False
+    # Messages added during this request (not yet stored); iterating the storage
+    # itself would mark them read.
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return not any(message.level >= messages.ERROR for message in queued)
+
+
 def _exempt(request) -> bool:
     try:
         match = resolve(request.path_info)
@@ -103,7 +115,7 @@ class OnceMiddleware:
             if response.status_code >= 500:
                 # The view failed part-way: keep none of its writes, free the claim.
                 transaction.set_rollback(True)
-            elif 300 <= response.status_code < 400 and response.get("Location"):
+            elif _succeeded(request, response):
                 RequestFingerprint.objects.filter(fingerprint=key).update(
                     location=response["Location"][:2000]
                 )

@@ -5,9 +5,20 @@ import re
 import pytest
 from django.core import mail
 
+from cocreation.accounts import tasks
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _account_mail_sent_in_process(monkeypatch):
+    """Account mails go out from a Celery worker; here the live server's process sends
+    them itself, so that they land in this process's outbox."""
+    monkeypatch.setattr(
+        tasks.send_account_mail, "delay", lambda *a, **k: tasks.send_account_mail.apply(a, k)
+    )
+
 
 CODE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.M)
 

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -17,6 +18,11 @@ def refuse(request):
     return HttpResponse("errorlist", status=400)
 
 
+def refuse_by_redirect(request):
+    messages.error(request, "締切を過ぎています。")
+    return redirect("/create/")
+
+
 def fail(request):
     Group.objects.create(name=f"half-done-{uuid.uuid4().hex}")
     raise RuntimeError("the view broke after writing")
@@ -25,5 +31,6 @@ def fail(request):
 urlpatterns = [
     path("create/", create),
     path("refuse/", refuse),
+    path("refuse-by-redirect/", refuse_by_redirect),
     path("fail/", fail),
 ]

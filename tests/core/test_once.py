@@ -64,6 +64,17 @@ def test_a_refused_submission_can_be_sent_again(client):
 
 
 @pytest.mark.django_db
+def test_a_refusal_by_redirect_with_an_error_message_frees_the_claim(client):
+    client.force_login(factories.make_user("refused@example.test"))
+    client.post("/refuse-by-redirect/", {"name": "x"})
+    again = client.post("/refuse-by-redirect/", {"name": "x"})
+    assert [str(m) for m in again.wsgi_request._messages._queued_messages] == [
+        "締切を過ぎています。"
+    ]
+    assert not RequestFingerprint.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_failed_view_keeps_none_of_its_writes_and_frees_the_claim():
     client = Client(raise_request_exception=False)
     client.force_login(factories.make_user("fail@example.test"))
