@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from cocreation import views
+from cocreation.accounts.views import admin_login
 
 admin.site.site_header = _("Co-creation portal administration")
 admin.site.site_title = _("Co-creation portal")
@@ -20,6 +21,8 @@ urlpatterns = [
     path("quests/", include("quests.urls")),
     path("spaces/", include("spaces.urls")),
     path("studygroups/", include("studygroups.urls")),
+    # Before the admin's own URLs: the admin signs in through the portal's login.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

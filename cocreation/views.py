@@ -5,12 +5,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreation import permissions
+from cocreation.core.inputs import next_url
 from cocreation.notifications.selectors import notifications_for
 from cocreation.organisations.selectors import memberships_of
 
@@ -63,12 +63,7 @@ def healthz(request):
 def set_language(request):
     """Anyone: switch the language; a signed-in person's profile remembers it."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(next_url(request, "/"))
     if language and check_for_language(language) and language in dict(settings.LANGUAGES):
         if request.user.is_authenticated and request.user.preferred_language != language:
             request.user.preferred_language = language

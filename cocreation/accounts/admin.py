@@ -3,18 +3,23 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.forms import PortalFormMixin
 from cocreation.organisations.models import Membership
 
 from .models import User
 
 
-class PortalUserCreationForm(UserCreationForm):
+class PortalUserCreationForm(PortalFormMixin, UserCreationForm):
+    """The admin's "add user" form, with the portal's input rules."""
+
     class Meta:
         model = User
         fields = ("email",)
 
 
-class PortalUserChangeForm(UserChangeForm):
+class PortalUserChangeForm(PortalFormMixin, UserChangeForm):
+    """The admin's user form, with the portal's input rules (the model's validators too)."""
+
     class Meta:
         model = User
         fields = "__all__"

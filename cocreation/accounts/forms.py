@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.forms import PortalModelForm
+
 from .models import User
 
 # The name fields, the same at sign-up and in the profile.
@@ -21,7 +23,7 @@ NAME_HELP = {
 }
 
 
-class SignupProfileForm(forms.ModelForm):
+class SignupProfileForm(PortalModelForm):
     """The name fields allauth's sign-up form adds to email and password."""
 
     class Meta:
@@ -45,7 +47,9 @@ class SignupProfileForm(forms.ModelForm):
         user.save(update_fields=[*self.Meta.fields, "preferred_language"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PortalModelForm):
+    """The signed-in person's own name, department, position, phone and language."""
+
     class Meta:
         model = User
         fields = [

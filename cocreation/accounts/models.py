@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.inputs import validate_single_line
+
 kana_validator = RegexValidator(
     r"^[\u30a0-\u30ff\u3040-\u309f\u3000 ー・]+$",
     _("Enter the reading in katakana or hiragana."),
@@ -50,16 +52,30 @@ class User(AbstractBaseUser, PermissionsMixin):
         ENGLISH = "en", _("English")
 
     email = models.EmailField(_("email address"), unique=True)
-    family_name = models.CharField(_("family name"), max_length=50, blank=True)
-    given_name = models.CharField(_("given name"), max_length=50, blank=True)
+    family_name = models.CharField(
+        _("family name"), max_length=50, blank=True, validators=[validate_single_line]
+    )
+    given_name = models.CharField(
+        _("given name"), max_length=50, blank=True, validators=[validate_single_line]
+    )
     family_name_kana = models.CharField(
-        _("family name (kana)"), max_length=50, blank=True, validators=[kana_validator]
+        _("family name (kana)"),
+        max_length=50,
+        blank=True,
+        validators=[validate_single_line, kana_validator],
     )
     given_name_kana = models.CharField(
-        _("given name (kana)"), max_length=50, blank=True, validators=[kana_validator]
+        _("given name (kana)"),
+        max_length=50,
+        blank=True,
+        validators=[validate_single_line, kana_validator],
     )
-    department = models.CharField(_("department"), max_length=100, blank=True)
-    position = models.CharField(_("position"), max_length=100, blank=True)
+    department = models.CharField(
+        _("department"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    position = models.CharField(
+        _("position"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=Language.choices, default=Language.JAPANESE

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -29,6 +30,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_kana", "local_government_code", "domains__domain")
     filter_horizontal = ("regions",)
     inlines = [OrganisationDomainInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Membership)

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.forms import PortalForm
+
 from .models import PREFECTURE_CHOICES, Membership, Organisation
 
 
-class MembershipRequestForm(forms.Form):
+class MembershipRequestForm(PortalForm):
     department = forms.CharField(label=_("Department (所属)"), max_length=100, required=False)
     position = forms.CharField(label=_("Position (職名)"), max_length=100, required=False)
     message = forms.CharField(
@@ -15,7 +17,7 @@ class MembershipRequestForm(forms.Form):
     )
 
 
-class OrganisationRegistrationForm(forms.Form):
+class OrganisationRegistrationForm(PortalForm):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.MUNICIPALITY],
@@ -39,7 +41,7 @@ class OrganisationRegistrationForm(forms.Form):
         return " ".join(self.cleaned_data["name"].split())
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("decline", _("Decline"))],
@@ -59,5 +61,5 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class RoleForm(forms.Form):
+class RoleForm(PortalForm):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

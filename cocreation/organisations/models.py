@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.inputs import validate_multiline, validate_single_line
+
 from .validators import normalise_domain, validate_email_domain, validate_local_government_code
 
 PREFECTURES = [
@@ -19,9 +21,11 @@ PREFECTURE_CHOICES = [(name, name) for name in PREFECTURES]
 class Region(models.Model):
     """A named group of municipalities, e.g. こおりやま広域圏 or a co-creation network."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, validators=[validate_single_line]
+    )
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_multiline])
 
     class Meta:
         verbose_name = _("region")
@@ -41,8 +45,10 @@ class Organisation(models.Model):
         OTHER = "other", _("Other")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("official name"), max_length=200)
-    name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
+    name = models.CharField(_("official name"), max_length=200, validators=[validate_single_line])
+    name_kana = models.CharField(
+        _("name (kana)"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     prefecture = models.CharField(
         _("prefecture"), max_length=4, choices=PREFECTURE_CHOICES, blank=True
     )
@@ -149,9 +155,15 @@ class Membership(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    department = models.CharField(_("department"), max_length=100, blank=True)
-    position = models.CharField(_("position"), max_length=100, blank=True)
-    message = models.TextField(_("message to the approvers"), blank=True)
+    department = models.CharField(
+        _("department"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    position = models.CharField(
+        _("position"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    message = models.TextField(
+        _("message to the approvers"), blank=True, validators=[validate_multiline]
+    )
     joined_by_domain = models.BooleanField(_("joined by verified email domain"), default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -162,7 +174,7 @@ class Membership(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("reason"), blank=True)
+    decision_note = models.TextField(_("reason"), blank=True, validators=[validate_multiline])
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation import permissions
+from cocreation.core.inputs import query_int
 
 from . import selectors, services
 from .filters import OrganisationFilter
@@ -18,7 +19,13 @@ from .models import Membership, Organisation, Region
 def organisation_list(request):
     """Signed-in users: the directory of organisations on the portal."""
     filterset = OrganisationFilter(request.GET, queryset=selectors.organisations_for_directory())
-    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    raw_page = request.GET.get("page")
+    page_number = query_int(raw_page)
+    if filterset.form.errors or (raw_page and page_number is None):
+        # A refused condition is left out; the person is told rather than shown
+        # results that silently ignore what they asked.
+        messages.warning(request, _("Part of the search was not understood and was left out."))
+    page = Paginator(filterset.qs, 30).get_page(page_number or 1)
     page.object_list = selectors.with_member_counts(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

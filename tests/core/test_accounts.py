@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests import factories
+from tests.core.account_mail import account_mail_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,8 @@ def test_email_is_case_insensitive_at_login(client, staff_user):
 
 
 def test_repeated_failed_logins_are_rate_limited(client, staff_user):
-    """allauth's limits are on and shared through Redis: the 6th wrong try is refused."""
+    """allauth's limits are on and shared through Redis: the 6th try on one account from
+    one address is refused (other addresses: tests/core/test_security_accounts.py)."""
     for _ in range(5):
         response = client.post(
             reverse("account_login"), {"login": staff_user.email, "password": "wrong"}
@@ -49,10 +51,11 @@ def test_unverified_user_cannot_sign_in_without_the_code(client, db):
     from cocreation.accounts.models import User
 
     User.objects.create_user("unverified@example.com", factories.PASSWORD)
-    response = client.post(
-        reverse("account_login"),
-        {"login": "unverified@example.com", "password": factories.PASSWORD},
-    )
+    with account_mail_sent():
+        response = client.post(
+            reverse("account_login"),
+            {"login": "unverified@example.com", "password": factories.PASSWORD},
+        )
     # allauth sends a code and asks for it instead of signing the person in.
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -60,7 +63,8 @@ def test_unverified_user_cannot_sign_in_without_the_code(client, db):
 
 
 def test_password_reset_by_typed_code(client, staff_user):
-    response = client.post(reverse("account_reset_password"), {"email": staff_user.email})
+    with account_mail_sent():
+        response = client.post(reverse("account_reset_password"), {"email": staff_user.email})
     assert response.status_code == 302
     message = mail.outbox[-1]
     # LGWAN gateways strip links: the code is in the plain text, and there is no HTML part.
