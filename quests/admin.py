@@ -72,7 +72,7 @@ class TransitionInline(admin.TabularInline):
     model = QuestTransition
     extra = 0
     can_delete = False
-    readonly_fields = ["from_state", "to_state", "actor", "comment", "created_at"]
+    readonly_fields = ["from_state", "to_state", "actor", "comment", "private_note", "created_at"]
 
     def has_add_permission(self, request, obj=None):
         return False

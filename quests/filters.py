@@ -1,9 +1,12 @@
+"""The quest list's filters (also used by the open-data exports)."""
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.forms import PortalForm
 from cocreation.organisations.models import Organisation, Region
 
 from .models import Quest, SdgGoal, SdgTarget, Theme
@@ -13,7 +16,7 @@ from .search import filter_by_keywords
 class QuestFilter(django_filters.FilterSet):
     """The quest list's filters; the querystring is the shareable address of a search."""
 
-    q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword")
+    q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword", max_length=200)
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Themes"),
         field_name="themes",
@@ -57,6 +60,7 @@ class QuestFilter(django_filters.FilterSet):
 
     class Meta:
         model = Quest
+        form = PortalForm
         fields = ["q", "theme", "sdg", "target", "host", "region", "state", "accepting", "mine"]
 
     def __init__(self, *args, **kwargs):
@@ -64,6 +68,28 @@ class QuestFilter(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated:
             del self.filters["mine"]
+        self.ignored: list[str] = []
+
+    @classmethod
+    def understood(cls, data, **kwargs) -> "QuestFilter":
+        """The filterset over `data` (a QueryDict) without the conditions its form refuses
+        (an unknown theme, a keyword with control characters, a sort that does not
+        exist…), so a shared or mistyped address still lists quests.
+
+        `ignored` holds the labels of the conditions left out, for the page to say so.
+        """
+        filterset = cls(data, **kwargs)
+        if filterset.is_valid():
+            return filterset
+        refused = [name for name in filterset.form.errors if name in data]
+        kept = data.copy()
+        for name in refused:
+            kept.pop(name, None)
+        if "sort" in refused:
+            kept["sort"] = "-created"
+        cleaned = cls(kept, **kwargs)
+        cleaned.ignored = [str(filterset.form.fields[name].label) for name in refused]
+        return cleaned
 
     def filter_keyword(self, queryset, name, value):
         return filter_by_keywords(queryset, value)

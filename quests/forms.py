@@ -1,6 +1,9 @@
+"""Forms of a quest's own pages: the quest, its state, its team and review criteria."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.forms import PortalForm, PortalModelForm
 from cocreation.organisations.models import Organisation
 
 from .models import Quest, ReviewCriterion, SdgTarget, TeamMember, Theme
@@ -31,7 +34,7 @@ class GroupedTargetField(forms.ModelMultipleChoiceField):
     iterator = GroupedTargetIterator
 
 
-class QuestForm(forms.ModelForm):
+class QuestForm(PortalModelForm):
     host = forms.ModelChoiceField(
         label=_("Host municipality"), queryset=Organisation.objects.none()
     )
@@ -161,14 +164,44 @@ class QuestForm(forms.ModelForm):
         return data
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PortalForm):
+    """A move of the quest to `to_state`. The comment is published in the quest's history
+    for anyone who may see the quest; the private note is kept for the team."""
+
     to_state = forms.ChoiceField(choices=Quest.State.choices, widget=forms.HiddenInput)
     comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.TextInput
+        label=_("Public comment (optional)"),
+        help_text=_("Anyone can read it on the quest's page"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput,
+    )
+    private_note = forms.CharField(
+        label=_("Note for the team (optional, not public)"),
+        help_text=_("Only the quest team, host staff and coordinators read it."),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput,
     )
 
+    def __init__(self, *args, **kwargs):
+        # One form per possible move on the page: ids must not repeat.
+        state = (kwargs.get("initial") or {}).get("to_state")
+        if state:
+            kwargs.setdefault("auto_id", f"id_{state}_%s")
+        super().__init__(*args, **kwargs)
 
-class TeamJoinForm(forms.Form):
+    def error_text(self) -> str:
+        """All the form's errors in one sentence per field, for a message above the page."""
+        return " ".join(
+            f"{self.fields[name].label}: {' '.join(errors)}"
+            if name in self.fields and name != "to_state"
+            else " ".join(errors)
+            for name, errors in self.errors.items()
+        )
+
+
+class TeamJoinForm(PortalForm):
     organisation = forms.ModelChoiceField(
         label=_("You join for"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -180,24 +213,76 @@ class TeamJoinForm(forms.Form):
         )
 
 
-class TeamRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices)
+class TeamMemberForm(PortalForm):
+    """A change to one team member: a new role, or `action=remove`."""
+
+    action = forms.ChoiceField(
+        choices=[("", "role"), ("remove", "remove")], required=False, widget=forms.HiddenInput
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "" and not cleaned.get("role") and "role" not in self.errors:
+            self.add_error("role", _("Choose a valid role."))
+        return cleaned
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(PortalModelForm):
     class Meta:
         model = ReviewCriterion
         fields = ["name", "description"]
         labels = {"name": _("Criterion"), "description": _("What reviewers look for")}
         widgets = {"description": forms.TextInput}
 
+    def validate_unique(self):
+        # Names are compared across the whole formset (BaseCriterionFormSet.clean), where a
+        # swap of two names is allowed; the row-by-row check would refuse it.
+        pass
+
+
+class BaseCriterionFormSet(forms.BaseModelFormSet):
+    """The quest's criteria in order. Two rows with the same name are refused next to the
+    later one; a swap of two names is fine (the constraint is checked at the end)."""
+
+    def clean(self):
+        super().clean()
+        if any("id" in form.errors for form in self.forms):
+            # The hidden row ids did not match this quest's criteria: an altered page, or
+            # one opened before someone else removed a criterion.
+            raise forms.ValidationError(
+                _("The list of criteria has changed since the page was opened. "
+                  "Reload the page and make your changes again."),
+                code="stale_rows",
+            )  # fmt: skip
+        seen: set[str] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            name = (form.cleaned_data.get("name") or "").strip()
+            if not name:
+                continue
+            if name in seen:
+                form.add_error("name", _("A criterion with this name already exists."))
+            seen.add(name)
+
+    def validate_unique(self):
+        pass
+
 
 CriterionFormSet = forms.modelformset_factory(
-    ReviewCriterion, form=CriterionForm, extra=2, can_delete=True
+    ReviewCriterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=30,
+    absolute_max=40,
+    validate_max=True,
 )
 
 
-class ReuseForm(forms.Form):
+class ReuseForm(PortalForm):
     host = forms.ModelChoiceField(
         label=_("Host municipality of the new quest"), queryset=Organisation.objects.none()
     )

@@ -1,11 +1,15 @@
+"""Forms of the Q&A, the trial's log and the results report."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from cocreation.core.forms import PortalForm, PortalModelForm
 
 from .forms import DateInput
 from .models import Kpi, Milestone, ResultsReport, Trial, TrialMeeting
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(PortalForm):
     body = forms.CharField(
         label=_("Your question"),
         max_length=4000,
@@ -17,9 +21,20 @@ class QuestionForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PortalForm):
     answer = forms.CharField(
-        label=_("Answer"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Public answer"),
+        help_text=_("Published on the Q&A page: everyone who may see the quest reads it."),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ResultsPublishForm(PortalForm):
+    """The results page's buttons: publish (the default) or unpublish."""
+
+    action = forms.ChoiceField(
+        choices=[("publish", "publish"), ("unpublish", "unpublish")], required=False
     )
 
 
@@ -30,7 +45,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class TrialForm(forms.ModelForm):
+class TrialForm(PortalModelForm):
     class Meta:
         model = Trial
         fields = ["starts_on", "ends_on", "plan"]
@@ -41,8 +56,15 @@ class TrialForm(forms.ModelForm):
             "plan": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The trial cannot end before it starts."))
+        return cleaned
 
-class MilestoneForm(forms.ModelForm):
+
+class MilestoneForm(PortalModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "done_on", "note"]
@@ -55,7 +77,7 @@ class MilestoneForm(forms.ModelForm):
         widgets = {"due_on": DateInput(), "done_on": DateInput(), "note": forms.TextInput}
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(PortalModelForm):
     class Meta:
         model = TrialMeeting
         fields = ["held_on", "starts_at", "ends_at", "place", "attendees", "minutes"]
@@ -83,7 +105,7 @@ class MeetingForm(forms.ModelForm):
         return cleaned
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(PortalModelForm):
     class Meta:
         model = Kpi
         fields = ["name", "unit", "baseline", "target", "actual", "note"]
@@ -95,10 +117,19 @@ class KpiForm(forms.ModelForm):
             "actual": _("Actual"),
             "note": _("Note"),
         }
+        help_texts = {
+            "baseline": _("A number of 0 or more, up to 12 digits and 2 decimals."),
+            "target": _("A number of 0 or more, up to 12 digits and 2 decimals."),
+        }
         widgets = {"note": forms.TextInput}
 
 
-class ResultsForm(forms.ModelForm):
+PUBLISHED_WITH_THE_RESULTS = _(
+    "Public: anyone can read it on the quest's results page once the report is published."
+)
+
+
+class ResultsForm(PortalModelForm):
     class Meta:
         model = ResultsReport
         fields = ["what_was_done", "outcomes", "lessons", "reuse_requirements"]
@@ -108,4 +139,5 @@ class ResultsForm(forms.ModelForm):
             "lessons": _("Lessons learned"),
             "reuse_requirements": _("What another municipality needs to reuse it"),
         }
+        help_texts = {name: PUBLISHED_WITH_THE_RESULTS for name in fields}
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}

@@ -1,6 +1,9 @@
+"""Forms of the proposal pages: the proposal, its review, the decision, the thread."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.forms import PortalForm, PortalModelForm
 from cocreation.organisations.models import Organisation
 
 from .models import Proposal
@@ -21,7 +24,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(PortalModelForm):
     company = forms.ModelChoiceField(
         label=_("Proposing company"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -104,7 +107,7 @@ class ProposalForm(forms.ModelForm):
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalForm):
     """One 1–5 score and comment per criterion, or a declared conflict of interest."""
 
     conflict = forms.BooleanField(
@@ -165,7 +168,7 @@ class ReviewForm(forms.Form):
         }
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -177,7 +180,12 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason (required when not adopted; sent to the company)"),
+        help_text=_(
+            "The company's members read it on the proposal and in their notification; "
+            "it is not published."
+        ),
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -191,17 +199,48 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class MessageForm(forms.Form):
+class MessageForm(PortalForm):
     body = forms.CharField(
-        label=_("Message"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the proposing company and the quest team read the thread."),
     )
 
 
-class PublicSummaryForm(forms.Form):
+class WithdrawForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Reason (optional; the quest team reads it)"),
+        help_text=_("Shown in the proposal's history to the quest team and your company."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PublicSummaryForm(PortalForm):
+    """The team drafts, the company agrees, the team publishes (see public_summary_update)."""
+
+    ACTIONS = ["draft", "agree", "publish", "unpublish"]
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput, required=False
+    )
     public_summary = forms.CharField(
-        label=_("Public summary"),
+        label=_("Public summary (published once the company agrees)"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        required=False,
         help_text=_(
             "Published on the quest page for other municipalities once the company agrees."
         ),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "action" not in self.errors and not cleaned.get("action"):
+            self.add_error("action", _("Choose what to do with the public summary."))
+        if cleaned.get("action") == "draft" and not (cleaned.get("public_summary") or "").strip():
+            if "public_summary" not in self.errors:
+                self.add_error("public_summary", _("Write the public summary."))
+        return cleaned

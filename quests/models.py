@@ -9,11 +9,12 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Deferrable, F, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.inputs import validate_date, window_constraint
 from cocreation.organisations.models import Organisation
 
 from .storage import private_storage
@@ -130,9 +131,15 @@ class Quest(models.Model):
         blank=True,
     )
     offer_details = models.TextField(_("details of what is offered"), blank=True)
-    proposal_deadline = models.DateField(_("proposal deadline"), null=True, blank=True)
-    trial_starts_on = models.DateField(_("planned trial start"), null=True, blank=True)
-    trial_ends_on = models.DateField(_("planned trial end"), null=True, blank=True)
+    proposal_deadline = models.DateField(
+        _("proposal deadline"), null=True, blank=True, validators=[validate_date]
+    )
+    trial_starts_on = models.DateField(
+        _("planned trial start"), null=True, blank=True, validators=[validate_date]
+    )
+    trial_ends_on = models.DateField(
+        _("planned trial end"), null=True, blank=True, validators=[validate_date]
+    )
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
     contact_department = models.CharField(_("contact department"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
@@ -174,6 +181,9 @@ class Quest(models.Model):
                 name="quests_trial_period_ordered",
                 violation_error_message=_("The trial cannot end before it starts."),
             ),
+            window_constraint("proposal_deadline"),
+            window_constraint("trial_starts_on"),
+            window_constraint("trial_ends_on"),
         ]
         indexes = [models.Index(fields=["state", "proposal_deadline"])]
 
@@ -236,7 +246,10 @@ class QuestTransition(models.Model):
         null=True,
         related_name="+",
     )
-    comment = models.TextField(_("comment"), blank=True)
+    # Shown on the quest's page to everyone (the form says so).
+    comment = models.TextField(_("public comment"), blank=True)
+    # Shown only to those who may edit the quest (its team, host staff, coordinators).
+    private_note = models.TextField(_("note for the team"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -288,7 +301,14 @@ class ReviewCriterion(models.Model):
         verbose_name_plural = _("review criteria")
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["quest", "name"], name="quests_criterion_name_once")
+            # Deferred to the end of the transaction, so that two criteria may swap names
+            # in one save (criteria_update checks it before it returns).
+            models.UniqueConstraint(
+                fields=["quest", "name"],
+                name="quests_criterion_name_once",
+                deferrable=Deferrable.DEFERRED,
+                violation_error_message=_("A criterion with this name already exists."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -535,8 +555,8 @@ class Trial(models.Model):
 
     quest = models.OneToOneField(Quest, on_delete=models.CASCADE, related_name="trial")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
-    starts_on = models.DateField(_("start"), null=True, blank=True)
-    ends_on = models.DateField(_("end"), null=True, blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True, validators=[validate_date])
+    ends_on = models.DateField(_("end"), null=True, blank=True, validators=[validate_date])
     plan = models.TextField(_("plan"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -550,7 +570,9 @@ class Trial(models.Model):
                 | Q(ends_on__gte=F("starts_on")),
                 name="quests_trial_dates_ordered",
                 violation_error_message=_("The trial cannot end before it starts."),
-            )
+            ),
+            window_constraint("starts_on"),
+            window_constraint("ends_on"),
         ]
 
     def __str__(self) -> str:
@@ -560,14 +582,15 @@ class Trial(models.Model):
 class Milestone(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=200)
-    due_on = models.DateField(_("due"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    due_on = models.DateField(_("due"), validators=[validate_date])
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[validate_date])
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["due_on", "id"]
+        constraints = [window_constraint("due_on"), window_constraint("done_on")]
 
     def __str__(self) -> str:
         return self.title
@@ -575,7 +598,7 @@ class Milestone(models.Model):
 
 class TrialMeeting(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="meetings")
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[validate_date])
     starts_at = models.TimeField(_("start time"), null=True, blank=True)
     ends_at = models.TimeField(_("end time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -596,7 +619,8 @@ class TrialMeeting(models.Model):
                 | Q(ends_at__gt=F("starts_at")),
                 name="quests_meeting_times_ordered",
                 violation_error_message=_("A meeting ends after it starts."),
-            )
+            ),
+            window_constraint("held_on"),
         ]
 
     def __str__(self) -> str:
@@ -607,12 +631,26 @@ class Kpi(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="kpis")
     name = models.CharField(_("indicator"), max_length=200)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
+    # Quantities (kg, shops, people, %): a reduction is a target below the baseline,
+    # never a negative number, and the achievement rate assumes so.
     baseline = models.DecimalField(
-        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("baseline"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
-    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     actual = models.DecimalField(
-        _("actual"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("actual"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     note = models.TextField(_("note"), blank=True)
 
@@ -620,6 +658,15 @@ class Kpi(models.Model):
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__gte=0)
+                & (Q(baseline__isnull=True) | Q(baseline__gte=0))
+                & (Q(actual__isnull=True) | Q(actual__gte=0)),
+                name="quests_kpi_not_negative",
+                violation_error_message=_("A KPI value cannot be negative."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

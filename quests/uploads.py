@@ -1,31 +1,23 @@
-"""Attachment checks: the file's own bytes decide its type, not its name."""
+"""Proposal attachments: the portal's upload rule (cocreation.core.uploads.check_upload:
+PDF, PNG or JPEG, the name's extension and the bytes must agree) plus the proposal's own
+limit on how many files it carries."""
 
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from cocreation.core.uploads import PDF_OR_IMAGE, check_upload, safe_name
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
 
-SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-]
-
-
-def sniff(upload) -> str | None:
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
-
 
 def validate_attachments(uploads, *, already: int = 0) -> list:
-    """Every refusal names the file; the accepted files get their real content type."""
+    """Check new attachments of a proposal that has `already` files.
+
+    Each refusal names the file (size, type, content not matching the name). Accepted
+    files get the content type read from their bytes and a safe name (`upload.name`).
+    Raises ValidationError with every refusal at once.
+    """
     errors = []
     if already + len(uploads) > MAX_FILES:
         errors.append(
@@ -33,21 +25,12 @@ def validate_attachments(uploads, *, already: int = 0) -> list:
             % {"max": MAX_FILES, "count": already}
         )
     for upload in uploads:
-        if upload.size > MAX_BYTES:
-            errors.append(
-                _("%(name)s is %(size)s; the limit is %(limit)s per file.")
-                % {
-                    "name": upload.name,
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(MAX_BYTES),
-                }
-            )
+        try:
+            check_upload(upload, allowed=PDF_OR_IMAGE, max_bytes=MAX_BYTES)
+        except ValidationError as error:
+            errors.extend(error.messages)
             continue
-        content_type = sniff(upload)
-        if content_type is None:
-            errors.append(_("%(name)s is not a PDF, PNG or JPEG file.") % {"name": upload.name})
-            continue
-        upload.content_type = content_type
+        upload.name = safe_name(upload.name)
     if errors:
         raise ValidationError(errors)
     return list(uploads)

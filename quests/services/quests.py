@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,12 +28,17 @@ from ..reference_data import DEFAULT_CRITERIA
 
 
 class QuestError(Exception):
-    """A refused quest operation; the message is shown to the user as it is."""
+    """A refused quest operation; the message is shown to the user as it is.
 
-    def __init__(self, message, field: str | None = None):
+    `field` names the form field it belongs next to; `row` the index of the row (in a
+    list of rows given to the service, e.g. criteria) it is about.
+    """
+
+    def __init__(self, message, field: str | None = None, *, row: int | None = None):
         super().__init__(str(message))
         self.message = str(message)
         self.field = field
+        self.row = row
 
 
 # The moves a quest may make; anything else is refused on the server.
@@ -136,8 +141,14 @@ def quest_update(*, quest: Quest, user, data: dict, themes, sdg_targets, co_host
     return locked
 
 
-def quest_transition(*, quest: Quest, user, to_state: str, comment: str = "") -> QuestTransition:
-    """Move the quest to `to_state` if that move is allowed now, and record who did it."""
+def quest_transition(
+    *, quest: Quest, user, to_state: str, comment: str = "", private_note: str = ""
+) -> QuestTransition:
+    """Move the quest to `to_state` if that move is allowed now, and record who did it.
+
+    `comment` is public (the quest's history shows it to anyone who may see the quest);
+    `private_note` is for the team only (shown to those who may edit the quest and sent in
+    the team's notification)."""
     with transaction.atomic():
         # The row lock makes two simultaneous moves queue: the second sees the new state.
         locked = Quest.objects.select_for_update().get(pk=quest.pk)
@@ -172,7 +183,12 @@ def quest_transition(*, quest: Quest, user, to_state: str, comment: str = "") ->
                 ends_on=locked.trial_ends_on,
             )
         transition = QuestTransition.objects.create(
-            quest=locked, from_state=from_state, to_state=to_state, actor=user, comment=comment
+            quest=locked,
+            from_state=from_state,
+            to_state=to_state,
+            actor=user,
+            comment=comment,
+            private_note=private_note,
         )
         quest.state = locked.state
         quest.opened_at = locked.opened_at
@@ -188,7 +204,7 @@ def quest_transition(*, quest: Quest, user, to_state: str, comment: str = "") ->
                     "state": Quest.State(to_state).label,
                     "from_state": Quest.State(from_state).label,
                     "actor": user.display_name,
-                    "comment": comment,
+                    "comment": "\n".join(text for text in (comment, private_note) if text),
                 },
                 url=locked.get_absolute_url(),
                 key=f"quest.state_changed|{transition.pk}|{member.user_id}",
@@ -297,19 +313,42 @@ def _current_member(quest: Quest, member: TeamMember) -> TeamMember:
 # --- Review criteria ------------------------------------------------------------------
 
 
-@transaction.atomic
 def criteria_update(*, quest: Quest, user, rows: list[dict]) -> None:
-    """rows: [{"id": pk or None, "name": str, "description": str, "delete": bool}] in order."""
+    """Save the quest's review criteria as the page lists them.
+
+    rows: [{"id": pk or None, "name": str, "description": str, "delete": bool}] in order;
+    an id that is not one of this quest's criteria is treated as a new row. Criteria the
+    rows do not mention stay as they are, after the listed ones. Names may be exchanged
+    between rows (the uniqueness constraint is deferred and checked before returning).
+    Raises QuestError (with `field="name"` and `row`, the index into rows, for a name
+    used twice).
+    """
     if not permissions.can_edit_quest(user, quest):
         raise QuestError(_("You cannot edit this quest."))
+    try:
+        with transaction.atomic():
+            _criteria_save(quest, rows)
+            # Check the deferred uniqueness now, inside this savepoint, rather than at the
+            # request's commit where it could only be a server error.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS quests_criterion_name_once IMMEDIATE")
+    except IntegrityError:
+        raise QuestError(_("A criterion with this name already exists."), "name") from None
+
+
+def _criteria_save(quest: Quest, rows: list[dict]) -> None:
     Quest.objects.select_for_update().get(pk=quest.pk)
     existing = {c.pk: c for c in quest.criteria.all()}
     scored = set(
         ReviewScore.objects.filter(criterion__quest=quest).values_list("criterion_id", flat=True)
     )
+    listed = {row.get("id") for row in rows if row.get("id") in existing}
+    # Criteria the page did not send (a tampered form) keep their names: a row may not
+    # take one of them.
+    untouched = {c.name for pk, c in existing.items() if pk not in listed}
     position = 0
     kept_names: set[str] = set()
-    for row in rows:
+    for index, row in enumerate(rows):
         criterion = existing.get(row.get("id"))
         if row.get("delete"):
             if criterion is None:
@@ -324,8 +363,8 @@ def criteria_update(*, quest: Quest, user, rows: list[dict]) -> None:
         name = (row.get("name") or "").strip()
         if not name:
             continue
-        if name in kept_names:
-            raise QuestError(_("Two criteria have the same name: %(name)s.") % {"name": name})
+        if name in kept_names or name in untouched:
+            raise QuestError(_("A criterion with this name already exists."), "name", row=index)
         kept_names.add(name)
         if criterion is None:
             criterion = ReviewCriterion(quest=quest)
@@ -333,6 +372,12 @@ def criteria_update(*, quest: Quest, user, rows: list[dict]) -> None:
         criterion.description = (row.get("description") or "").strip()
         criterion.position = position
         criterion.save()
+        position += 1
+    for criterion in sorted(
+        (c for pk, c in existing.items() if pk not in listed), key=lambda c: (c.position, c.pk)
+    ):
+        criterion.position = position
+        criterion.save(update_fields=["position"])
         position += 1
     if not quest.criteria.exists():
         raise QuestError(_("A quest needs at least one review criterion."))

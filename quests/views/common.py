@@ -1,8 +1,9 @@
 """What every quest page needs: the quest (or a 404 for those who may not see it) and
 the answers to "may this user…?" that the quest's navigation and buttons use."""
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, resolve_url
 
 from .. import permissions
 from ..models import Proposal, Quest
@@ -50,3 +51,11 @@ def quest_context(request, quest: Quest, section: str) -> dict:
         if own_proposal is not None:
             may["propose"] = False
     return {"quest": quest, "section": section, "may": may, "own_proposal": own_proposal}
+
+
+def refused(request, message: str, to, *args) -> HttpResponseRedirect:
+    """Redirect to `to` (a URL, a model, or a URL name with `args`) saying why the POST
+    was refused. The error message also tells OnceMiddleware that nothing was done, so
+    the same form sent again runs again."""
+    messages.error(request, message)
+    return HttpResponseRedirect(resolve_url(to, *args))

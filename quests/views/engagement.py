@@ -17,13 +17,14 @@ from ..forms_engagement import (
     MilestoneForm,
     QuestionForm,
     ResultsForm,
+    ResultsPublishForm,
     TrialForm,
 )
 from ..models import Kpi, Milestone, Proposal, Quest, Question, ResultsReport, Trial, TrialMeeting
 from ..selectors_proposals import published_summaries
 from ..services import engagement as services
 from ..services.quests import QuestError
-from .common import get_visible_quest, quest_context
+from .common import get_visible_quest, quest_context, refused
 
 TRIAL_ITEMS = {
     "milestone": (Milestone, MilestoneForm),
@@ -69,14 +70,17 @@ def question_answer(request, pk: int, question_pk: int):
         raise PermissionDenied
     question = get_object_or_404(Question, pk=question_pk, quest=quest)
     form = AnswerForm(request.POST, prefix=f"q{question.pk}")
-    if form.is_valid():
+    back = f"{quest.get_absolute_url()}questions/#question-{question.pk}"
+    if not form.is_valid():
+        return refused(request, " ".join(form.errors.get("answer", [_("Write the answer.")])), back)
+    try:
         services.question_answer(
             question=question, user=request.user, answer=form.cleaned_data["answer"]
         )
-        messages.success(request, _("The answer was published."))
-    else:
-        messages.error(request, _("Write the answer."))
-    return redirect(f"{quest.get_absolute_url()}questions/#question-{question.pk}")
+    except QuestError as error:
+        return refused(request, error.message, back)
+    messages.success(request, _("The answer was published."))
+    return redirect(back)
 
 
 def _trial_or_404(request, pk: int) -> tuple[Quest, Trial]:
@@ -142,8 +146,7 @@ def trial_item(request, pk: int, kind: str, item_pk: int | None = None):
         try:
             services.trial_item_save(item=item, user=request.user, is_new=instance is None)
         except QuestError as error:
-            messages.error(request, error.message)
-            return redirect("quests:trial", quest.pk)
+            return refused(request, error.message, "quests:trial", quest.pk)
         messages.success(request, _("Saved."))
         return redirect(f"{quest.get_absolute_url()}trial/#{kind}s")
     context = quest_context(request, quest, "trial")
@@ -214,12 +217,14 @@ def results_edit(request, pk: int):
 def results_publish(request, pk: int):
     """Those who manage the trial: publish (quest completed) or unpublish the report."""
     quest = get_visible_quest(request, pk)
+    form = ResultsPublishForm(request.POST)
+    if not form.is_valid():
+        return refused(request, _("Choose to publish or unpublish."), "quests:results", quest.pk)
     try:
         services.results_publish(
-            quest=quest, user=request.user, publish=request.POST.get("action") != "unpublish"
+            quest=quest, user=request.user, publish=form.cleaned_data["action"] != "unpublish"
         )
     except QuestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The results report was updated."))
+        return refused(request, error.message, "quests:results", quest.pk)
+    messages.success(request, _("The results report was updated."))
     return redirect("quests:results", quest.pk)

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation import permissions as roles
+from cocreation.core.inputs import query_int
+from cocreation.core.uploads import attachment_response
 
 from .. import permissions
 from .. import selectors_proposals as selectors
@@ -20,10 +22,11 @@ from ..forms_proposals import (
     ProposalForm,
     PublicSummaryForm,
     ReviewForm,
+    WithdrawForm,
 )
 from ..models import Proposal, ProposalAttachment
 from ..services import proposals as services
-from .common import get_visible_quest, quest_context
+from .common import get_visible_quest, quest_context, refused
 
 
 def _proposal_or_404(request, quest_pk: int, pk: int) -> Proposal:
@@ -53,8 +56,7 @@ def proposal_create(request, pk: int):
     quest = get_visible_quest(request, pk)
     if not permissions.can_propose(request.user, quest):
         if roles.is_company_member(request.user):
-            messages.error(request, _("This quest does not accept proposals now."))
-            return redirect(quest)
+            return refused(request, _("This quest does not accept proposals now."), quest)
         raise PermissionDenied
     companies = roles.companies_of(request.user)
     form = ProposalForm(request.POST or None, request.FILES or None, companies=companies)
@@ -174,9 +176,8 @@ def proposal_submit(request, quest_pk: int, pk: int):
             proposal=proposal,
         )
     except services.ProposalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your proposal was submitted to the quest team."))
+        return refused(request, error.message, proposal)
+    messages.success(request, _("Your proposal was submitted to the quest team."))
     return redirect(proposal)
 
 
@@ -186,19 +187,18 @@ def proposal_withdraw(request, quest_pk: int, pk: int):
     proposal = _proposal_or_404(request, quest_pk, pk)
     if not permissions.can_withdraw_proposal(request.user, proposal):
         raise PermissionDenied
-    if request.method == "POST":
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.proposal_withdraw(
-                proposal=proposal,
-                user=request.user,
-                reason=request.POST.get("reason", "").strip()[:2000],
+                proposal=proposal, user=request.user, reason=form.cleaned_data["reason"].strip()
             )
         except services.ProposalError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The proposal was withdrawn."))
+            return refused(request, error.message, proposal)
+        messages.success(request, _("The proposal was withdrawn."))
         return redirect(proposal)
     context = _detail_context(request, proposal)
+    context["form"] = form
     return render(request, "quests/proposals/proposal_withdraw.html", context)
 
 
@@ -291,18 +291,23 @@ def proposal_message(request, quest_pk: int, pk: int):
 def proposal_public_summary(request, quest_pk: int, pk: int):
     """Team side drafts and publishes; the company agrees. Both may unpublish."""
     proposal = _proposal_or_404(request, quest_pk, pk)
-    action = request.POST.get("action", "")
+    form = PublicSummaryForm(request.POST)
+    if not form.is_valid():
+        if "action" in form.errors:
+            return refused(request, _("You cannot do this with the public summary."), proposal)
+        context = _detail_context(request, proposal)
+        context["summary_form"] = form
+        return render(request, "quests/proposals/proposal_detail.html", context, status=400)
     try:
         services.public_summary_update(
             proposal=proposal,
             user=request.user,
-            action=action,
-            text=request.POST.get("public_summary", ""),
+            action=form.cleaned_data["action"],
+            text=form.cleaned_data["public_summary"],
         )
     except services.ProposalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The public summary was updated."))
+        return refused(request, error.message, proposal)
+    messages.success(request, _("The public summary was updated."))
     return redirect(proposal)
 
 
@@ -315,11 +320,8 @@ def proposal_attachment(request, quest_pk: int, pk: int, attachment_pk: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return attachment_response(
+        handle, filename=attachment.original_name, content_type=attachment.content_type
     )
 
 
@@ -328,5 +330,7 @@ def my_proposals(request):
     """Company members: their companies' proposals across quests."""
     if not roles.is_company_member(request.user):
         raise PermissionDenied
-    page = Paginator(selectors.my_proposals(request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.my_proposals(request.user), 20).get_page(
+        query_int(request.GET.get("page")) or 1
+    )
     return render(request, "quests/proposals/my_proposals.html", {"page": page})

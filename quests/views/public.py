@@ -103,7 +103,8 @@ class NewQuestsFeed(Feed):
 
 
 def _rows(request):
-    queryset = QuestFilter(request.GET, queryset=public_quests()).qs.order_by("pk")
+    # A condition the filter does not understand is left out, as on the list page.
+    queryset = QuestFilter.understood(request.GET, queryset=public_quests()).qs.order_by("pk")
     for quest in queryset:
         results = getattr(quest, "results", None) if hasattr(quest, "results") else None
         yield {

@@ -10,22 +10,43 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation import permissions as roles
+from cocreation.core.inputs import query_int
 
 from .. import permissions, selectors
 from ..filters import QuestFilter
-from ..forms import CriterionFormSet, QuestForm, ReuseForm, TeamJoinForm, TeamRoleForm
+from ..forms import (
+    CriterionFormSet,
+    QuestForm,
+    ReuseForm,
+    TeamJoinForm,
+    TeamMemberForm,
+    TransitionForm,
+)
 from ..models import Quest, ReviewCriterion, TeamMember
 from ..services import quests as services
-from .common import get_visible_quest, quest_context
+from .common import get_visible_quest, quest_context, refused
 
 
 def quest_list(request):
-    """Anyone, signed in or not: quests that are no longer drafts; drafts to their editors."""
+    """Anyone, signed in or not: quests that are no longer drafts; drafts to their editors.
+    Search conditions that are not understood are left out, and the page says so."""
     data = request.GET.copy()
     # The order the list shows when none is chosen, so the form says what the list does.
     data.setdefault("sort", "-created")
-    filterset = QuestFilter(data, queryset=selectors.quests_for_list(request.user), request=request)
-    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    filterset = QuestFilter.understood(
+        data, queryset=selectors.quests_for_list(request.user), request=request
+    )
+    page_number = query_int(request.GET.get("page"))
+    ignored = list(filterset.ignored)
+    if request.GET.get("page") and page_number is None:
+        ignored.append(str(_("Page")))
+    if ignored:
+        messages.warning(
+            request,
+            _("Some search conditions were not understood and were left out: %(fields)s.")
+            % {"fields": "、".join(ignored)},
+        )
+    page = Paginator(filterset.qs, 20).get_page(page_number or 1)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -46,15 +67,19 @@ def quest_detail(request, pk: int):
     quest = get_visible_quest(request, pk, selectors.quest_for_detail(pk))
     context = quest_context(request, quest, "overview")
     context.update(
-        moves=[(state, services.MOVE_LABELS[state]) for state in services.allowed_moves(quest)]
-        if context["may"]["change_state"]
-        else [],
         team=permissions.team_of(quest),
         my_membership=permissions.team_membership(request.user, quest),
         join_form=TeamJoinForm(municipalities=roles.municipalities_of(request.user))
         if context["may"]["join_team"]
         else None,
         role_form_choices=TeamMember.Role.choices,
+        transition_forms=[
+            (TransitionForm(initial={"to_state": state}), services.MOVE_LABELS[state])
+            for state in services.allowed_moves(quest)
+        ]
+        if context["may"]["change_state"]
+        else [],
+        show_private_notes=context["may"]["edit"] or context["may"]["is_team_member"],
         offers=[Quest.Offer(value).label for value in quest.offers if value in Quest.Offer.values],
     )
     if context["may"]["see_all_proposals"]:
@@ -98,8 +123,7 @@ def quest_edit(request, pk: int):
     if not permissions.can_edit_quest(request.user, quest):
         raise PermissionDenied
     if quest.state in permissions.CLOSED_STATES:
-        messages.error(request, _("A completed or cancelled quest can no longer be edited."))
-        return redirect(quest)
+        return refused(request, _("A completed or cancelled quest can no longer be edited."), quest)
     form = QuestForm(
         request.POST or None, instance=quest, hosts=services.hosts_user_may_choose(request.user)
     )
@@ -128,21 +152,26 @@ def quest_transition(request, pk: int):
     quest = get_visible_quest(request, pk)
     if not permissions.can_change_state(request.user, quest):
         raise PermissionDenied
-    to_state = request.POST.get("to_state", "")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        if "to_state" in form.errors:
+            return refused(request, _("Choose one of the moves the page offers."), quest)
+        return refused(request, form.error_text(), quest)
+    to_state = form.cleaned_data["to_state"]
     try:
         services.quest_transition(
             quest=quest,
             user=request.user,
             to_state=to_state,
-            comment=request.POST.get("comment", "").strip()[:2000],
+            comment=form.cleaned_data["comment"].strip(),
+            private_note=form.cleaned_data["private_note"].strip(),
         )
     except services.QuestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The quest is now “%(state)s”.") % {"state": Quest.State(to_state).label},
-        )
+        return refused(request, error.message, quest)
+    messages.success(
+        request,
+        _("The quest is now “%(state)s”.") % {"state": Quest.State(to_state).label},
+    )
     return redirect(quest)
 
 
@@ -152,13 +181,14 @@ def team_join(request, pk: int):
     """Municipal staff of any municipality: join the quest team."""
     quest = get_visible_quest(request, pk)
     form = TeamJoinForm(request.POST, municipalities=roles.municipalities_of(request.user))
+    if "organisation" in request.POST and not form.is_valid():
+        return refused(request, _("Choose a municipality you work for."), quest)
     organisation = form.cleaned_data["organisation"] if form.is_valid() else None
     try:
         services.team_join(quest=quest, user=request.user, organisation=organisation)
     except services.QuestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("You joined the quest team."))
+        return refused(request, error.message, quest)
+    messages.success(request, _("You joined the quest team."))
     return redirect(quest)
 
 
@@ -170,9 +200,8 @@ def team_leave(request, pk: int):
     try:
         services.team_leave(quest=quest, user=request.user)
     except services.QuestError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("You left the quest team."))
+        return refused(request, error.message, quest)
+    messages.success(request, _("You left the quest team."))
     return redirect(quest)
 
 
@@ -184,20 +213,20 @@ def team_member(request, pk: int, member_pk: int):
     if not permissions.can_manage_team(request.user, quest):
         raise PermissionDenied
     member = get_object_or_404(TeamMember, pk=member_pk, quest=quest)
+    form = TeamMemberForm(request.POST)
+    if not form.is_valid():
+        return refused(request, _("Choose a valid role."), quest)
     try:
-        if request.POST.get("action") == "remove":
+        if form.cleaned_data["action"] == "remove":
             services.team_remove(quest=quest, user=request.user, member=member)
             messages.success(request, _("The member was removed from the team."))
         else:
-            form = TeamRoleForm(request.POST)
-            if not form.is_valid():
-                raise services.QuestError(_("Choose a valid role."))
             services.team_set_role(
                 quest=quest, user=request.user, member=member, role=form.cleaned_data["role"]
             )
             messages.success(request, _("The role was changed."))
     except services.QuestError as error:
-        messages.error(request, error.message)
+        return refused(request, error.message, quest)
     return redirect(quest)
 
 
@@ -217,16 +246,22 @@ def quest_criteria(request, pk: int):
             data = form.cleaned_data
             rows.append(
                 {
+                    # The row's own criterion, looked up among this quest's criteria by
+                    # the formset (never the posted id of an added row).
                     "id": form.instance.pk,
                     "name": data.get("name", ""),
                     "description": data.get("description", ""),
                     "delete": data.get("DELETE", False),
+                    "form": form,
                 }
             )
         try:
             services.criteria_update(quest=quest, user=request.user, rows=rows)
         except services.QuestError as error:
-            messages.error(request, error.message)
+            if error.field and error.row is not None:
+                rows[error.row]["form"].add_error(error.field, error.message)
+            else:
+                messages.error(request, error.message)
         else:
             messages.success(request, _("The review criteria were saved."))
             return redirect("quests:criteria", quest.pk)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quests.models import Quest, TeamMember
+from quests.models import Kpi, Proposal, Quest, TeamMember, Trial
 from tests import factories
 from tests.quests import factories as quest_factories
 
@@ -41,3 +41,16 @@ def other_company_user(other_company):
 @pytest.fixture
 def proposal(quest, company, company_user):
     return quest_factories.make_proposal(quest, company, company_user)
+
+
+@pytest.fixture
+def trial(quest, company, company_user):
+    """The quest in trial with 株式会社フードシェア福島's adopted proposal and one KPI."""
+    proposal = quest_factories.make_proposal(
+        quest, company, company_user, state=Proposal.State.ADOPTED
+    )
+    Quest.objects.filter(pk=quest.pk).update(state=Quest.State.IN_TRIAL)
+    quest.refresh_from_db()
+    trial = Trial.objects.create(quest=quest, proposal=proposal)
+    Kpi.objects.create(trial=trial, name="食品ロス削減量", unit="kg", target=5000, actual=3200)
+    return trial

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cocreation.notifications.models import Notification
-from quests.models import Kpi, Proposal, Quest, Question, ResultsReport, Trial
+from quests.models import Kpi, Quest, Question, ResultsReport
 from quests.services import engagement as services
 from tests.quests import factories as qf
 
@@ -89,16 +89,6 @@ def test_questions_page_query_count_is_fixed(client, quest, company_user):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
-
-
-@pytest.fixture
-def trial(quest, company, company_user):
-    proposal = qf.make_proposal(quest, company, company_user, state=Proposal.State.ADOPTED)
-    Quest.objects.filter(pk=quest.pk).update(state=Quest.State.IN_TRIAL)
-    quest.refresh_from_db()
-    trial = Trial.objects.create(quest=quest, proposal=proposal)
-    Kpi.objects.create(trial=trial, name="食品ロス削減量", unit="kg", target=5000, actual=3200)
-    return trial
 
 
 def test_trial_shows_kpis_with_achievement(client, trial, staff_user):

@@ -62,7 +62,11 @@ def test_draft_is_the_companys_own(client, quest, company, company_user, staff_u
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("virus.pdf", b"MZ\x90\x00 not a pdf", "PDF・PNG・JPEG形式のファイルではありません"),
+        (
+            "virus.pdf",
+            b"MZ\x90\x00 not a pdf",
+            "virus.pdf の中身がファイル名の示す形式（PDF）と一致しません",
+        ),
         ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024 + 1), "1ファイルの上限は"),
     ],
 )
