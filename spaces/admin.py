@@ -1,20 +1,29 @@
+"""The spaces in Django's admin. Every admin form gets the portal's input rules
+(PortalModelForm), so the admin refuses what the site refuses."""
+
 from django.contrib import admin
 
+from cocreation.core.forms import PortalModelForm
+
+from .forms import SpaceAdminForm
 from .models import Booking, BookingSeries, Closure, OpeningHours, Space
 
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    form = PortalModelForm
     extra = 0
 
 
 class ClosureInline(admin.TabularInline):
     model = Closure
+    form = PortalModelForm
     extra = 0
 
 
 @admin.register(Space)
 class SpaceAdmin(admin.ModelAdmin):
+    form = SpaceAdminForm
     list_display = ["name", "building", "host", "capacity", "opens_on", "closes_on", "is_active"]
     list_filter = ["is_active", "host"]
     search_fields = ["name", "building", "address"]
@@ -25,6 +34,7 @@ class SpaceAdmin(admin.ModelAdmin):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
+    form = PortalModelForm
     list_display = ["space", "starts_at", "ends_at", "kind", "status", "user", "purpose"]
     list_filter = ["space", "kind", "status"]
     search_fields = ["purpose", "user__email", "space__name"]
@@ -36,6 +46,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 @admin.register(BookingSeries)
 class BookingSeriesAdmin(admin.ModelAdmin):
+    form = PortalModelForm
     list_display = ["space", "user", "kind", "purpose", "created_at"]
     search_fields = ["purpose", "user__email"]
     autocomplete_fields = ["space", "user"]

@@ -1,9 +1,15 @@
+"""The space pages' forms. Every one derives from PortalForm / PortalModelForm, so the
+portal's input rules (date window, no control characters, bounded integers) apply."""
+
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core import uploads
+from cocreation.core.forms import PortalForm, PortalModelForm
 from quests.models import Quest
 
 from .models import Booking, Closure, OpeningHours, Space
@@ -53,7 +59,7 @@ class _TimesMixin:
         return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
 
-class BookingForm(_TimesMixin, forms.Form):
+class BookingForm(_TimesMixin, PortalForm):
     kind = forms.ChoiceField(
         label=_("What to book"), choices=Booking.Kind.choices, widget=forms.RadioSelect,
         initial=Booking.Kind.SEAT,
@@ -87,7 +93,7 @@ class BookingChangeForm(BookingForm):
         self.fields["quest"].disabled = True
 
 
-class SeriesForm(_TimesMixin, forms.Form):
+class SeriesForm(_TimesMixin, PortalForm):
     kind = forms.ChoiceField(
         label=_("What to book"), choices=Booking.Kind.choices, widget=forms.RadioSelect,
         initial=Booking.Kind.WHOLE_ROOM,
@@ -120,13 +126,51 @@ class SeriesForm(_TimesMixin, forms.Form):
         return cleaned
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class SpaceRulesForm(forms.ModelForm):
+class DecideForm(PortalForm):
+    """A coordinator's decision on a pending whole-room booking (the service checks that a
+    decline has a reason)."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("decline", _("Decline"))], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=_("Reason (required when declining; sent to the booker)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "decide-%s")
+        super().__init__(*args, **kwargs)
+
+
+# A space photo: PNG or JPEG whose bytes say so, at most 5 MB.
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+class _PhotoCheck:
+    def clean_photo(self):
+        """A new upload must be a PNG or JPEG whose content matches its name
+        (`cocreation.core.uploads.check_upload`); the stored photo is kept as it is."""
+        photo = self.cleaned_data.get("photo")
+        if photo and self.files.get(self.add_prefix("photo")) is photo:
+            uploads.check_upload(photo, allowed=uploads.IMAGE, max_bytes=PHOTO_MAX_BYTES)
+            photo.name = uploads.safe_name(photo.name)
+        return photo
+
+
+class SpaceAdminForm(_PhotoCheck, PortalModelForm):
+    """The admin's space form: the input rules, and the same photo check as the site."""
+
+
+class SpaceRulesForm(_PhotoCheck, PortalModelForm):
     """The rules a coordinator edits on the site (the rest is in admin)."""
 
     class Meta:
@@ -148,11 +192,40 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+class RulesInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset that refuses a posted page whose rows do not match the space's
+    rows: a row id that is missing, not a number or of another space, a new row carrying
+    an id, or more existing rows announced than sent (`INITIAL_FORMS` tampered with, or a
+    row deleted by someone else meanwhile). Django would otherwise skip such rows or add
+    them again without a word."""
+
+    def clean(self):
+        super().clean()
+        pk_name = self.model._meta.pk.name
+        announced = self.management_form.cleaned_data.get("INITIAL_FORMS", 0)
+        changed = announced > self.total_form_count() or any(
+            form.instance.pk is None for form in self.initial_forms
+        )
+        changed = changed or any(
+            (self.data.get(form.add_prefix(pk_name)) or "").strip() for form in self.extra_forms
+        )
+        if changed:
+            raise ValidationError(
+                _("These rows changed since the page was loaded. Reload the page and enter "
+                  "your changes again."),
+                code="rows_changed",
+            )  # fmt: skip
+
+
 OpeningHoursFormSet = forms.inlineformset_factory(
-    Space, OpeningHours, fields=["weekday", "opens_at", "closes_at"], extra=2, can_delete=True,
+    Space, OpeningHours, form=PortalModelForm, formset=RulesInlineFormSet,
+    fields=["weekday", "opens_at", "closes_at"], extra=2, can_delete=True,
+    max_num=50, absolute_max=60, validate_max=True,
     widgets={"opens_at": TimeInput(), "closes_at": TimeInput()},
 )  # fmt: skip
 ClosureFormSet = forms.inlineformset_factory(
-    Space, Closure, fields=["starts_on", "ends_on", "reason", "every_year"], extra=2,
-    can_delete=True, widgets={"starts_on": DateInput(), "ends_on": DateInput()},
+    Space, Closure, form=PortalModelForm, formset=RulesInlineFormSet,
+    fields=["starts_on", "ends_on", "reason", "every_year"], extra=2, can_delete=True,
+    max_num=200, absolute_max=210, validate_max=True,
+    widgets={"starts_on": DateInput(), "ends_on": DateInput()},
 )  # fmt: skip

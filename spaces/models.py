@@ -20,22 +20,39 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.inputs import (
+    datetime_window_constraint,
+    validate_date,
+    validate_multiline,
+    validate_single_line,
+    window_constraint,
+)
 from cocreation.organisations.models import Organisation, Region
 
 # Offsets the booking times by the space id, so one int8range column orders bookings of
 # all spaces without overlap between spaces: space_id * SPACE_STRIDE + epoch seconds.
 SPACE_STRIDE = 10**11
+# Bounds of a space's rules (see Space).
+MINUTES_PER_DAY = 24 * 60
+MAX_BOOK_AHEAD_DAYS = 3650
+MAX_CANCEL_HOURS_BEFORE = 24 * 31
+SLOT_MINUTES = (15, 30, 60)
 
 
 class Space(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    building = models.CharField(_("building"), max_length=200)
-    floor = models.CharField(_("floor"), max_length=30, blank=True)
-    address = models.CharField(_("address"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    building = models.CharField(_("building"), max_length=200, validators=[validate_single_line])
+    floor = models.CharField(
+        _("floor"), max_length=30, blank=True, validators=[validate_single_line]
+    )
+    address = models.CharField(_("address"), max_length=300, validators=[validate_single_line])
+    description = models.TextField(_("description"), blank=True, validators=[validate_multiline])
     photo = models.ImageField(_("photo"), upload_to="spaces/photos/", blank=True)
     photo_alt = models.CharField(
-        _("photo description (for screen readers)"), max_length=200, blank=True
+        _("photo description (for screen readers)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
     )
     capacity = models.PositiveSmallIntegerField(
         _("seats"), validators=[MinValueValidator(1), MaxValueValidator(500)]
@@ -70,23 +87,37 @@ class Space(models.Model):
         related_name="coordinated_spaces",
     )
     # Opening rules.
-    opens_on = models.DateField(_("first day of operation"))
-    closes_on = models.DateField(_("last day of operation"), null=True, blank=True)
+    opens_on = models.DateField(_("first day of operation"), validators=[validate_date])
+    closes_on = models.DateField(
+        _("last day of operation"), null=True, blank=True, validators=[validate_date]
+    )
     closed_on_public_holidays = models.BooleanField(_("closed on public holidays"), default=True)
     slot_minutes = models.PositiveSmallIntegerField(
         _("slot length (minutes)"),
         default=30,
-        choices=[(15, "15"), (30, "30"), (60, "60")],
+        choices=[(minutes, str(minutes)) for minutes in SLOT_MINUTES],
     )
+    # A booking starts and ends on one day, so no length beyond 24 hours makes sense;
+    # ten years ahead and a month's notice are beyond any rule a municipal room publishes.
     min_booking_minutes = models.PositiveSmallIntegerField(
-        _("shortest booking (minutes)"), default=30
+        _("shortest booking (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MINUTES_PER_DAY)],
     )
     max_booking_minutes = models.PositiveSmallIntegerField(
-        _("longest booking (minutes)"), default=540
+        _("longest booking (minutes)"),
+        default=540,
+        validators=[MinValueValidator(1), MaxValueValidator(MINUTES_PER_DAY)],
     )
-    book_ahead_days = models.PositiveSmallIntegerField(_("bookable up to (days ahead)"), default=60)
+    book_ahead_days = models.PositiveSmallIntegerField(
+        _("bookable up to (days ahead)"),
+        default=60,
+        validators=[MaxValueValidator(MAX_BOOK_AHEAD_DAYS)],
+    )
     cancel_hours_before = models.PositiveSmallIntegerField(
-        _("cancellation possible until (hours before)"), default=0
+        _("cancellation possible until (hours before)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_CANCEL_HOURS_BEFORE)],
     )
     whole_room_needs_approval = models.BooleanField(
         _("whole-room bookings need a coordinator's approval"), default=False
@@ -111,6 +142,14 @@ class Space(models.Model):
                     "The longest booking cannot be shorter than the shortest."
                 ),
             ),
+            # The slot is the step of every loop over a day's times: never zero.
+            models.CheckConstraint(
+                condition=Q(slot_minutes__in=SLOT_MINUTES),
+                name="spaces_slot_minutes_known",
+                violation_error_message=_("Choose a slot length of 15, 30 or 60 minutes."),
+            ),
+            window_constraint("opens_on"),
+            window_constraint("closes_on"),
         ]
 
     def __str__(self) -> str:
@@ -161,9 +200,9 @@ class Closure(models.Model):
     """Days the space is closed, with the reason users see (e.g. 年末年始)."""
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="closures")
-    starts_on = models.DateField(_("first closed day"))
-    ends_on = models.DateField(_("last closed day"))
-    reason = models.CharField(_("reason"), max_length=200)
+    starts_on = models.DateField(_("first closed day"), validators=[validate_date])
+    ends_on = models.DateField(_("last closed day"), validators=[validate_date])
+    reason = models.CharField(_("reason"), max_length=200, validators=[validate_single_line])
     every_year = models.BooleanField(
         _("every year"),
         default=False,
@@ -179,7 +218,9 @@ class Closure(models.Model):
                 condition=Q(ends_on__gte=F("starts_on")) | Q(every_year=True),
                 name="spaces_closure_ordered",
                 violation_error_message=_("The last closed day cannot be before the first."),
-            )
+            ),
+            window_constraint("starts_on"),
+            window_constraint("ends_on"),
         ]
 
     def __str__(self) -> str:
@@ -194,7 +235,7 @@ class BookingSeries(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booking_series"
     )
     kind = models.CharField(_("kind"), max_length=12)
-    purpose = models.CharField(_("purpose"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=200, validators=[validate_single_line])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -226,9 +267,9 @@ class Booking(models.Model):
         related_name="bookings",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SEAT)
-    starts_at = models.DateTimeField(_("start"))
-    ends_at = models.DateTimeField(_("end"))
-    purpose = models.CharField(_("purpose"), max_length=200)
+    starts_at = models.DateTimeField(_("start"), validators=[validate_date])
+    ends_at = models.DateTimeField(_("end"), validators=[validate_date])
+    purpose = models.CharField(_("purpose"), max_length=200, validators=[validate_single_line])
     quest = models.ForeignKey(
         "quests.Quest",
         verbose_name=_("quest"),
@@ -243,7 +284,7 @@ class Booking(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.CONFIRMED
     )
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = models.TextField(_("reason"), blank=True, validators=[validate_multiline])
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -268,6 +309,8 @@ class Booking(models.Model):
                 name="spaces_booking_ends_after_start",
                 violation_error_message=_("A booking ends after it starts."),
             ),
+            datetime_window_constraint("starts_at"),
+            datetime_window_constraint("ends_at"),
             ExclusionConstraint(
                 name="spaces_no_overlap",
                 expressions=[

@@ -333,27 +333,43 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
 
+MAX_OCCURRENCES = 60
+
+
+def _check_series_range(first_date: dt.date, last_date: dt.date, every_n_weeks: int) -> None:
+    """Refuse a series that ends before it starts or has more than MAX_OCCURRENCES dates,
+    counted by arithmetic: a last date in 2100 must not make us walk 4,000 weeks first."""
+    if last_date < first_date:
+        raise _refuse("order", _("The last date must not be before the first."), "last_date")
+    if (last_date - first_date).days // (7 * every_n_weeks) + 1 > MAX_OCCURRENCES:
+        raise _refuse(
+            "too_many",
+            _("A series can have at most %(count)d dates.") % {"count": MAX_OCCURRENCES},
+            "last_date",
+        )
+
+
 def series_preview(
     *, space: Space, user, kind, first_date, last_date, start_time, end_time, now=None,
     every_n_weeks: int = 1, space_is_locked: bool = False,
 ) -> list[Occurrence]:  # fmt: skip
     """Every date of the series (the first date's weekday, every n weeks) with why it
-    cannot be booked, if it cannot. No writes, no lock: the confirmation checks again."""
+    cannot be booked, if it cannot. No writes, no lock: the confirmation checks again.
+    Raises BookingError ("order", "too_many") before looking at any date."""
     now = now or timezone.now()
+    every_n_weeks = max(1, every_n_weeks)
+    _check_series_range(first_date, last_date, every_n_weeks)
     if not space_is_locked:
         space = Space.objects.prefetch_related("opening_hours", "closures").get(pk=space.pk)
     occurrences = []
     # One query for the whole series would be nicer; a series is at most MAX_OCCURRENCES.
-    for day in _dates(first_date, last_date, max(1, every_n_weeks)):
+    for day in _dates(first_date, last_date, every_n_weeks):
         starts_at, ends_at = _aware(day, start_time), _aware(day, end_time)
         refusals = _check(
             space, user=user, kind=kind, starts_at=starts_at, ends_at=ends_at, now=now
         )
         occurrences.append(Occurrence(day, starts_at, ends_at, refusals))
     return occurrences
-
-
-MAX_OCCURRENCES = 60
 
 
 def series_confirm(
@@ -368,14 +384,7 @@ def series_confirm(
         raise _refuse("forbidden", _("You cannot book this space."))
     if kind not in Booking.Kind.values:
         raise _refuse("kind", _("Choose a seat or the whole room."), "kind")
-    if last_date < first_date:
-        raise _refuse("order", _("The last date must not be before the first."), "last_date")
-    if (last_date - first_date).days // (7 * every_n_weeks) + 1 > MAX_OCCURRENCES:
-        raise _refuse(
-            "too_many",
-            _("A series can have at most %(count)d dates.") % {"count": MAX_OCCURRENCES},
-            "last_date",
-        )
+    _check_series_range(first_date, last_date, every_n_weeks)
     _check_quest(user, quest)
     created: list[Booking] = []
     skipped: list[Occurrence] = []

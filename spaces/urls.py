@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", bookings.space_detail, name="detail"),
     path("<int:pk>/book/", bookings.booking_create, name="book"),
     path("<int:pk>/book/series/", bookings.series_create, name="series"),
+    path("series/<int:pk>/", bookings.series_result, name="series_result"),
     path("bookings/<int:pk>/", bookings.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/change/", bookings.booking_change, name="booking_change"),
     path("bookings/<int:pk>/cancel/", bookings.booking_cancel, name="booking_cancel"),

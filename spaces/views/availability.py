@@ -11,27 +11,42 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation.accounts.calendar import reset_calendar_token, user_for_token
+from cocreation.core import inputs
 from cocreation.exports import csv_response
+from cocreation.templatetags.portal import jdate
 
 from .. import ical, permissions, selectors, services
 from ..forms import ClosureFormSet, OpeningHoursFormSet, SpaceRulesForm
 from ..models import Booking, Space
-from . import parse_date, space_context, space_or_404
+from . import in_window, space_context, space_or_404, window_params
 
 
 @login_required
 def space_week(request, pk: int):
-    """Those who may book: a week of slots, free ones one click from the booking form."""
+    """Those who may book: a week of slots, free ones one click from the booking form.
+    ?date=YYYY-MM-DD picks the week; a date not understood or outside the portal's window
+    shows this week and says so."""
     space = space_or_404(request, pk)
-    day = parse_date(request.GET.get("date"), timezone.localdate())
+    day, understood = inputs.query_date(request.GET.get("date"), timezone.localdate())
+    if not understood:
+        messages.warning(
+            request,
+            _("The requested week cannot be shown (dates from %(first)s to %(last)s only); "
+              "this is the current week.") % window_params(),
+        )  # fmt: skip
     monday = day - dt.timedelta(days=day.weekday())
     context = space_context(request, space, "week")
     context.update(selectors.week(space, monday))
+    # The pager stops at the window: its links never lead to a refused week.
+    previous = context["previous"]
+    context["previous"] = previous if in_window(previous + dt.timedelta(days=6)) else None
+    context["next"] = in_window(context["next"])
     context["see_whole_room_names"] = permissions.can_see_whole_room_names(request.user, space)
     context["see_seat_names"] = permissions.can_see_seat_names(request.user, space)
     return render(request, "spaces/space_week.html", context)
@@ -39,14 +54,24 @@ def space_week(request, pk: int):
 
 @login_required
 def space_month(request, pk: int):
-    """Those who may book: a month with open days, closures and booking counts."""
+    """Those who may book: a month with open days, closures and booking counts.
+    ?month=YYYY-MM picks it; a month not understood or outside the window shows this month
+    and says so."""
     space = space_or_404(request, pk)
-    try:
-        first = dt.date.fromisoformat((request.GET.get("month") or "") + "-01")
-    except ValueError:
-        first = timezone.localdate().replace(day=1)
+    this_month = timezone.localdate().replace(day=1)
+    value = request.GET.get("month")
+    first, understood = inputs.query_date(f"{value}-01" if value else None, this_month)
+    if not understood:
+        messages.warning(
+            request,
+            _("The requested month cannot be shown (dates from %(first)s to %(last)s only); "
+              "this is the current month.") % window_params(),
+        )  # fmt: skip
+    first = first.replace(day=1)
     context = space_context(request, space, "month")
     context.update(selectors.month(space, first))
+    context["previous"] = in_window(context["previous"])
+    context["next"] = in_window(context["next"])
     return render(request, "spaces/space_month.html", context)
 
 
@@ -93,13 +118,33 @@ def ical_space(request, token: str, pk: int):
     )
 
 
-def _period(request) -> tuple[dt.date, dt.date]:
+# The longest period one report covers: two years, so a request over a century is cut by
+# arithmetic instead of walking 36,000 days.
+MAX_REPORT_DAYS = 731
+
+
+def _period(request) -> tuple[dt.date, dt.date, list[str]]:
+    """The report period from ?from=&to= (default: the last 90 days), and what was not
+    taken as asked: a date not understood or outside the window falls back to its default,
+    a period longer than MAX_REPORT_DAYS is shortened."""
     today = timezone.localdate()
-    first = parse_date(request.GET.get("from"), today - dt.timedelta(days=90))
-    last = parse_date(request.GET.get("to"), today)
+    first, first_ok = inputs.query_date(request.GET.get("from"), today - dt.timedelta(days=90))
+    last, last_ok = inputs.query_date(request.GET.get("to"), today)
+    notes = []
+    if not (first_ok and last_ok):
+        notes.append(
+            _("A date of the period could not be understood (dates from %(first)s to "
+              "%(last)s only); the default date was used instead.") % window_params()
+        )  # fmt: skip
     if last < first:
         first, last = last, first
-    return first, min(last, first + dt.timedelta(days=731))
+    if (last - first).days > MAX_REPORT_DAYS:
+        last = first + dt.timedelta(days=MAX_REPORT_DAYS)
+        notes.append(
+            _("A report covers at most %(days)d days; the period now ends on %(last)s.")
+            % {"days": MAX_REPORT_DAYS, "last": jdate(last)}
+        )
+    return first, last, notes
 
 
 @login_required
@@ -131,7 +176,9 @@ def occupancy(request, pk: int):
     space = space_or_404(request, pk)
     if not permissions.can_coordinate(request.user, space):
         raise PermissionDenied
-    first, last = _period(request)
+    first, last, notes = _period(request)
+    for note in notes:
+        messages.warning(request, note)
     context = space_context(request, space, "report")
     data = selectors.occupancy(space, first, last)
     context.update(
@@ -155,7 +202,12 @@ def bookings_csv(request, pk: int):
     space = space_or_404(request, pk)
     if not permissions.can_coordinate(request.user, space):
         raise PermissionDenied
-    first, last = _period(request)
+    first, last, notes = _period(request)
+    if notes:
+        # The report page says what was not understood and offers the right download.
+        query = request.GET.urlencode()
+        report = reverse("spaces:occupancy", args=[space.pk])
+        return redirect(f"{report}?{query}" if query else report)
     header = [_("Date"), _("From"), _("Until"), _("Kind"), _("Status"), _("Booked by"),
               _("Email address"), _("Purpose"), _("Quest")]  # fmt: skip
     rows = []

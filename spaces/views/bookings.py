@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation.accounts.calendar import calendar_token
+from cocreation.core import inputs
 
 from .. import permissions, rules, selectors, services
-from ..forms import FIELD_FOR, BookingChangeForm, BookingForm, ReasonForm, SeriesForm
-from ..models import Booking
+from ..forms import FIELD_FOR, BookingChangeForm, BookingForm, DecideForm, ReasonForm, SeriesForm
+from ..models import Booking, BookingSeries
 from . import space_context, space_or_404
 
 
@@ -61,24 +62,46 @@ def space_detail(request, pk: int):
     return render(request, "spaces/space_detail.html", context)
 
 
+def _prefill(request) -> dict:
+    """The booking form's initial values from ?start=2020-12-18T13:30&end=…&kind=… (links
+    of the week view). Anything not understood, or a date outside the portal's window, is
+    left out and the page says so."""
+    start, end, kind = (request.GET.get(name, "") for name in ("start", "end", "kind"))
+    initial: dict = {}
+    understood = True
+    if start or end:
+        try:
+            starts = dt.datetime.fromisoformat(start)
+            ends = dt.datetime.fromisoformat(end) if end else None
+        except ValueError:
+            understood = False
+        else:
+            days = {starts.date(), ends.date() if ends else starts.date()}
+            if all(inputs.DATE_MIN <= day <= inputs.DATE_MAX for day in days):
+                initial = {"date": starts.date(), "start_time": starts.strftime("%H:%M")}
+                if ends:
+                    initial["end_time"] = ends.strftime("%H:%M")
+            else:
+                understood = False
+    if kind in Booking.Kind.values:
+        initial["kind"] = kind
+    elif kind:
+        understood = False
+    if not understood:
+        messages.warning(
+            request,
+            _("The booking details in the address could not be understood; choose them below."),
+        )
+    return initial
+
+
 @login_required
 def booking_create(request, pk: int):
     """Those who may book the space. ?start=2020-12-18T13:30&end=…&kind=… fill the form."""
     space = space_or_404(request, pk)
     if not permissions.can_book(request.user, space):
         raise PermissionDenied
-    initial = {}
-    start = request.GET.get("start", "")
-    if start:
-        try:
-            starts = dt.datetime.fromisoformat(start)
-            initial = {"date": starts.date(), "start_time": starts.strftime("%H:%M")}
-            ends = dt.datetime.fromisoformat(request.GET.get("end", ""))
-            initial["end_time"] = ends.strftime("%H:%M")
-        except ValueError:
-            pass
-    if request.GET.get("kind") in Booking.Kind.values:
-        initial["kind"] = request.GET["kind"]
+    initial = _prefill(request) if request.method == "GET" else {}
     form = BookingForm(request.POST or None, initial=initial, space=space, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,10 +138,7 @@ def _booking_or_404(request, pk: int) -> Booking:
     return booking
 
 
-@login_required
-def booking_detail(request, pk: int):
-    """The booker and the space's coordinators."""
-    booking = _booking_or_404(request, pk)
+def _render_detail(request, booking: Booking, decide_form: DecideForm | None = None):
     context = space_context(request, booking.space, "bookings")
     can_cancel = permissions.can_cancel(request.user, booking)
     context.update(
@@ -127,8 +147,15 @@ def booking_detail(request, pk: int):
         can_cancel=can_cancel,
         cancel_refusal=None if can_cancel else rules.check_cancellation(booking),
         deadline=rules.cancellation_deadline(booking),
+        decide_form=decide_form or DecideForm(),
     )
     return render(request, "spaces/booking_detail.html", context)
+
+
+@login_required
+def booking_detail(request, pk: int):
+    """The booker and the space's coordinators."""
+    return _render_detail(request, _booking_or_404(request, pk))
 
 
 @login_required
@@ -204,22 +231,31 @@ def booking_cancel(request, pk: int):
 @login_required
 @require_POST
 def booking_decide(request, pk: int):
-    """The space's coordinators: approve or decline a pending whole-room booking."""
+    """The space's coordinators: approve or decline a pending whole-room booking. Goes
+    back to `next` when it is an address of this site (the pending list), else to the
+    booking; a refused decision shows the booking page with the reason kept."""
     booking = _booking_or_404(request, pk)
     if not permissions.can_coordinate(request.user, booking.space):
         raise PermissionDenied
-    try:
-        services.booking_decide(
-            booking=booking,
-            user=request.user,
-            approve=request.POST.get("decision") == "approve",
-            reason=request.POST.get("reason", "").strip()[:1000],
-        )
-    except services.BookingError as error:
-        messages.error(request, error.refusals[0].message)
-    else:
-        messages.success(request, _("The decision was recorded and the booker notified."))
-    return redirect(request.POST.get("next") or booking.get_absolute_url())
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.booking_decide(
+                booking=booking,
+                user=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except services.BookingError as error:
+            if error.refusals[0].field != "reason":
+                # Decided meanwhile, or not theirs to decide: the booking page says why.
+                messages.error(request, error.refusals[0].message)
+                return redirect(booking)
+            _put_refusals(form, error)
+        else:
+            messages.success(request, _("The decision was recorded and the booker notified."))
+            return redirect(inputs.next_url(request, booking.get_absolute_url()))
+    return _render_detail(request, booking, form)
 
 
 @login_required
@@ -269,28 +305,53 @@ def series_create(request, pk: int):
             "start_time": data["start"],
             "end_time": data["end"],
         }
-        if "confirm" in request.POST:
-            try:
+        try:
+            if "confirm" in request.POST:
                 series, created, skipped = services.series_confirm(
                     **arguments, purpose=data["purpose"], quest=data.get("quest")
                 )
-            except services.BookingError as error:
-                _put_refusals(form, error)
-            else:
-                context.update(created=created, skipped=skipped, series=series)
+                if series is not None:
+                    # POST/redirect/GET; the result page reads the dates not booked here.
+                    request.session[_skipped_key(series)] = [
+                        [o.day.isoformat(), o.reason] for o in skipped
+                    ]
+                    return redirect("spaces:series_result", series.pk)
+                context.update(created=created, skipped=skipped, series=None)
                 return render(request, "spaces/series_result.html", context)
-        else:
             occurrences = services.series_preview(**arguments)
-            if len(occurrences) > services.MAX_OCCURRENCES:
-                form.add_error(
-                    "last_date",
-                    _("A series can have at most %(count)d dates.")
-                    % {"count": services.MAX_OCCURRENCES},
-                )
-            else:
-                context.update(
-                    occurrences=occurrences,
-                    free_count=sum(o.is_free for o in occurrences),
-                )
-                return render(request, "spaces/series_preview.html", context)
+        except services.BookingError as error:
+            _put_refusals(form, error)
+        else:
+            context.update(occurrences=occurrences, free_count=sum(o.is_free for o in occurrences))
+            return render(request, "spaces/series_preview.html", context)
     return render(request, "spaces/series_form.html", context)
+
+
+def _skipped_key(series: BookingSeries) -> str:
+    return f"spaces.series_skipped.{series.pk}"
+
+
+@login_required
+def series_result(request, pk: int):
+    """The booker of a weekly series (and the space's coordinators): the dates booked, and
+    the dates not booked with the reason (kept in the booker's session)."""
+    series = get_object_or_404(BookingSeries.objects.select_related("space"), pk=pk)
+    if series.user_id != request.user.pk and not permissions.can_coordinate(
+        request.user, series.space
+    ):
+        raise Http404
+    created = list(series.bookings.order_by("starts_at"))
+    skipped = [
+        SkippedDate(dt.date.fromisoformat(day), reason)
+        for day, reason in request.session.get(_skipped_key(series), [])
+    ]
+    context = space_context(request, series.space, "book")
+    context.update(created=created, skipped=skipped, series=series)
+    return render(request, "spaces/series_result.html", context)
+
+
+class SkippedDate:
+    """A date of a series that was not booked, as the result page lists it."""
+
+    def __init__(self, day: dt.date, reason: str):
+        self.day, self.reason = day, reason

@@ -67,7 +67,9 @@ def test_series_pages_preview_then_confirm(client, staff_user, koriyama, region)
     preview = client.post(url, data).content.decode()
     assert "4回のうち4回が空いています" in preview
     assert not Booking.objects.exists()
-    result = client.post(url, {**data, "confirm": "1"}).content.decode()
+    confirmed = client.post(url, {**data, "confirm": "1"})
+    assert confirmed.status_code == 302  # POST/redirect/GET: a reload books nothing twice
+    result = client.get(confirmed["Location"]).content.decode()
     assert "4回を予約しました" in result
     assert Booking.objects.filter(space=space).count() == 4
 
