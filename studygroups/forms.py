@@ -1,7 +1,16 @@
+"""Forms of the study-group pages; all derive from the portal's base forms, so that the
+input rules of `cocreation.core.inputs` (date window, clean text, bounded integers) apply."""
+
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core import inputs, uploads
+from cocreation.core.forms import PortalForm, PortalModelForm, apply_input_rules
 from cocreation.organisations.models import Organisation
+from cocreation.templatetags.portal import jdate
 from quests.forms import DateInput
 
 from .models import Deliverable, Field, Member, Outcome, Session, Team
@@ -14,7 +23,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(PortalForm):
     organisation = forms.ModelChoiceField(
         label=_("Your municipality"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -22,6 +31,7 @@ class ApplicationForm(forms.Form):
     position = forms.CharField(label=_("Position (職名)"), max_length=100)
     birth_date = forms.DateField(
         label=_("Date of birth"), widget=DateInput(), required=False,
+        validators=[inputs.validate_birth_date],
         help_text=_("Used only to check the age limit on April 1."),
     )  # fmt: skip
     preferred_fields = forms.ModelMultipleChoiceField(
@@ -44,7 +54,7 @@ class ApplicationForm(forms.Form):
             self.fields["birth_date"].required = True
 
 
-class MemberTeamForm(forms.Form):
+class MemberTeamForm(PortalForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     team_role = forms.ChoiceField(
         label=_("Role in the team"), choices=Member.TeamRole.choices, required=False
@@ -58,7 +68,7 @@ class MemberTeamForm(forms.Form):
         self.fields["team"].queryset = cohort.teams.select_related("field")
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(PortalModelForm):
     online_url = forms.URLField(
         label=_("Online meeting or streaming link"), required=False, assume_scheme="https"
     )
@@ -76,7 +86,7 @@ class SessionForm(forms.ModelForm):
         self.fields["phase"].queryset = cohort.phases.all()
 
 
-class SeriesForm(forms.Form):
+class SeriesForm(PortalForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
                                   empty_label=_("The whole cohort"))  # fmt: skip
     title = forms.CharField(label=_("Title"), max_length=200, initial="班会議（ウェブ）")
@@ -91,14 +101,40 @@ class SeriesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = cohort.teams.select_related("field")
 
+    def clean(self):
+        """The last session must end inside the date window too: counted by arithmetic
+        (weeks are bounded to 52 by the field), before any session is made."""
+        data = super().clean()
+        first, hours, weeks = data.get("first_start"), data.get("hours"), data.get("weeks")
+        if first is not None and hours is not None and weeks is not None:
+            last_end = first + dt.timedelta(weeks=weeks - 1, hours=float(hours))
+            try:
+                inputs.validate_date(last_end)
+            except forms.ValidationError:
+                self.add_error(
+                    "weeks",
+                    _("The last session would fall on %(date)s, after %(last)s. "
+                      "Choose fewer weeks or an earlier start.")
+                    % {"date": jdate(timezone.localtime(last_end).date()),
+                       "last": jdate(inputs.DATE_MAX)},
+                )  # fmt: skip
+        return data
 
-class MoveForm(forms.Form):
+
+class MoveForm(PortalForm):
     starts_at = forms.DateTimeField(label=_("New start"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("New end"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
+    def clean(self):
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("A session ends after it starts."))
+        return data
 
-class SurveyForm(forms.Form):
+
+class SurveyForm(PortalForm):
     rating = forms.TypedChoiceField(
         label=_("How useful was this session? (5 = very)"), coerce=int,
         choices=[(n, str(n)) for n in range(1, 6)], widget=forms.RadioSelect,
@@ -109,24 +145,24 @@ class SurveyForm(forms.Form):
     )  # fmt: skip
 
 
-class UploadForm(forms.Form):
+class UploadForm(PortalForm):
+    """A new version of a team's deliverable: one PDF with an optional title and summary."""
+
+    MAX_BYTES = 20 * 1024 * 1024
+
     file = forms.FileField(label=_("PDF file"), help_text=_("PDF only, up to 20 MB."))
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     summary = forms.CharField(label=_("Summary"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
     def clean_file(self):
+        """PDF by extension and by content, at most `MAX_BYTES` (uploads.check_upload)."""
         upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        head = upload.read(5)
-        upload.seek(0)
-        if head != b"%PDF-":
-            raise forms.ValidationError(_("%(name)s is not a PDF file.") % {"name": upload.name})
+        uploads.check_upload(upload, allowed=uploads.PDF, max_bytes=self.MAX_BYTES)
         return upload
 
 
-class DeliverableForm(forms.ModelForm):
+class DeliverableForm(PortalModelForm):
     class Meta:
         model = Deliverable
         fields = ["kind", "title", "phase", "due_at"]
@@ -137,19 +173,28 @@ class DeliverableForm(forms.ModelForm):
         self.fields["phase"].queryset = cohort.phases.all()
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalForm):
     body = forms.CharField(label=_("Comment (講評)"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OutcomeForm(forms.ModelForm):
+PUBLIC_IN_ARCHIVE = _(
+    "Made public: once the cohort's outcomes are published, anyone can read this in the "
+    "outcome archive, without signing in."
+)
+
+
+class OutcomeForm(PortalModelForm):
+    """A team's outcome; every field is shown to anyone in the public archive."""
+
     class Meta:
         model = Outcome
         fields = ["proposal_title", "summary", "implemented"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4}),
                    "implemented": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
+        help_texts = {name: PUBLIC_IN_ARCHIVE for name in fields}
 
 
-class ScheduleFilterForm(forms.Form):
+class ScheduleFilterForm(PortalForm):
     """Which sessions the schedule lists: a team's (with the whole cohort's), and when."""
 
     team = forms.ChoiceField(label=_("Team"), required=False)
@@ -165,3 +210,38 @@ class ScheduleFilterForm(forms.Form):
             ("cohort", _("Whole-cohort sessions only")),
             *[(str(team.pk), str(team)) for team in cohort.teams.select_related("field")],
         ]
+
+
+class PresentationOrderForm(PortalForm):
+    """The order of presentations at a report meeting: for each team `order-<team id>`
+    (1 to `MAX_ORDER`, empty: the team does not present) and `title-<team id>`."""
+
+    MAX_ORDER = 50
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = list(teams)
+        for team in self.teams:
+            self.fields[f"order-{team.pk}"] = forms.IntegerField(
+                label=_("Order of %(team)s") % {"team": team},
+                min_value=1, max_value=self.MAX_ORDER, required=False,
+            )  # fmt: skip
+            self.fields[f"title-{team.pk}"] = forms.CharField(
+                label=_("Presentation title of %(team)s") % {"team": team},
+                max_length=200, required=False,
+            )  # fmt: skip
+        # The base class applied the input rules in its __init__, before these fields existed.
+        for field in self.fields.values():
+            apply_input_rules(field)
+
+    def rows(self) -> list[tuple[int, int, str]]:
+        """(team id, order, title) for the teams given an order; call after is_valid()."""
+        return [
+            (team.pk, order, self.cleaned_data[f"title-{team.pk}"])
+            for team in self.teams
+            if (order := self.cleaned_data.get(f"order-{team.pk}")) is not None
+        ]
+
+    def table(self) -> list[tuple]:
+        """(team, order field, title field) per team, bound fields for the template."""
+        return [(team, self[f"order-{team.pk}"], self[f"title-{team.pk}"]) for team in self.teams]

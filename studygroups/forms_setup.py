@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core import inputs
+from cocreation.core.forms import PortalModelForm
 from cocreation.organisations.models import Organisation
 from quests.forms import DateInput
 
@@ -23,15 +25,30 @@ def current_fiscal_year(today=None) -> int:
 
 
 class UserEmailsField(forms.CharField):
-    """Accounts named by their email addresses, one per line (or separated by commas)."""
+    """Accounts named by their email addresses, one per line (or separated by commas), at
+    most `MAX_EMAILS`. Control characters are refused before the lookup, since PostgreSQL
+    refuses a NUL in a query. Cleans to a list of users; raises ValidationError naming the
+    addresses without an account."""
 
     widget = forms.Textarea(attrs={"rows": 3})
+    MAX_EMAILS = 100
 
     def to_python(self, value):
         text = super().to_python(value)
+        inputs.validate_multiline(text)
         emails = [e.strip() for e in text.replace(",", "\n").splitlines() if e.strip()]
         if not emails:
             return []
+        if len(emails) > self.MAX_EMAILS:
+            raise forms.ValidationError(
+                _("List at most %(count)d email addresses."), params={"count": self.MAX_EMAILS}
+            )
+        too_long = [e for e in emails if len(e) > 254]
+        if too_long:
+            raise forms.ValidationError(
+                _("An email address has at most 254 characters: %(emails)s"),
+                params={"emails": "、".join(e[:40] + "…" for e in too_long)},
+            )
         matches = reduce(operator.or_, (Q(email__iexact=e) for e in emails))
         users = {u.email.lower(): u for u in get_user_model().objects.filter(matches)}
         unknown = [e for e in emails if e.lower() not in users]
@@ -47,7 +64,7 @@ def _emails(users) -> str:
     return "\n".join(u.email for u in users)
 
 
-class CohortSettingsForm(forms.ModelForm):
+class CohortSettingsForm(PortalModelForm):
     coordinator_emails = UserEmailsField(
         label=_("Coordinators (email addresses)"), required=False,
         help_text=_("One per line. Coordinators of the organiser's regions run the cohort too."),
@@ -70,6 +87,10 @@ class CohortSettingsForm(forms.ModelForm):
         }
         help_texts = {
             "is_published": _("Show the teams' outcomes on the cohort page and in the archive."),
+            "title": _(
+                "Made public with the outcomes: shown in the outcome archive, which anyone "
+                "can read, once the outcomes are published."
+            ),
         }
 
     def __init__(self, *args, organisers, **kwargs):
@@ -152,7 +173,7 @@ class CohortStartForm(CohortSettingsForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(PortalModelForm):
     class Meta:
         model = Programme
         fields = ["name", "description"]
@@ -160,7 +181,22 @@ class ProgrammeForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class _RefuseDeleting(forms.BaseInlineFormSet):
+class _CohortRows(forms.BaseInlineFormSet):
+    """A cohort's rows (fields, phases, teams), refusing a tampered or stale management
+    form: the page must send exactly the saved rows as its initial forms, or a saved row
+    would be created a second time (INITIAL_FORMS=0) or looked up past the end."""
+
+    def clean(self):
+        super().clean()
+        if self.is_bound and self.initial_form_count() != self.get_queryset().count():
+            raise forms.ValidationError(
+                _("This list changed since the page was opened. Open the settings again "
+                  "and enter your changes once more."),
+                code="stale",
+            )  # fmt: skip
+
+
+class _RefuseDeleting(_CohortRows):
     """Refuse to delete rows that other records still need, with the reason on the row.
     Subclasses say why a row is in use; by default nothing needs it."""
 
@@ -193,15 +229,20 @@ class _TeamRows(_RefuseDeleting):
         form.fields["field"].queryset = self.instance.fields.all()
 
 
+PUBLIC_WITH_OUTCOMES = _("Made public with the outcomes, in the outcome archive.")
+
 FieldFormSet = forms.inlineformset_factory(
-    Cohort, Field, formset=_FieldRows, fields=["name", "description", "position"], extra=2,
-    can_delete=True,
+    Cohort, Field, form=PortalModelForm, formset=_FieldRows,
+    fields=["name", "description", "position"], extra=2, can_delete=True,
+    help_texts={"name": PUBLIC_WITH_OUTCOMES},
 )  # fmt: skip
 PhaseFormSet = forms.inlineformset_factory(
-    Cohort, Phase, fields=["name", "starts_on", "ends_on"], extra=2,
-    can_delete=True, widgets={"starts_on": DateInput(), "ends_on": DateInput()},
+    Cohort, Phase, form=PortalModelForm, formset=_CohortRows,
+    fields=["name", "starts_on", "ends_on"], extra=2, can_delete=True,
+    widgets={"starts_on": DateInput(), "ends_on": DateInput()},
 )  # fmt: skip
 TeamFormSet = forms.inlineformset_factory(
-    Cohort, Team, formset=_TeamRows, fields=["number", "name", "field", "max_size"], extra=2,
-    can_delete=True,
+    Cohort, Team, form=PortalModelForm, formset=_TeamRows,
+    fields=["number", "name", "field", "max_size"], extra=2, can_delete=True,
+    help_texts={"name": PUBLIC_WITH_OUTCOMES},
 )  # fmt: skip

@@ -15,6 +15,13 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.inputs import (
+    BIRTH_DATE_MIN,
+    datetime_window_constraint,
+    validate_birth_date,
+    validate_date,
+    window_constraint,
+)
 from cocreation.organisations.models import Organisation
 from quests.storage import private_storage
 
@@ -56,8 +63,12 @@ class Cohort(models.Model):
     organisations = models.ManyToManyField(
         Organisation, verbose_name=_("participating organisations"), related_name="cohorts"
     )
-    recruitment_opens = models.DateField(_("applications from"), null=True, blank=True)
-    recruitment_closes = models.DateField(_("applications until"), null=True, blank=True)
+    recruitment_opens = models.DateField(
+        _("applications from"), null=True, blank=True, validators=[validate_date]
+    )
+    recruitment_closes = models.DateField(
+        _("applications until"), null=True, blank=True, validators=[validate_date]
+    )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coordinators"),
@@ -90,6 +101,8 @@ class Cohort(models.Model):
                 name="studygroups_recruitment_ordered",
                 violation_error_message=_("Applications cannot close before they open."),
             ),
+            window_constraint("recruitment_opens"),
+            window_constraint("recruitment_closes"),
         ]
 
     def __str__(self) -> str:
@@ -132,8 +145,8 @@ class Field(models.Model):
 class Phase(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(_("phase"), max_length=100)
-    starts_on = models.DateField(_("first day"))
-    ends_on = models.DateField(_("last day"))
+    starts_on = models.DateField(_("first day"), validators=[validate_date])
+    ends_on = models.DateField(_("last day"), validators=[validate_date])
 
     class Meta:
         verbose_name = _("phase")
@@ -144,7 +157,9 @@ class Phase(models.Model):
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="studygroups_phase_ordered",
                 violation_error_message=_("A phase cannot end before it starts."),
-            )
+            ),
+            window_constraint("starts_on"),
+            window_constraint("ends_on"),
         ]
 
     def __str__(self) -> str:
@@ -218,7 +233,9 @@ class Member(models.Model):
     )
     department = models.CharField(_("department"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[validate_birth_date]
+    )
     preferred_fields = models.ManyToManyField(
         Field, verbose_name=_("preferred fields"), related_name="+", blank=True
     )
@@ -277,6 +294,7 @@ class Member(models.Model):
                 condition=Q(team__isnull=False) | Q(team_role=""),
                 name="studygroups_team_role_needs_team",
             ),
+            window_constraint("birth_date", earliest=BIRTH_DATE_MIN),
         ]
 
     def __str__(self) -> str:
@@ -301,8 +319,8 @@ class Session(models.Model):
     )  # fmt: skip
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
-    starts_at = models.DateTimeField(_("start"))
-    ends_at = models.DateTimeField(_("end"))
+    starts_at = models.DateTimeField(_("start"), validators=[validate_date])
+    ends_at = models.DateTimeField(_("end"), validators=[validate_date])
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting or streaming link"), blank=True)
     lecturer = models.CharField(_("lecturer"), max_length=200, blank=True)
@@ -328,7 +346,9 @@ class Session(models.Model):
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="studygroups_session_ends_after_start",
                 violation_error_message=_("A session ends after it starts."),
-            )
+            ),
+            datetime_window_constraint("starts_at"),
+            datetime_window_constraint("ends_at"),
         ]
 
     def __str__(self) -> str:
@@ -391,12 +411,13 @@ class Deliverable(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.SET_NULL, null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
-    due_at = models.DateTimeField(_("deadline"))
+    due_at = models.DateTimeField(_("deadline"), validators=[validate_date])
 
     class Meta:
         verbose_name = _("deliverable")
         verbose_name_plural = _("deliverables")
         ordering = ["due_at", "id"]
+        constraints = [datetime_window_constraint("due_at")]
 
     def __str__(self) -> str:
         return self.title

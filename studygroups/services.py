@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from collections import Counter
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q
 from django.urls import reverse
@@ -13,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocreation import permissions as roles
+from cocreation.core import inputs
+from cocreation.core.uploads import safe_name
 from cocreation.notifications.models import Notification
 from cocreation.notifications.services import notify
 from cocreation.templatetags.portal import jdate
@@ -264,11 +267,25 @@ def session_members(session: Session):
 def generate_series(*, team: Team | None, cohort: Cohort, user, first_start: dt.datetime,
                     duration: dt.timedelta, weeks: int, title: str, kind: str, place="",
                     online_url="") -> list[Session]:  # fmt: skip
-    """A weekly series (e.g. every Wednesday two hours); single dates are edited afterwards."""
+    """A weekly series (e.g. every Wednesday two hours); single dates are edited afterwards.
+
+    `first_start` aware, `duration` positive, `weeks` 1..52. The first start and the last
+    end must lie in the date window (cocreation.core.inputs), judged by arithmetic before
+    any session is built. Raises StudyError naming the field.
+    """
     if not permissions.is_coordinator(user, cohort):
         raise StudyError(_("Only the cohort's coordinators plan sessions."))
     if not 1 <= weeks <= 52:
         raise StudyError(_("Choose between 1 and 52 weeks."), "weeks")
+    try:
+        inputs.validate_date(first_start)
+        inputs.validate_date(first_start + dt.timedelta(weeks=weeks - 1) + duration)
+    except (ValidationError, OverflowError):
+        raise StudyError(
+            _("Every session of the series must fall between %(first)s and %(last)s.")
+            % {"first": jdate(inputs.DATE_MIN), "last": jdate(inputs.DATE_MAX)},
+            "weeks",
+        ) from None
     key = uuid.uuid4().hex
     sessions = [
         Session(
@@ -302,9 +319,15 @@ def _where(session: Session) -> str:
 
 
 def session_move(*, session: Session, user, starts_at, ends_at, place=None) -> Session:
-    """Move one session; its members are told once per move."""
+    """Move one session; its members are told once per move. Both times must lie in the
+    date window. Raises StudyError naming the field."""
     if not permissions.is_coordinator(user, session.cohort):
         raise StudyError(_("Only the cohort's coordinators plan sessions."))
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        try:
+            inputs.validate_date(value)
+        except ValidationError as error:
+            raise StudyError(error.messages[0], name) from None
     if ends_at <= starts_at:
         raise StudyError(_("A session ends after it starts."), "ends_at")
     with transaction.atomic():
@@ -422,8 +445,8 @@ def submit_version(*, deliverable: Deliverable, team: Team, user, upload, title=
         )
         return Submission.objects.create(
             deliverable=deliverable, team=team, version=(latest or 0) + 1, file=upload,
-            original_name=upload.name[:255], size=upload.size, uploaded_by=user,
-            is_late=now > deliverable.due_at, title=title, summary=summary,
+            original_name=safe_name(upload.name, extension="pdf"), size=upload.size,
+            uploaded_by=user, is_late=now > deliverable.due_at, title=title, summary=summary,
         )  # fmt: skip
 
 
@@ -576,14 +599,6 @@ def set_presentation_order(*, session: Session, user, rows: list[tuple[int, int,
 # --- Starting and setting up a cohort -----------------------------------------------
 
 
-def years_later(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def previous_cohort(programme: Programme, fiscal_year: int) -> Cohort | None:
     return programme.cohorts.filter(fiscal_year__lt=fiscal_year).order_by("-fiscal_year").first()
 
@@ -629,12 +644,25 @@ def start_cohort(*, user, programme: Programme | None, new_programme_name: str =
         cohort.coordinators.set([user, *coordinators])
         cohort.reviewers.set(reviewers)
         if source is not None:
-            _copy_structure(source, cohort)
+            try:
+                _copy_structure(source, cohort)
+            except ValidationError:
+                raise StudyError(
+                    _(
+                        "The previous cohort's dates moved to fiscal %(year)d would fall after "
+                        "%(last)s. Start the cohort without copying, or choose an earlier year."
+                    )
+                    % {"year": fiscal_year, "last": jdate(inputs.DATE_MAX)},
+                    "copy_previous",
+                ) from None
     return cohort
 
 
 def _copy_structure(source: Cohort, cohort: Cohort) -> None:
+    """Copy fields, phases, teams and deliverables, dates moved by the years between the
+    cohorts with inputs.shift_years (ValidationError when a date would leave the window)."""
     years = cohort.fiscal_year - source.fiscal_year
+    years_later = inputs.shift_years
     fields = {}
     for field in source.fields.all():
         fields[field.pk] = Field.objects.create(

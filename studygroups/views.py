@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,8 @@ from django.views.decorators.http import require_POST
 
 from cocreation import permissions as roles
 from cocreation.accounts.calendar import calendar_token, user_for_token
+from cocreation.core import inputs
+from cocreation.core.uploads import attachment_response
 from quests.search import normalise
 
 from . import ical, permissions, selectors, services
@@ -29,6 +32,7 @@ from .forms import (
     MemberTeamForm,
     MoveForm,
     OutcomeForm,
+    PresentationOrderForm,
     ScheduleFilterForm,
     SeriesForm,
     SessionForm,
@@ -69,6 +73,16 @@ def _context(request, cohort: Cohort, section: str) -> dict:
 
 def _error_to_form(form, error: services.StudyError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _posted_member(request, cohort: Cohort) -> Member | None:
+    """The cohort's member named by the POST's `member` id; a malformed or unknown id
+    is said so with a message and gives None (never a 500)."""
+    pk = inputs.query_int(request.POST.get("member"), maximum=inputs.BIGINT_MAX)
+    member = Member.objects.filter(pk=pk, cohort=cohort).first() if pk else None
+    if member is None:
+        messages.error(request, _("That member was not found. Reload the page and try again."))
+    return member
 
 
 @login_required
@@ -164,7 +178,9 @@ def applications(request, pk: int):
     if not permissions.is_coordinator(request.user, cohort):
         raise PermissionDenied
     if request.method == "POST":
-        member = get_object_or_404(Member, pk=request.POST.get("member"), cohort=cohort)
+        member = _posted_member(request, cohort)
+        if member is None:
+            return redirect("studygroups:applications", cohort.pk)
         try:
             services.decide_application(
                 member=member, user=request.user, accept=request.POST.get("decision") == "accept"
@@ -192,9 +208,19 @@ def teams(request, pk: int):
         raise PermissionDenied
     if request.method == "POST" and request.POST.get("action") == "confirm_plan":
         plan = {
-            team.pk: [int(v) for v in request.POST.getlist(f"team-{team.pk}") if v.isdigit()]
+            team.pk: [
+                inputs.query_int(v, maximum=inputs.BIGINT_MAX)
+                for v in request.POST.getlist(f"team-{team.pk}")
+            ]
             for team in cohort.teams.all()
         }
+        if any(None in ids for ids in plan.values()):
+            messages.error(
+                request,
+                _("The proposed teams were not understood; nothing was changed. "
+                  "Propose the teams again."),
+            )  # fmt: skip
+            return redirect("studygroups:teams", cohort.pk)
         try:
             services.confirm_teams(cohort=cohort, plan=plan, user=request.user)
         except services.StudyError as error:
@@ -205,7 +231,9 @@ def teams(request, pk: int):
             )
         return redirect("studygroups:teams", cohort.pk)
     if request.method == "POST":
-        member = get_object_or_404(Member, pk=request.POST.get("member"), cohort=cohort)
+        member = _posted_member(request, cohort)
+        if member is None:
+            return redirect("studygroups:teams", cohort.pk)
         form = MemberTeamForm(request.POST, prefix=f"m{member.pk}", cohort=cohort)
         if form.is_valid():
             try:
@@ -227,6 +255,9 @@ def teams(request, pk: int):
                 messages.error(request, f"{member.user.display_name}: {error.message}")
             else:
                 messages.success(request, _("Saved."))
+        else:
+            for errors in form.errors.values():
+                messages.error(request, f"{member.user.display_name}: {' '.join(errors)}")
         return redirect("studygroups:teams", cohort.pk)
     members = (
         Member.objects.filter(cohort=cohort, status="accepted")
@@ -266,7 +297,15 @@ def schedule(request, pk: int):
         "period": "upcoming" if cohort.sessions.filter(ends_at__gte=now).exists() else "all",
     }
     filters = ScheduleFilterForm(request.GET or defaults, cohort=cohort)
-    chosen = filters.cleaned_data if filters.is_valid() else defaults
+    if filters.is_valid():
+        chosen = filters.cleaned_data
+    else:
+        chosen = defaults
+        filters = ScheduleFilterForm(defaults, cohort=cohort)
+        filters.is_valid()
+        messages.warning(
+            request, _("The filter in the address was not understood; the default is shown.")
+        )
     months = selectors.schedule_by_month(
         cohort, team=chosen["team"], period=chosen["period"], now=now
     )
@@ -309,7 +348,7 @@ def session_create(request, pk: int):
                     online_url=data["online_url"],
                 )
             except services.StudyError as error:
-                messages.error(request, error.message)
+                _error_to_form(form, error)
             else:
                 messages.success(
                     request, _("%(count)d sessions were added.") % {"count": len(created)}
@@ -348,129 +387,165 @@ def _session(request, pk: int) -> Session:
 @login_required
 def session_detail(request, pk: int):
     """Whoever may see the cohort. Leaders record their team's attendance; participants
-    answer the survey after it; coordinators move it and read the survey results."""
+    answer the survey after it; coordinators move it, order the presentations, book a
+    room and read the survey results. A refused form is shown again with its errors."""
     session = _session(request, pk)
+    if request.method != "POST":
+        return _render_session(request, session)
+    is_coordinator = permissions.is_coordinator(request.user, session.cohort)
+    action = request.POST.get("action")
+    handlers = {
+        "attendance": _session_attendance,
+        "move": _session_move,
+        "presentations": _session_presentations,
+        "book_room": _session_book_room,
+        "survey": _session_survey,
+    }
+    if action not in handlers:
+        messages.error(request, _("The form was not understood. Reload the page and try again."))
+        return redirect(session)
+    if action in ("move", "presentations", "book_room") and not is_coordinator:
+        raise PermissionDenied
+    return handlers[action](request, session)
+
+
+def _session_attendance(request, session: Session):
+    user = request.user
+    if not permissions.can_record_attendance(user, session):
+        raise PermissionDenied
+    members = list(services.session_members(session))
+    statuses = {m.pk: request.POST.get(f"a-{m.pk}", "") for m in members}
+    if any(v not in Attendance.Status.values for v in statuses.values() if v):
+        messages.error(request, _("Choose present, absent or excused for each member."))
+        return _render_session(request, session, status=400)
+    services.record_attendance(
+        session=session, user=user, statuses={k: v for k, v in statuses.items() if v}
+    )
+    messages.success(request, _("Attendance was saved."))
+    return redirect(session)
+
+
+def _session_move(request, session: Session):
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_move(
+                session=session,
+                user=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                place=form.cleaned_data["place"] or None,
+            )
+        except services.StudyError as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, _("The session was moved and its members told."))
+            return redirect(session)
+    return _render_session(request, session, move_form=form, status=400)
+
+
+def _session_presentations(request, session: Session):
+    form = PresentationOrderForm(request.POST, teams=_report_teams(session))
+    if form.is_valid():
+        try:
+            services.set_presentation_order(session=session, user=request.user, rows=form.rows())
+        except services.StudyError as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, _("The order of presentations was saved."))
+            return redirect(session)
+    return _render_session(request, session, order_form=form, status=400)
+
+
+def _session_book_room(request, session: Session):
+    from spaces import permissions as space_permissions
+    from spaces.models import Space
+
+    user = request.user
+    pk = inputs.query_int(request.POST.get("space"), maximum=inputs.BIGINT_MAX)
+    space = Space.objects.filter(pk=pk).first() if pk else None
+    if space is None or not space_permissions.can_book(user, space):
+        messages.error(request, _("Choose a space you may book."))
+    else:
+        try:
+            services.book_room(session=session, user=user, space=space)
+        except services.StudyError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The room was booked for this session."))
+    return redirect(session)
+
+
+def _session_survey(request, session: Session):
+    form = SurveyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_survey(
+                session=session,
+                user=request.user,
+                rating=form.cleaned_data["rating"],
+                comment_text=form.cleaned_data["comment"],
+            )
+        except services.StudyError as error:
+            messages.error(request, error.message)
+            return redirect(session)
+        messages.success(request, _("Thank you for your answer."))
+        return redirect(session)
+    return _render_session(request, session, survey_form=form, status=400)
+
+
+def _report_teams(session: Session):
+    return session.cohort.teams.select_related("field")
+
+
+def _render_session(request, session: Session, *, status: int = 200, move_form=None,
+                    order_form=None, survey_form=None):  # fmt: skip
+    """The session page, with the bound form of a refused POST when there is one."""
     cohort = session.cohort
     context = _context(request, cohort, "schedule")
     user = request.user
-    may_record = permissions.can_record_attendance(user, session)
     members = list(services.session_members(session))
     recorded = {a.member_id: a.status for a in session.attendance.all()}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "attendance":
-            if not may_record:
-                raise PermissionDenied
-            statuses = {m.pk: request.POST.get(f"a-{m.pk}", "") for m in members}
-            services.record_attendance(
-                session=session, user=user, statuses={k: v for k, v in statuses.items() if v}
-            )
-            messages.success(request, _("Attendance was saved."))
-            return redirect(session)
-        if action == "move":
-            form = MoveForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.session_move(
-                        session=session,
-                        user=user,
-                        starts_at=form.cleaned_data["starts_at"],
-                        ends_at=form.cleaned_data["ends_at"],
-                        place=form.cleaned_data["place"] or None,
-                    )
-                except services.StudyError as error:
-                    messages.error(request, error.message)
-                else:
-                    messages.success(request, _("The session was moved and its members told."))
-            else:
-                messages.error(request, _("Enter the new start and end."))
-            return redirect(session)
-        if action == "presentations":
-            if not context["is_coordinator"]:
-                raise PermissionDenied
-            rows = []
-            for team in cohort.teams.all():
-                order = request.POST.get(f"order-{team.pk}", "").strip()
-                if order.isdigit() and int(order) > 0:
-                    rows.append(
-                        (team.pk, int(order), request.POST.get(f"title-{team.pk}", "")[:200])
-                    )
-            try:
-                services.set_presentation_order(session=session, user=user, rows=rows)
-            except services.StudyError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("The order of presentations was saved."))
-            return redirect(session)
-        if action == "book_room":
-            from spaces import permissions as space_permissions
-            from spaces.models import Space
-
-            space = Space.objects.filter(pk=request.POST.get("space") or 0).first()
-            if space is None or not space_permissions.can_book(user, space):
-                messages.error(request, _("Choose a space you may book."))
-            else:
-                try:
-                    services.book_room(session=session, user=user, space=space)
-                except services.StudyError as error:
-                    messages.error(request, error.message)
-                else:
-                    messages.success(request, _("The room was booked for this session."))
-            return redirect(session)
-        if action == "survey":
-            form = SurveyForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.answer_survey(
-                        session=session,
-                        user=user,
-                        rating=form.cleaned_data["rating"],
-                        comment_text=form.cleaned_data["comment"],
-                    )
-                except services.StudyError as error:
-                    messages.error(request, error.message)
-                else:
-                    messages.success(request, _("Thank you for your answer."))
-            else:
-                messages.error(request, _("Choose a rating from 1 to 5."))
-            return redirect(session)
     me = context["me"]
     is_participant = me is not None and any(m.pk == me.pk for m in members)
-    context.update(
-        session=session,
-        rows=[(m, recorded.get(m.pk, "")) for m in members],
-        may_record=may_record,
-        statuses=Attendance.Status.choices,
-        move_form=MoveForm(
+    is_coordinator = context["is_coordinator"]
+    if is_coordinator and move_form is None:
+        move_form = MoveForm(
             initial={
                 "starts_at": timezone.localtime(session.starts_at),
                 "ends_at": timezone.localtime(session.ends_at),
                 "place": session.place,
             }
         )
-        if context["is_coordinator"]
-        else None,
-        survey_form=SurveyForm() if is_participant and session.ends_at <= timezone.now() else None,
+    if survey_form is None and is_participant and session.ends_at <= timezone.now():
+        survey_form = SurveyForm()
+    is_report = session.kind in (Session.Kind.MIDTERM_REPORT, Session.Kind.FINAL_REPORT)
+    if is_coordinator and order_form is None and is_report:
+        slots = {p.team_id: p for p in session.presentations.all()}
+        initial = {}
+        for team_id, slot in slots.items():
+            initial[f"order-{team_id}"] = slot.order
+            initial[f"title-{team_id}"] = slot.title
+        order_form = PresentationOrderForm(teams=_report_teams(session), initial=initial)
+    context.update(
+        session=session,
+        rows=[(m, recorded.get(m.pk, "")) for m in members],
+        may_record=permissions.can_record_attendance(user, session),
+        statuses=Attendance.Status.choices,
+        move_form=move_form if is_coordinator else None,
+        survey_form=survey_form,
         presentations=session.presentations.select_related("team__field"),
-        bookable_spaces=_bookable_spaces(user) if context["is_coordinator"] else [],
-        order_rows=_order_rows(session)
-        if context["is_coordinator"]
-        and session.kind in (Session.Kind.MIDTERM_REPORT, Session.Kind.FINAL_REPORT)
-        else [],
+        bookable_spaces=_bookable_spaces(user) if is_coordinator else [],
+        order_form=order_form if is_coordinator else None,
     )
-    if context["is_coordinator"]:
+    if is_coordinator:
         responses = list(session.responses.all())
         context["responses"] = responses
         context["average"] = (
             (sum(r.rating for r in responses) / len(responses)) if responses else None
         )
         context["words"] = services.word_frequencies(r.comment for r in responses)
-    return render(request, "studygroups/session_detail.html", context)
-
-
-def _order_rows(session: Session):
-    slots = {p.team_id: p for p in session.presentations.all()}
-    return [(team, slots.get(team.pk)) for team in session.cohort.teams.select_related("field")]
+    return render(request, "studygroups/session_detail.html", context, status=status)
 
 
 def _bookable_spaces(user):
@@ -494,30 +569,11 @@ def attendance(request, pk: int):
 
 @login_required
 def deliverables(request, pk: int):
-    """Members (their team's versions), reviewers and coordinators (every team's)."""
+    """Members (their team's versions), reviewers and coordinators (every team's);
+    coordinators add deliverables here."""
     cohort = _cohort(request, pk)
-    context = _context(request, cohort, "deliverables")
-    me = context["me"]
-    all_teams = context["is_coordinator"] or context["is_reviewer"]
-    teams = list(cohort.teams.select_related("field"))
-    if not all_teams:
-        teams = [t for t in teams if me is not None and t.pk == me.team_id]
-    items = []
-    submissions = (
-        Submission.objects.filter(deliverable__cohort=cohort, team__in=teams)
-        .select_related("uploaded_by")
-        .prefetch_related("comments")
-    )
-    by_key: dict = {}
-    for s in submissions:
-        by_key.setdefault((s.deliverable_id, s.team_id), []).append(s)
-    for deliverable in cohort.deliverables.select_related("phase"):
-        items.append(
-            (deliverable, [(team, by_key.get((deliverable.pk, team.pk), [])) for team in teams])
-        )
-    form = (
-        DeliverableForm(request.POST or None, cohort=cohort) if context["is_coordinator"] else None
-    )
+    is_coordinator = permissions.is_coordinator(request.user, cohort)
+    form = DeliverableForm(request.POST or None, cohort=cohort) if is_coordinator else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -527,14 +583,48 @@ def deliverables(request, pk: int):
             deliverable.save()
             messages.success(request, _("The deliverable was added."))
             return redirect("studygroups:deliverables", cohort.pk)
-    context.update(items=items, upload_form=UploadForm(), deliverable_form=form)
-    return render(request, "studygroups/deliverables.html", context)
+        return _render_deliverables(request, cohort, deliverable_form=form, status=400)
+    return _render_deliverables(request, cohort, deliverable_form=form)
+
+
+def _render_deliverables(request, cohort: Cohort, *, deliverable_form=None, upload_form=None,
+                         upload_target=None, status: int = 200):  # fmt: skip
+    """The reports page; a refused upload's bound form is shown on its own team's row
+    (`upload_target` = (deliverable id, team id)) with its errors and input."""
+    context = _context(request, cohort, "deliverables")
+    me = context["me"]
+    all_teams = context["is_coordinator"] or context["is_reviewer"]
+    teams = list(cohort.teams.select_related("field"))
+    if not all_teams:
+        teams = [t for t in teams if me is not None and t.pk == me.team_id]
+    submissions = (
+        Submission.objects.filter(deliverable__cohort=cohort, team__in=teams)
+        .select_related("uploaded_by")
+        .prefetch_related("comments")
+    )
+    by_key: dict = {}
+    for s in submissions:
+        by_key.setdefault((s.deliverable_id, s.team_id), []).append(s)
+    items = [
+        (deliverable, [(team, by_key.get((deliverable.pk, team.pk), [])) for team in teams])
+        for deliverable in cohort.deliverables.select_related("phase")
+    ]
+    if deliverable_form is None and context["is_coordinator"]:
+        deliverable_form = DeliverableForm(cohort=cohort)
+    context.update(
+        items=items,
+        upload_form=upload_form or UploadForm(),
+        upload_target=upload_target,
+        deliverable_form=deliverable_form,
+    )
+    return render(request, "studygroups/deliverables.html", context, status=status)
 
 
 @login_required
 @require_POST
 def upload(request, pk: int, deliverable_pk: int, team_pk: int):
-    """The team's members and coordinators: upload a new version (PDF)."""
+    """The team's members and coordinators: upload a new version (PDF). A refused upload
+    is shown again on the reports page with the reason and the title kept."""
     cohort = _cohort(request, pk)
     deliverable = get_object_or_404(cohort.deliverables, pk=deliverable_pk)
     team = get_object_or_404(cohort.teams, pk=team_pk)
@@ -542,26 +632,33 @@ def upload(request, pk: int, deliverable_pk: int, team_pk: int):
         raise PermissionDenied
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
-        submission = services.submit_version(
-            deliverable=deliverable,
-            team=team,
-            user=request.user,
-            upload=form.cleaned_data["file"],
-            title=form.cleaned_data["title"],
-            summary=form.cleaned_data["summary"],
-        )
-        if submission.is_late:
-            messages.warning(
-                request,
-                _("Version %(v)d was uploaded after the deadline and is marked late.")
-                % {"v": submission.version},
+        try:
+            submission = services.submit_version(
+                deliverable=deliverable,
+                team=team,
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
             )
+        except services.StudyError as error:
+            _error_to_form(form, error)
         else:
-            messages.success(request, _("Version %(v)d was uploaded.") % {"v": submission.version})
-    else:
-        for error in form.errors.get("file", []):
-            messages.error(request, error)
-    return redirect("studygroups:deliverables", cohort.pk)
+            if submission.is_late:
+                messages.warning(
+                    request,
+                    _("Version %(v)d was uploaded after the deadline and is marked late.")
+                    % {"v": submission.version},
+                )
+            else:
+                messages.success(
+                    request, _("Version %(v)d was uploaded.") % {"v": submission.version}
+                )
+            return redirect("studygroups:deliverables", cohort.pk)
+    messages.error(request, _("The file was not uploaded: see the reasons on the form."))
+    return _render_deliverables(
+        request, cohort, upload_form=form, upload_target=(deliverable.pk, team.pk), status=400
+    )
 
 
 @login_required
@@ -576,9 +673,8 @@ def submission_detail(request, pk: int):
     if not permissions.can_view_submission(request.user, submission):
         raise Http404
     if request.GET.get("download"):
-        return FileResponse(
+        return attachment_response(
             submission.file.open("rb"),
-            as_attachment=True,
             filename=submission.original_name,
             content_type="application/pdf",
         )
@@ -654,12 +750,21 @@ def archive(request):
         "team__field", "team__cohort__programme__organiser", "quest"
     ).order_by("-team__cohort__fiscal_year", "team__cohort__programme__name", "team__number")
     organiser = request.GET.get("organiser", "")
-    if organiser.isdigit():
-        outcomes = outcomes.filter(team__cohort__programme__organiser_id=int(organiser))
     year = request.GET.get("year", "")
-    if year.isdigit():
-        outcomes = outcomes.filter(team__cohort__fiscal_year=int(year))
-    query = request.GET.get("q", "").strip()
+    organiser_id = inputs.query_int(organiser, maximum=inputs.BIGINT_MAX)
+    fiscal_year = inputs.query_int(year, maximum=inputs.SMALLINT_MAX)
+    if organiser_id is not None:
+        outcomes = outcomes.filter(team__cohort__programme__organiser_id=organiser_id)
+    if fiscal_year is not None:
+        outcomes = outcomes.filter(team__cohort__fiscal_year=fiscal_year)
+    if (organiser and organiser_id is None) or (year and fiscal_year is None):
+        messages.warning(
+            request, _("The filter in the address was not understood; all outcomes are shown.")
+        )
+        organiser = "" if organiser_id is None else organiser
+        year = "" if fiscal_year is None else year
+    # Searched in Python over the published outcomes: a bounded query keeps it cheap.
+    query = request.GET.get("q", "").strip()[:200]
     if query:
         words = normalise(query).split()
         outcomes = [
@@ -692,9 +797,21 @@ def archive(request):
     )
 
 
+# calendar_token() makes URL-safe base64 (secrets.token_urlsafe); anything else is not one.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+
+
+def _feed_user(token: str):
+    """The user whose calendar token this is, or None; a malformed token is never looked
+    up (PostgreSQL refuses a NUL), so the feed answers 404 for it."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None
+    return user_for_token(token)
+
+
 def ical_mine(request, token: str):
     """A calendar app holding the member's secret address: their sessions."""
-    user = user_for_token(token)
+    user = _feed_user(token)
     if user is None:
         raise Http404
     members = Member.objects.filter(user=user, status="accepted")
@@ -711,7 +828,7 @@ def ical_mine(request, token: str):
 
 def ical_cohort(request, token: str, pk: int):
     """A calendar app holding the secret address of someone who may see the cohort."""
-    user = user_for_token(token)
+    user = _feed_user(token)
     cohort = get_object_or_404(Cohort.objects.select_related("programme__organiser"), pk=pk)
     if user is None or not permissions.can_view_cohort(user, cohort):
         raise Http404
