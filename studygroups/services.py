@@ -191,6 +191,21 @@ def assign_team(*, member: Member, team: Team | None, role: str, user) -> Member
     return current
 
 
+@transaction.atomic
+def place_member(*, member: Member, team: Team | None, team_role: str, cohort_role: str, user):
+    """Put a member in a team with a team role and a cohort role (代表/副代表 or "") in one
+    transaction: if any step is refused (StudyError), nothing of the others is kept.
+
+    A cohort role is cleared before a team role that conflicts with it, and set after.
+    """
+    if member.cohort_role and not cohort_role:
+        member = set_cohort_role(member=member, role="", user=user)
+    member = assign_team(member=member, team=team, role=team_role, user=user)
+    if cohort_role and cohort_role != member.cohort_role:
+        member = set_cohort_role(member=member, role=cohort_role, user=user)
+    return member
+
+
 def set_cohort_role(*, member: Member, role: str, user) -> Member:
     if not permissions.is_coordinator(user, member.cohort):
         raise StudyError(_("Only the cohort's coordinators choose the representative."))

@@ -238,19 +238,13 @@ def teams(request, pk: int):
         if form.is_valid():
             try:
                 data = form.cleaned_data
-                # Clear a cohort role before a team role that conflicts with it, set it after.
-                if member.cohort_role and not data["cohort_role"]:
-                    member = services.set_cohort_role(member=member, role="", user=request.user)
-                member = services.assign_team(
+                services.place_member(
                     member=member,
                     team=data["team"],
-                    role=data["team_role"] or Member.TeamRole.MEMBER,
+                    team_role=data["team_role"] or Member.TeamRole.MEMBER,
+                    cohort_role=data["cohort_role"],
                     user=request.user,
                 )
-                if data["cohort_role"] and data["cohort_role"] != member.cohort_role:
-                    services.set_cohort_role(
-                        member=member, role=data["cohort_role"], user=request.user
-                    )
             except services.StudyError as error:
                 messages.error(request, f"{member.user.display_name}: {error.message}")
             else:

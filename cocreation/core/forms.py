@@ -14,7 +14,9 @@ each field by its type, so that no form can forget one.
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext as _
 
 from . import inputs
 
@@ -42,12 +44,32 @@ def apply_input_rules(field: forms.Field) -> None:
 
 
 class PortalFormMixin:
-    """Mixed into `PortalForm` and `PortalModelForm`; formsets' forms get it through them."""
+    """Mixed into `PortalForm` and `PortalModelForm`; formsets' forms get it through them.
+
+    An error on a hidden field (a row id, a formset key) has nowhere to show next to its
+    field, so it is repeated among the form's non-field errors, which every template
+    shows: a refused form never comes back without saying why.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             apply_input_rules(field)
+
+    def full_clean(self):
+        super().full_clean()
+        if not self._errors:
+            return
+        for name, field in self.fields.items():
+            if name in self._errors and field.widget.is_hidden:
+                for error in self._errors[name]:
+                    self._errors.setdefault(
+                        NON_FIELD_ERRORS, self.error_class(error_class="nonfield")
+                    ).append(
+                        _("The form was out of date or altered (%(field)s: %(error)s). "
+                          "Reload the page and try again.")
+                        % {"field": field.label or name, "error": error}
+                    )  # fmt: skip
 
 
 class PortalForm(PortalFormMixin, forms.Form):

@@ -126,3 +126,14 @@ def test_query_dates_outside_the_window_fall_back_and_say_so():
     assert inputs.query_date("2020-02-30", today) == (today, False)
     assert inputs.query_date("", today) == (today, True)
     assert inputs.query_date("2026-12-01", today) == (dt.date(2026, 12, 1), True)
+
+
+class _WithHiddenKey(PortalForm):
+    row = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField()
+
+
+def test_an_error_on_a_hidden_field_is_shown_among_the_forms_errors():
+    form = _WithHiddenKey({"row": "²", "title": "題名"})
+    assert not form.is_valid()
+    assert any("row" in error or "Row" in error for error in form.non_field_errors())

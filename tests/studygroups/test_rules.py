@@ -170,3 +170,17 @@ def test_two_coordinators_filling_the_last_seat_at_once():
     responses = parallel_posts(requests)
     assert 500 not in [r.status_code for r in responses]
     assert Member.objects.filter(team=team).count() == 6
+
+
+def test_a_refused_placement_keeps_nothing_of_its_other_steps(cohort, koriyama, coordinator_user):
+    """Team, team role and cohort role are saved together or not at all: a leader refused
+    as representative is not left moved into the team (found by tests/test_hostile_input)."""
+    team = cohort.teams.get(number=2)
+    (member,) = make_members(cohort, koriyama, 1)
+    with pytest.raises(services.StudyError):
+        services.place_member(
+            member=member, team=team, team_role="leader", cohort_role="representative",
+            user=coordinator_user,
+        )  # fmt: skip
+    member.refresh_from_db()
+    assert (member.team_id, member.team_role, member.cohort_role) == (None, "", "")
