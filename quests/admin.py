@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cocreation.core.admin import PortalModelAdmin, PortalStackedInline, PortalTabularInline
+
 from .models import (
     Kpi,
     Milestone,
@@ -25,50 +27,50 @@ from .models import (
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(PortalModelAdmin):
     list_display = ["name", "name_en", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-class SdgTargetInline(admin.TabularInline):
+class SdgTargetInline(PortalTabularInline):
     model = SdgTarget
     extra = 0
     fields = ["code", "position", "text", "text_en"]
 
 
 @admin.register(SdgGoal)
-class SdgGoalAdmin(admin.ModelAdmin):
+class SdgGoalAdmin(PortalModelAdmin):
     list_display = ["number", "name", "name_en"]
     inlines = [SdgTargetInline]
 
 
 @admin.register(SdgTarget)
-class SdgTargetAdmin(admin.ModelAdmin):
+class SdgTargetAdmin(PortalModelAdmin):
     list_display = ["code", "goal", "text"]
     list_filter = ["goal"]
     search_fields = ["code", "text", "text_en"]
 
 
-class CoHostInline(admin.TabularInline):
+class CoHostInline(PortalTabularInline):
     model = QuestCoHost
     extra = 0
     autocomplete_fields = ["organisation", "approvers"]
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(PortalTabularInline):
     model = TeamMember
     extra = 0
     autocomplete_fields = ["user", "organisation"]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(PortalTabularInline):
     model = ReviewCriterion
     extra = 0
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(PortalTabularInline):
     model = QuestTransition
     extra = 0
     can_delete = False
@@ -79,7 +81,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Quest)
-class QuestAdmin(admin.ModelAdmin):
+class QuestAdmin(PortalModelAdmin):
     list_display = ["title", "host", "state", "proposal_deadline", "created_at"]
     list_filter = ["state", "themes", "host"]
     search_fields = ["title", "summary", "background"]
@@ -91,14 +93,14 @@ class QuestAdmin(admin.ModelAdmin):
     inlines = [CoHostInline, TeamInline, CriterionInline, TransitionInline]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(PortalTabularInline):
     model = ProposalAttachment
     extra = 0
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     fields = readonly_fields
 
 
-class EventInline(admin.TabularInline):
+class EventInline(PortalTabularInline):
     model = ProposalEvent
     extra = 0
     can_delete = False
@@ -108,14 +110,14 @@ class EventInline(admin.TabularInline):
         return False
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(PortalTabularInline):
     model = ProposalMessage
     extra = 0
     readonly_fields = ["author", "body", "created_at"]
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(PortalModelAdmin):
     list_display = ["title", "quest", "company", "state", "submitted_at"]
     list_filter = ["state"]
     search_fields = ["title", "summary", "company__name", "quest__title"]
@@ -124,13 +126,13 @@ class ProposalAdmin(admin.ModelAdmin):
     inlines = [AttachmentInline, EventInline, MessageInline]
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(PortalTabularInline):
     model = ReviewScore
     extra = 0
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(PortalModelAdmin):
     list_display = ["proposal", "reviewer", "conflict_of_interest", "updated_at"]
     list_filter = ["conflict_of_interest"]
     search_fields = ["proposal__title", "reviewer__email"]
@@ -139,29 +141,29 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(PortalModelAdmin):
     list_display = ["quest", "asked_at", "answered_at"]
     search_fields = ["body", "answer", "quest__title"]
     autocomplete_fields = ["quest", "asked_by", "organisation", "answered_by"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(PortalTabularInline):
     model = Milestone
     extra = 0
 
 
-class MeetingInline(admin.StackedInline):
+class MeetingInline(PortalStackedInline):
     model = TrialMeeting
     extra = 0
 
 
-class KpiInline(admin.TabularInline):
+class KpiInline(PortalTabularInline):
     model = Kpi
     extra = 0
 
 
 @admin.register(Trial)
-class TrialAdmin(admin.ModelAdmin):
+class TrialAdmin(PortalModelAdmin):
     list_display = ["quest", "proposal", "starts_on", "ends_on"]
     search_fields = ["quest__title"]
     autocomplete_fields = ["quest", "proposal"]
@@ -169,7 +171,7 @@ class TrialAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResultsReport)
-class ResultsReportAdmin(admin.ModelAdmin):
+class ResultsReportAdmin(PortalModelAdmin):
     list_display = ["quest", "published_at"]
     search_fields = ["quest__title", "what_was_done", "outcomes"]
     autocomplete_fields = ["quest", "published_by"]

@@ -35,6 +35,10 @@ class GroupedTargetField(forms.ModelMultipleChoiceField):
 
 
 class QuestForm(PortalModelForm):
+    """A quest's text. Everything in it, the contact person's name, department, email and
+    phone included, is shown to anyone (signed in or not) once the quest leaves the
+    draft state; the contact fields and the page say so."""
+
     host = forms.ModelChoiceField(
         label=_("Host municipality"), queryset=Organisation.objects.none()
     )
@@ -99,6 +103,10 @@ class QuestForm(PortalModelForm):
             "contact_department": _("Contact department"),
             "contact_email": _("Contact email"),
             "contact_phone": _("Contact phone"),
+        }
+        help_texts = {
+            name: _("Shown on the quest's page: once the quest is opened, anyone can read it.")
+            for name in ["contact_name", "contact_department", "contact_email", "contact_phone"]
         }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -178,7 +186,10 @@ class TransitionForm(PortalForm):
     )
     private_note = forms.CharField(
         label=_("Note for the team (optional, not public)"),
-        help_text=_("Only the quest team, host staff and coordinators read it."),
+        help_text=_(
+            "Only the quest team, staff of the host municipalities, the region's coordinators "
+            "and site administrators read it."
+        ),
         required=False,
         max_length=2000,
         widget=forms.TextInput,
@@ -187,18 +198,9 @@ class TransitionForm(PortalForm):
     def __init__(self, *args, **kwargs):
         # One form per possible move on the page: ids must not repeat.
         state = (kwargs.get("initial") or {}).get("to_state")
-        if state:
+        if state in Quest.State.values:
             kwargs.setdefault("auto_id", f"id_{state}_%s")
         super().__init__(*args, **kwargs)
-
-    def error_text(self) -> str:
-        """All the form's errors in one sentence per field, for a message above the page."""
-        return " ".join(
-            f"{self.fields[name].label}: {' '.join(errors)}"
-            if name in self.fields and name != "to_state"
-            else " ".join(errors)
-            for name, errors in self.errors.items()
-        )
 
 
 class TeamJoinForm(PortalForm):

@@ -1,6 +1,7 @@
 """Forms of the Q&A, the trial's log and the results report."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm, PortalModelForm
@@ -105,7 +106,18 @@ class MeetingForm(PortalModelForm):
         return cleaned
 
 
+PUBLISHED_WITH_THE_RESULTS = _(
+    "Public: anyone can read it on the quest's results page once the report is published."
+)
+
+
+NUMBER_RULE = _("A number of 0 or more, up to 12 digits and 2 decimals.")
+
+
 class KpiForm(PortalModelForm):
+    """A KPI of the trial. Its name, unit, target and actual are shown in the table of the
+    public results page once the report is published; the form says so on each."""
+
     class Meta:
         model = Kpi
         fields = ["name", "unit", "baseline", "target", "actual", "note"]
@@ -118,15 +130,13 @@ class KpiForm(PortalModelForm):
             "note": _("Note"),
         }
         help_texts = {
-            "baseline": _("A number of 0 or more, up to 12 digits and 2 decimals."),
-            "target": _("A number of 0 or more, up to 12 digits and 2 decimals."),
+            "name": PUBLISHED_WITH_THE_RESULTS,
+            "unit": PUBLISHED_WITH_THE_RESULTS,
+            "baseline": NUMBER_RULE,
+            "target": format_lazy("{} {}", NUMBER_RULE, PUBLISHED_WITH_THE_RESULTS),
+            "actual": format_lazy("{} {}", NUMBER_RULE, PUBLISHED_WITH_THE_RESULTS),
         }
         widgets = {"note": forms.TextInput}
-
-
-PUBLISHED_WITH_THE_RESULTS = _(
-    "Public: anyone can read it on the quest's results page once the report is published."
-)
 
 
 class ResultsForm(PortalModelForm):

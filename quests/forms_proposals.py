@@ -61,8 +61,10 @@ class ProposalForm(PortalModelForm):
         }
         help_texts = {
             "confidential": _(
-                "Prices, know-how or anything else only the quest team may read. "
-                "It is never published."
+                "Prices, know-how or anything else not to be published. It is read by your "
+                "company, the quest team (municipal staff of any municipality may join it), "
+                "the coordinators of the host's region and the site administrators, and is "
+                "never published."
             ),
             "measurement": _("For example: kg of food loss reduced per month."),
         }

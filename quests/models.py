@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cocreation.core.inputs import validate_date, window_constraint
+from cocreation.core.inputs import (
+    validate_date,
+    validate_multiline,
+    validate_single_line,
+    window_constraint,
+)
 from cocreation.organisations.models import Organisation
 
 from .storage import private_storage
@@ -23,8 +28,10 @@ from .storage import private_storage
 class LocalisedName(models.Model):
     """Data shown in both languages: Japanese in `name`, English in `name_en`."""
 
-    name = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name = models.CharField(_("name (Japanese)"), max_length=200, validators=[validate_single_line])
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, validators=[validate_single_line]
+    )
 
     class Meta:
         abstract = True
@@ -69,10 +76,10 @@ class SdgTarget(models.Model):
     """One of the 169 targets, e.g. 8.3 or 17.17 (seeded from quests/data/sdg_targets.csv)."""
 
     goal = models.ForeignKey(SdgGoal, on_delete=models.CASCADE, related_name="targets")
-    code = models.CharField(_("code"), max_length=6, unique=True)
+    code = models.CharField(_("code"), max_length=6, unique=True, validators=[validate_single_line])
     position = models.PositiveSmallIntegerField(_("position within the goal"))
-    text = models.TextField(_("text (Japanese)"))
-    text_en = models.TextField(_("text (English)"), blank=True)
+    text = models.TextField(_("text (Japanese)"), validators=[validate_multiline])
+    text_en = models.TextField(_("text (English)"), blank=True, validators=[validate_multiline])
 
     class Meta:
         verbose_name = _("SDG target")
@@ -105,12 +112,12 @@ class Quest(models.Model):
         VENUE = "venue", _("A venue")
         BUDGET = "budget", _("Budget")
 
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), max_length=1000)
-    background = models.TextField(_("background of the issue"))
-    affected = models.TextField(_("who is affected"), blank=True)
-    tried = models.TextField(_("what has been tried"), blank=True)
-    outcome_sought = models.TextField(_("outcome sought"))
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
+    summary = models.TextField(_("summary"), max_length=1000, validators=[validate_multiline])
+    background = models.TextField(_("background of the issue"), validators=[validate_multiline])
+    affected = models.TextField(_("who is affected"), blank=True, validators=[validate_multiline])
+    tried = models.TextField(_("what has been tried"), blank=True, validators=[validate_multiline])
+    outcome_sought = models.TextField(_("outcome sought"), validators=[validate_multiline])
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), related_name="quests", blank=True
     )
@@ -130,7 +137,9 @@ class Quest(models.Model):
         default=list,
         blank=True,
     )
-    offer_details = models.TextField(_("details of what is offered"), blank=True)
+    offer_details = models.TextField(
+        _("details of what is offered"), blank=True, validators=[validate_multiline]
+    )
     proposal_deadline = models.DateField(
         _("proposal deadline"), null=True, blank=True, validators=[validate_date]
     )
@@ -140,10 +149,16 @@ class Quest(models.Model):
     trial_ends_on = models.DateField(
         _("planned trial end"), null=True, blank=True, validators=[validate_date]
     )
-    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
-    contact_department = models.CharField(_("contact department"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    contact_department = models.CharField(
+        _("contact department"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, validators=[validate_single_line]
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
@@ -247,9 +262,11 @@ class QuestTransition(models.Model):
         related_name="+",
     )
     # Shown on the quest's page to everyone (the form says so).
-    comment = models.TextField(_("public comment"), blank=True)
+    comment = models.TextField(_("public comment"), blank=True, validators=[validate_multiline])
     # Shown only to those who may edit the quest (its team, host staff, coordinators).
-    private_note = models.TextField(_("note for the team"), blank=True)
+    private_note = models.TextField(
+        _("note for the team"), blank=True, validators=[validate_multiline]
+    )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -292,8 +309,10 @@ class TeamMember(models.Model):
 
 class ReviewCriterion(models.Model):
     quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(_("criterion"), max_length=200)
-    description = models.TextField(_("what reviewers look for"), blank=True)
+    name = models.CharField(_("criterion"), max_length=200, validators=[validate_single_line])
+    description = models.TextField(
+        _("what reviewers look for"), blank=True, validators=[validate_multiline]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -339,23 +358,33 @@ class Proposal(models.Model):
         null=True,
         related_name="quest_proposals",
     )
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"))
-    approach = models.TextField(_("approach"))
-    company_brings = models.TextField(_("what the company brings"))
-    needs_from_municipality = models.TextField(_("what the company needs from the municipality"))
-    expected_results = models.TextField(_("expected results"))
-    measurement = models.TextField(_("how results would be measured"))
-    schedule = models.TextField(_("schedule"))
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
+    summary = models.TextField(_("summary"), validators=[validate_multiline])
+    approach = models.TextField(_("approach"), validators=[validate_multiline])
+    company_brings = models.TextField(_("what the company brings"), validators=[validate_multiline])
+    needs_from_municipality = models.TextField(
+        _("what the company needs from the municipality"), validators=[validate_multiline]
+    )
+    expected_results = models.TextField(_("expected results"), validators=[validate_multiline])
+    measurement = models.TextField(
+        _("how results would be measured"), validators=[validate_multiline]
+    )
+    schedule = models.TextField(_("schedule"), validators=[validate_multiline])
     confidential = models.TextField(
         _("confidential part"),
         blank=True,
-        help_text=_("Shown only to the quest team and site admins, never published."),
+        help_text=_(
+            "Read by the proposing company, the quest team, the host region's coordinators "
+            "and site admins; never published."
+        ),
+        validators=[validate_multiline],
     )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decision_reason = models.TextField(
+        _("reason for the decision"), blank=True, validators=[validate_multiline]
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -365,7 +394,9 @@ class Proposal(models.Model):
         blank=True,
         related_name="+",
     )
-    public_summary = models.TextField(_("public summary"), blank=True)
+    public_summary = models.TextField(
+        _("public summary"), blank=True, validators=[validate_multiline]
+    )
     public_summary_agreed_at = models.DateTimeField(
         _("company agreed to the public summary at"), null=True, blank=True
     )
@@ -420,8 +451,10 @@ class ProposalAttachment(models.Model):
     file = models.FileField(
         _("file"), upload_to=proposal_attachment_path, storage=private_storage, max_length=200
     )
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
+    original_name = models.CharField(
+        _("file name"), max_length=255, validators=[validate_single_line]
+    )
+    content_type = models.CharField(_("type"), max_length=100, validators=[validate_single_line])
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -446,7 +479,7 @@ class ProposalEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, validators=[validate_multiline])
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -466,8 +499,10 @@ class Review(models.Model):
     conflict_of_interest = models.BooleanField(
         _("I have a conflict of interest with this company"), default=False
     )
-    conflict_note = models.TextField(_("nature of the conflict"), blank=True)
-    comment = models.TextField(_("overall comment"), blank=True)
+    conflict_note = models.TextField(
+        _("nature of the conflict"), blank=True, validators=[validate_multiline]
+    )
+    comment = models.TextField(_("overall comment"), blank=True, validators=[validate_multiline])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -491,7 +526,7 @@ class ReviewScore(models.Model):
     score = models.PositiveSmallIntegerField(
         _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, validators=[validate_multiline])
 
     class Meta:
         ordering = ["criterion__position", "criterion_id"]
@@ -516,9 +551,11 @@ class Question(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    body = models.TextField(_("question"), max_length=4000)
+    body = models.TextField(_("question"), max_length=4000, validators=[validate_multiline])
     asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
-    answer = models.TextField(_("answer"), blank=True, max_length=8000)
+    answer = models.TextField(
+        _("answer"), blank=True, max_length=8000, validators=[validate_multiline]
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -540,7 +577,7 @@ class ProposalMessage(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    body = models.TextField(_("message"), max_length=8000)
+    body = models.TextField(_("message"), max_length=8000, validators=[validate_multiline])
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
@@ -557,7 +594,7 @@ class Trial(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
     starts_on = models.DateField(_("start"), null=True, blank=True, validators=[validate_date])
     ends_on = models.DateField(_("end"), null=True, blank=True, validators=[validate_date])
-    plan = models.TextField(_("plan"), blank=True)
+    plan = models.TextField(_("plan"), blank=True, validators=[validate_multiline])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -581,10 +618,10 @@ class Trial(models.Model):
 
 class Milestone(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("milestone"), max_length=200)
+    title = models.CharField(_("milestone"), max_length=200, validators=[validate_single_line])
     due_on = models.DateField(_("due"), validators=[validate_date])
     done_on = models.DateField(_("done on"), null=True, blank=True, validators=[validate_date])
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[validate_multiline])
 
     class Meta:
         verbose_name = _("milestone")
@@ -601,9 +638,11 @@ class TrialMeeting(models.Model):
     held_on = models.DateField(_("date"), validators=[validate_date])
     starts_at = models.TimeField(_("start time"), null=True, blank=True)
     ends_at = models.TimeField(_("end time"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    attendees = models.TextField(_("attendees"))
-    minutes = models.TextField(_("minutes"))
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    attendees = models.TextField(_("attendees"), validators=[validate_multiline])
+    minutes = models.TextField(_("minutes"), validators=[validate_multiline])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -629,8 +668,8 @@ class TrialMeeting(models.Model):
 
 class Kpi(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="kpis")
-    name = models.CharField(_("indicator"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    name = models.CharField(_("indicator"), max_length=200, validators=[validate_single_line])
+    unit = models.CharField(_("unit"), max_length=30, blank=True, validators=[validate_single_line])
     # Quantities (kg, shops, people, %): a reduction is a target below the baseline,
     # never a negative number, and the achievement rate assumes so.
     baseline = models.DecimalField(
@@ -652,7 +691,7 @@ class Kpi(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[validate_multiline])
 
     class Meta:
         verbose_name = _("KPI")
@@ -676,10 +715,12 @@ class ResultsReport(models.Model):
     """What a completed quest tells other municipalities."""
 
     quest = models.OneToOneField(Quest, on_delete=models.CASCADE, related_name="results")
-    what_was_done = models.TextField(_("what was done"))
-    outcomes = models.TextField(_("outcomes"))
-    lessons = models.TextField(_("lessons learned"))
-    reuse_requirements = models.TextField(_("what another municipality needs to reuse it"))
+    what_was_done = models.TextField(_("what was done"), validators=[validate_multiline])
+    outcomes = models.TextField(_("outcomes"), validators=[validate_multiline])
+    lessons = models.TextField(_("lessons learned"), validators=[validate_multiline])
+    reuse_requirements = models.TextField(
+        _("what another municipality needs to reuse it"), validators=[validate_multiline]
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

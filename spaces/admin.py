@@ -3,26 +3,24 @@
 
 from django.contrib import admin
 
-from cocreation.core.forms import PortalModelForm
+from cocreation.core.admin import PortalModelAdmin, PortalTabularInline
 
 from .forms import SpaceAdminForm
 from .models import Booking, BookingSeries, Closure, OpeningHours, Space
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(PortalTabularInline):
     model = OpeningHours
-    form = PortalModelForm
     extra = 0
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(PortalTabularInline):
     model = Closure
-    form = PortalModelForm
     extra = 0
 
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(PortalModelAdmin):
     form = SpaceAdminForm
     list_display = ["name", "building", "host", "capacity", "opens_on", "closes_on", "is_active"]
     list_filter = ["is_active", "host"]
@@ -33,8 +31,7 @@ class SpaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
-    form = PortalModelForm
+class BookingAdmin(PortalModelAdmin):
     list_display = ["space", "starts_at", "ends_at", "kind", "status", "user", "purpose"]
     list_filter = ["space", "kind", "status"]
     search_fields = ["purpose", "user__email", "space__name"]
@@ -45,8 +42,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookingSeries)
-class BookingSeriesAdmin(admin.ModelAdmin):
-    form = PortalModelForm
+class BookingSeriesAdmin(PortalModelAdmin):
     list_display = ["space", "user", "kind", "purpose", "created_at"]
     search_fields = ["purpose", "user__email"]
     autocomplete_fields = ["space", "user"]

@@ -127,8 +127,18 @@ class SeriesForm(_TimesMixin, PortalForm):
 
 
 class ReasonForm(PortalForm):
+    """The optional reason of a cancellation, shown on the booking to its booker and the
+    space's coordinators (and sent to the booker when a coordinator cancels)."""
+
     reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Shown on the booking to the booker and the space's coordinators; sent to the "
+            "booker when a coordinator cancels."
+        ),
     )
 
 

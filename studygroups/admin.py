@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cocreation.core.admin import PortalModelAdmin, PortalTabularInline
+
 from .models import (
     Attendance,
     Cohort,
@@ -18,29 +20,29 @@ from .models import (
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(PortalModelAdmin):
     list_display = ["name", "organiser"]
     search_fields = ["name"]
     autocomplete_fields = ["organiser"]
 
 
-class FieldInline(admin.TabularInline):
+class FieldInline(PortalTabularInline):
     model = Field
     extra = 0
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(PortalTabularInline):
     model = Phase
     extra = 0
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(PortalTabularInline):
     model = Team
     extra = 0
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(PortalModelAdmin):
     list_display = ["title", "programme", "fiscal_year", "size", "is_published"]
     list_filter = ["programme", "fiscal_year", "is_published"]
     search_fields = ["title", "theme"]
@@ -49,20 +51,20 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(PortalModelAdmin):
     list_display = ["user", "cohort", "organisation", "status", "team", "team_role", "cohort_role"]
     list_filter = ["cohort", "status", "team_role", "cohort_role"]
     search_fields = ["user__email", "user__family_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
 
 
-class PresentationInline(admin.TabularInline):
+class PresentationInline(PortalTabularInline):
     model = PresentationSlot
     extra = 0
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(PortalModelAdmin):
     list_display = ["title", "cohort", "team", "kind", "starts_at"]
     list_filter = ["cohort", "kind"]
     search_fields = ["title", "content", "lecturer"]
@@ -71,30 +73,30 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(PortalModelAdmin):
     list_display = ["session", "member", "status"]
     list_filter = ["status"]
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(admin.ModelAdmin):
+class DeliverableAdmin(PortalModelAdmin):
     list_display = ["title", "cohort", "kind", "due_at"]
     list_filter = ["cohort", "kind"]
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(PortalModelAdmin):
     list_display = ["deliverable", "team", "version", "is_late", "uploaded_at"]
     list_filter = ["is_late"]
     readonly_fields = ["file", "original_name", "size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(PortalModelAdmin):
     list_display = ["proposal_title", "team", "quest"]
     search_fields = ["proposal_title", "summary"]
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(PortalModelAdmin):
     list_display = ["session", "member", "rating"]

@@ -54,6 +54,24 @@ class ApplicationForm(PortalForm):
             self.fields["birth_date"].required = True
 
 
+class ApplicationDecisionForm(PortalForm):
+    """A coordinator's decision on one application: the member's id (a hidden field of the
+    row) and `accept` or `decline` (the button pressed). Anything else is refused, so that
+    a request without a decision never declines an application."""
+
+    member = forms.IntegerField(min_value=1, max_value=inputs.BIGINT_MAX, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))], widget=forms.HiddenInput
+    )
+
+
+class ArchiveSearchForm(PortalForm):
+    """The archive's keyword (`q` of the address). A keyword over 200 characters or with
+    control characters is refused, not cut: the page then searches nothing and says so."""
+
+    q = forms.CharField(label=_("Keyword"), max_length=200, required=False)
+
+
 class MemberTeamForm(PortalForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     team_role = forms.ChoiceField(
@@ -142,6 +160,10 @@ class SurveyForm(PortalForm):
     comment = forms.CharField(
         label=_("What did you learn, what would you change?"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text=_(
+            "The cohort's coordinators read it on the session page without your name; "
+            "site administrators can see who wrote it."
+        ),
     )  # fmt: skip
 
 

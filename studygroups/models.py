@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Deferrable, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,8 @@ from cocreation.core.inputs import (
     datetime_window_constraint,
     validate_birth_date,
     validate_date,
+    validate_multiline,
+    validate_single_line,
     window_constraint,
 )
 from cocreation.organisations.models import Organisation
@@ -29,11 +31,13 @@ from quests.storage import private_storage
 class Programme(models.Model):
     """A recurring programme, e.g. チャレンジ「新発想」研究塾."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[validate_single_line]
+    )
     organiser = models.ForeignKey(
         Organisation, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="+"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_multiline])
 
     class Meta:
         verbose_name = _("programme")
@@ -51,8 +55,8 @@ class Cohort(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    title = models.CharField(_("title"), max_length=200)
-    theme = models.TextField(_("theme"))
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
+    theme = models.TextField(_("theme"), validators=[validate_multiline])
     size = models.PositiveSmallIntegerField(_("number of members sought"), default=24)
     age_limit = models.PositiveSmallIntegerField(
         _("age limit on April 1"),
@@ -82,7 +86,10 @@ class Cohort(models.Model):
         blank=True,
     )
     lecturers = models.TextField(
-        _("lecturers"), blank=True, help_text=_("One per line: name and affiliation.")
+        _("lecturers"),
+        blank=True,
+        help_text=_("One per line: name and affiliation."),
+        validators=[validate_multiline],
     )
     is_published = models.BooleanField(_("outcomes published"), default=False)
 
@@ -126,8 +133,10 @@ class Field(models.Model):
     """A research field of the cohort: まち, ひと, しごと, DX…"""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="fields")
-    name = models.CharField(_("field"), max_length=100)
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    name = models.CharField(_("field"), max_length=100, validators=[validate_single_line])
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     position = models.PositiveSmallIntegerField(_("order shown"), default=0)
 
     class Meta:
@@ -135,7 +144,14 @@ class Field(models.Model):
         verbose_name_plural = _("fields")
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "name"], name="studygroups_field_once")
+            # Deferred to the end of the transaction, so that two fields may swap names in
+            # one save of the settings (save_cohort_settings checks it before it returns).
+            models.UniqueConstraint(
+                fields=["cohort", "name"],
+                name="studygroups_field_once",
+                deferrable=Deferrable.DEFERRED,
+                violation_error_message=_("A field with this name already exists."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -144,7 +160,7 @@ class Field(models.Model):
 
 class Phase(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phases")
-    name = models.CharField(_("phase"), max_length=100)
+    name = models.CharField(_("phase"), max_length=100, validators=[validate_single_line])
     starts_on = models.DateField(_("first day"), validators=[validate_date])
     ends_on = models.DateField(_("last day"), validators=[validate_date])
 
@@ -172,7 +188,9 @@ class Team(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="teams")
     number = models.PositiveSmallIntegerField(_("number"))
     # Kawasaki's staff projects are named (e.g. 防災空地で地域交流); Koriyama's 班 are numbered.
-    name = models.CharField(_("team or project name"), max_length=200, blank=True)
+    name = models.CharField(
+        _("team or project name"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     field = models.ForeignKey(
         Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="teams"
     )
@@ -185,7 +203,13 @@ class Team(models.Model):
         verbose_name_plural = _("teams")
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "number"], name="studygroups_team_number"),
+            # Deferred like studygroups_field_once: two teams may swap numbers in one save.
+            models.UniqueConstraint(
+                fields=["cohort", "number"],
+                name="studygroups_team_number",
+                deferrable=Deferrable.DEFERRED,
+                violation_error_message=_("A team with this number already exists."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -231,15 +255,19 @@ class Member(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
     )
-    department = models.CharField(_("department"), max_length=200, blank=True)
-    position = models.CharField(_("position"), max_length=100, blank=True)
+    department = models.CharField(
+        _("department"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    position = models.CharField(
+        _("position"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     birth_date = models.DateField(
         _("date of birth"), null=True, blank=True, validators=[validate_birth_date]
     )
     preferred_fields = models.ManyToManyField(
         Field, verbose_name=_("preferred fields"), related_name="+", blank=True
     )
-    motivation = models.TextField(_("motivation"), blank=True)
+    motivation = models.TextField(_("motivation"), blank=True, validators=[validate_multiline])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
     )
@@ -318,13 +346,17 @@ class Session(models.Model):
         null=True, blank=True, related_name="sessions",
     )  # fmt: skip
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     starts_at = models.DateTimeField(_("start"), validators=[validate_date])
     ends_at = models.DateTimeField(_("end"), validators=[validate_date])
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     online_url = models.URLField(_("online meeting or streaming link"), blank=True)
-    lecturer = models.CharField(_("lecturer"), max_length=200, blank=True)
-    content = models.TextField(_("content"), blank=True)
+    lecturer = models.CharField(
+        _("lecturer"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    content = models.TextField(_("content"), blank=True, validators=[validate_multiline])
     phase = models.ForeignKey(
         Phase, verbose_name=_("phase"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="sessions",
@@ -364,7 +396,9 @@ class PresentationSlot(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="presentations")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     order = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("presentation title"), max_length=200, blank=True)
+    title = models.CharField(
+        _("presentation title"), max_length=200, blank=True, validators=[validate_single_line]
+    )
 
     class Meta:
         ordering = ["order"]
@@ -410,7 +444,7 @@ class Deliverable(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="deliverables")
     phase = models.ForeignKey(Phase, on_delete=models.SET_NULL, null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     due_at = models.DateTimeField(_("deadline"), validators=[validate_date])
 
     class Meta:
@@ -440,10 +474,14 @@ class Submission(models.Model):
     file = models.FileField(
         _("file"), upload_to=submission_path, storage=private_storage, max_length=200
     )
-    original_name = models.CharField(_("file name"), max_length=255)
+    original_name = models.CharField(
+        _("file name"), max_length=255, validators=[validate_single_line]
+    )
     size = models.PositiveIntegerField(_("size in bytes"))
-    title = models.CharField(_("proposal title"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    title = models.CharField(
+        _("proposal title"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    summary = models.TextField(_("summary"), blank=True, validators=[validate_multiline])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -471,7 +509,7 @@ class ReviewComment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    body = models.TextField(_("comment"))
+    body = models.TextField(_("comment"), validators=[validate_multiline])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -485,9 +523,13 @@ class Outcome(models.Model):
     """What a team's research led to, published in the archive."""
 
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="outcome")
-    proposal_title = models.CharField(_("proposal title"), max_length=200)
-    summary = models.TextField(_("summary"))
-    implemented = models.TextField(_("what was implemented"), blank=True)
+    proposal_title = models.CharField(
+        _("proposal title"), max_length=200, validators=[validate_single_line]
+    )
+    summary = models.TextField(_("summary"), validators=[validate_multiline])
+    implemented = models.TextField(
+        _("what was implemented"), blank=True, validators=[validate_multiline]
+    )
     quest = models.ForeignKey(
         "quests.Quest", verbose_name=_("quest started from it"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="study_outcomes",
@@ -507,7 +549,9 @@ class SurveyResponse(models.Model):
     rating = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    comment = models.TextField(
+        _("comment"), blank=True, max_length=2000, validators=[validate_multiline]
+    )
 
     class Meta:
         constraints = [

@@ -7,7 +7,7 @@ import uuid
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, ProtectedError, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -745,7 +745,39 @@ def save_cohort_settings(*, cohort: Cohort, user, form, fields, phases, teams,
                         _("%(team)s already has %(count)d members: its size cannot be smaller.")
                         % {"team": team, "count": sizes[team.pk]}
                     )
+            # Field names and team numbers are unique per cohort through deferred
+            # constraints, so that two rows may swap them in one save. Check them now,
+            # inside this savepoint, rather than at the request's commit, where a duplicate
+            # could only be a server error.
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(f"SET CONSTRAINTS {', '.join(_DEFERRED_SETTINGS)} IMMEDIATE")
+            except IntegrityError as error:
+                raise _duplicate_in_settings(error, fields=fields, teams=teams) from None
     except (IntegrityError, ProtectedError):
         raise StudyError(
             _("Someone changed these settings at the same moment. Check them and save again.")
         ) from None
+
+
+# The deferred unique constraints of the settings page: name -> (formset key, form field).
+_DEFERRED_SETTINGS = {
+    "studygroups_field_once": ("fields", "name"),
+    "studygroups_team_number": ("teams", "number"),
+}
+
+
+def _duplicate_in_settings(error: IntegrityError, *, fields, teams) -> StudyError:
+    """The StudyError for a field name or team number used twice; the message is also put
+    next to the field on each row that changed it, so the page shows where."""
+    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    formset_key, name = _DEFERRED_SETTINGS.get(constraint, ("teams", "number"))
+    if formset_key == "fields":
+        message = _("A field with this name already exists.")
+    else:
+        message = _("A team with this number already exists.")
+    formset = fields if formset_key == "fields" else teams
+    for row in formset.forms:
+        if name in row.changed_data and name not in row.errors:
+            row.add_error(name, message)
+    return StudyError(message, name)

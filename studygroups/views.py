@@ -26,7 +26,9 @@ from quests.search import normalise
 
 from . import ical, permissions, selectors, services
 from .forms import (
+    ApplicationDecisionForm,
     ApplicationForm,
+    ArchiveSearchForm,
     CommentForm,
     DeliverableForm,
     MemberTeamForm,
@@ -178,12 +180,19 @@ def applications(request, pk: int):
     if not permissions.is_coordinator(request.user, cohort):
         raise PermissionDenied
     if request.method == "POST":
+        form = ApplicationDecisionForm(request.POST)
+        if not form.is_valid() and "decision" in form.errors:
+            # No button's value (a stale or altered form): nothing is decided by default.
+            messages.error(
+                request, _("Choose to accept or decline the application; nothing was changed.")
+            )
+            return redirect("studygroups:applications", cohort.pk)
         member = _posted_member(request, cohort)
         if member is None:
             return redirect("studygroups:applications", cohort.pk)
         try:
             services.decide_application(
-                member=member, user=request.user, accept=request.POST.get("decision") == "accept"
+                member=member, user=request.user, accept=form.cleaned_data["decision"] == "accept"
             )
         except services.StudyError as error:
             messages.error(request, error.message)
@@ -481,10 +490,11 @@ def _session_survey(request, session: Session):
                 comment_text=form.cleaned_data["comment"],
             )
         except services.StudyError as error:
-            messages.error(request, error.message)
+            # Refused (not a participant, not over yet): the form again with the comment.
+            _error_to_form(form, error)
+        else:
+            messages.success(request, _("Thank you for your answer."))
             return redirect(session)
-        messages.success(request, _("Thank you for your answer."))
-        return redirect(session)
     return _render_session(request, session, survey_form=form, status=400)
 
 
@@ -758,7 +768,17 @@ def archive(request):
         organiser = "" if organiser_id is None else organiser
         year = "" if fiscal_year is None else year
     # Searched in Python over the published outcomes: a bounded query keeps it cheap.
-    query = request.GET.get("q", "").strip()[:200]
+    search = ArchiveSearchForm(request.GET)
+    if search.is_valid():
+        query = search.cleaned_data["q"].strip()
+    else:
+        # Refused, not cut: a cut keyword would search for something nobody typed.
+        query = ""
+        messages.warning(
+            request,
+            _("The keyword was not used (%(error)s); all outcomes are shown.")
+            % {"error": " ".join(search.errors["q"])},
+        )
     if query:
         words = normalise(query).split()
         outcomes = [
@@ -781,7 +801,8 @@ def archive(request):
         "studygroups/archive.html",
         {
             "page": page,
-            "q": query,
+            # The keyword as typed stays in the box, so a refused one can be corrected.
+            "q": request.GET.get("q", ""),
             "organisers": list(organisers),
             "years": list(years),
             "organiser": organiser,

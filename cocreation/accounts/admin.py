@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.admin import PortalAdminMixin, PortalTabularInline
 from cocreation.core.forms import PortalFormMixin
 from cocreation.organisations.models import Membership
 
@@ -25,7 +26,7 @@ class PortalUserChangeForm(PortalFormMixin, UserChangeForm):
         fields = "__all__"
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(PortalTabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
@@ -35,7 +36,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PortalAdminMixin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     ordering = ("email",)

@@ -117,6 +117,31 @@ def validate_multiline(value: str) -> None:
         )
 
 
+def _printable(char: str, allowed: str) -> bool:
+    return char in allowed or (char not in BIDI_CONTROLS and unicodedata.category(char) != "Cc")
+
+
+def output_single_line(text) -> str:
+    """Stored text for a one-line place in a feed or file (an iCalendar SUMMARY or
+    X-WR-CALNAME, an Atom title): line breaks become spaces, other control and bidi
+    override characters are dropped.
+
+    The input rules refuse such characters, but text stored before them (or by a path
+    that skipped them) must never break a feed nor add a line of its own to it (RFC 5545
+    §3.1; XML 1.0 has no place for most control characters).
+    """
+    text = str(text or "").replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return "".join(char for char in text if _printable(char, "")).strip()
+
+
+def output_multiline(text) -> str:
+    """Stored text for a multi-line place whose writer escapes line breaks (an iCalendar
+    DESCRIPTION, an Atom summary): line breaks become "\\n", tabs stay, other control
+    and bidi override characters are dropped."""
+    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(char for char in text if _printable(char, "\t\n"))
+
+
 def window_constraint(field: str, *, earliest: dt.date = DATE_MIN) -> models.CheckConstraint:
     """A CheckConstraint keeping `field` (a DateField or DateTimeField, NULL allowed) in the
     window, named `<app>_<model>_<field>_in_window`.

@@ -3,6 +3,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cocreation.core.admin import PortalModelAdmin
+
 from .models import Notification
 
 
@@ -22,7 +24,7 @@ class ReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PortalModelAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at", "email_status"]
     list_filter = ["kind", "email_status", ReadFilter]
     search_fields = ["title", "recipient__email", "key"]

@@ -3,17 +3,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cocreation.core.admin import PortalModelAdmin, PortalTabularInline
+
 from . import services
 from .models import Membership, Organisation, OrganisationDomain, Region
 
 
-class OrganisationDomainInline(admin.TabularInline):
+class OrganisationDomainInline(PortalTabularInline):
     model = OrganisationDomain
     extra = 1
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(PortalModelAdmin):
     list_display = ("name", "slug", "organisation_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -24,7 +26,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PortalModelAdmin):
     list_display = ("name", "kind", "prefecture", "local_government_code", "is_verified")
     list_filter = ("kind", "prefecture", "regions", "is_verified")
     search_fields = ("name", "name_kana", "local_government_code", "domains__domain")
@@ -34,7 +36,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PortalModelAdmin):
     list_display = ("user", "organisation", "role", "status", "created_at", "decided_by")
     list_filter = ("status", "role", "organisation__kind", "joined_by_domain")
     search_fields = ("user__email", "user__family_name", "organisation__name")

@@ -52,13 +52,29 @@ def questions(request, pk: int):
             else:
                 messages.success(request, _("Your question was sent to the quest team."))
                 return redirect(f"{request.path}#question-{question.pk}")
+    return _render_questions(request, quest, context, form=form)
+
+
+def _render_questions(request, quest: Quest, context: dict, *, form, answer_form=None):
+    """The Q&A page; `answer_form` (a refused answer, bound, prefixed `q<question id>`)
+    replaces that question's empty form, with its errors and the text typed (400)."""
     rows = Question.objects.filter(quest=quest).select_related("organisation", "answered_by")
+    refused_prefix = answer_form.prefix if answer_form is not None else None
     context.update(
-        questions=[(q, AnswerForm(prefix=f"q{q.pk}", initial={"answer": q.answer})) for q in rows],
+        questions=[
+            (
+                q,
+                answer_form
+                if f"q{q.pk}" == refused_prefix
+                else AnswerForm(prefix=f"q{q.pk}", initial={"answer": q.answer}),
+            )
+            for q in rows
+        ],
         form=form,
         show_askers=context["may"]["answer"],
     )
-    return render(request, "quests/questions/questions.html", context)
+    status = 200 if answer_form is None else 400
+    return render(request, "quests/questions/questions.html", context, status=status)
 
 
 @login_required
@@ -70,17 +86,19 @@ def question_answer(request, pk: int, question_pk: int):
         raise PermissionDenied
     question = get_object_or_404(Question, pk=question_pk, quest=quest)
     form = AnswerForm(request.POST, prefix=f"q{question.pk}")
-    back = f"{quest.get_absolute_url()}questions/#question-{question.pk}"
-    if not form.is_valid():
-        return refused(request, " ".join(form.errors.get("answer", [_("Write the answer.")])), back)
-    try:
-        services.question_answer(
-            question=question, user=request.user, answer=form.cleaned_data["answer"]
-        )
-    except QuestError as error:
-        return refused(request, error.message, back)
-    messages.success(request, _("The answer was published."))
-    return redirect(back)
+    if form.is_valid():
+        try:
+            services.question_answer(
+                question=question, user=request.user, answer=form.cleaned_data["answer"]
+            )
+        except QuestError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The answer was published."))
+            return redirect(f"{quest.get_absolute_url()}questions/#question-{question.pk}")
+    # Refused: the Q&A page again, with the answer typed and why.
+    context = quest_context(request, quest, "questions")
+    return _render_questions(request, quest, context, form=QuestionForm(), answer_form=form)
 
 
 def _trial_or_404(request, pk: int) -> tuple[Quest, Trial]:
@@ -138,6 +156,7 @@ def trial_item(request, pk: int, kind: str, item_pk: int | None = None):
         messages.success(request, _("Deleted."))
         return redirect("quests:trial", quest.pk)
     form = form_class(request.POST or None, instance=instance, prefix=kind)
+    status = 200
     if request.method == "POST" and form.is_valid():
         item = form.save(commit=False)
         item.trial = trial
@@ -146,12 +165,15 @@ def trial_item(request, pk: int, kind: str, item_pk: int | None = None):
         try:
             services.trial_item_save(item=item, user=request.user, is_new=instance is None)
         except QuestError as error:
-            return refused(request, error.message, "quests:trial", quest.pk)
-        messages.success(request, _("Saved."))
-        return redirect(f"{quest.get_absolute_url()}trial/#{kind}s")
+            # Refused (deleted meanwhile…): the form again with what was typed.
+            form.add_error(None, error.message)
+            status = 400
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(f"{quest.get_absolute_url()}trial/#{kind}s")
     context = quest_context(request, quest, "trial")
     context.update(form=form, kind=kind, instance=instance, trial=trial)
-    return render(request, "quests/trial/trial_item.html", context)
+    return render(request, "quests/trial/trial_item.html", context, status=status)
 
 
 def results(request, pk: int):

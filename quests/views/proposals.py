@@ -194,12 +194,17 @@ def proposal_withdraw(request, quest_pk: int, pk: int):
                 proposal=proposal, user=request.user, reason=form.cleaned_data["reason"].strip()
             )
         except services.ProposalError as error:
-            return refused(request, error.message, proposal)
-        messages.success(request, _("The proposal was withdrawn."))
-        return redirect(proposal)
+            # Decided meanwhile: the page again with the reason typed and why.
+            form.add_error(None, error.message)
+            status = 400
+        else:
+            messages.success(request, _("The proposal was withdrawn."))
+            return redirect(proposal)
+    else:
+        status = 200
     context = _detail_context(request, proposal)
     context["form"] = form
-    return render(request, "quests/proposals/proposal_withdraw.html", context)
+    return render(request, "quests/proposals/proposal_withdraw.html", context, status=status)
 
 
 @login_required
@@ -306,7 +311,11 @@ def proposal_public_summary(request, quest_pk: int, pk: int):
             text=form.cleaned_data["public_summary"],
         )
     except services.ProposalError as error:
-        return refused(request, error.message, proposal)
+        # The page again with the summary typed and why (its field, or the whole form).
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        context = _detail_context(request, proposal)
+        context["summary_form"] = form
+        return render(request, "quests/proposals/proposal_detail.html", context, status=400)
     messages.success(request, _("The public summary was updated."))
     return redirect(proposal)
 

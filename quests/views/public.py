@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.inputs import output_multiline, output_single_line
 from cocreation.exports import csv_response
 
 from ..filters import QuestFilter
@@ -58,7 +59,8 @@ def public_quests():
 
 
 class NewQuestsFeed(Feed):
-    """Anyone: the 50 most recently opened quests."""
+    """Anyone: the 50 most recently opened quests. Every stored text goes through
+    `output_single_line` / `output_multiline`: no quest's text can make the feed a 500."""
 
     feed_type = Atom1Feed
     title = _("Co-creation portal: newly opened quests")
@@ -76,10 +78,10 @@ class NewQuestsFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return output_single_line(item.title)
 
     def item_description(self, item):
-        return item.summary
+        return output_multiline(item.summary)
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -96,10 +98,10 @@ class NewQuestsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.host.name
+        return output_single_line(item.host.name)
 
     def item_categories(self, item):
-        return [theme.display_name for theme in item.themes.all()]
+        return [output_single_line(theme.display_name) for theme in item.themes.all()]
 
 
 def _rows(request):

@@ -64,8 +64,30 @@ def quest_list(request):
 
 def quest_detail(request, pk: int):
     """Anyone who may see the quest (drafts: its editors only; others get 404)."""
+    return _render_detail(request, pk)
+
+
+def _render_detail(request, pk: int, *, transition_form: TransitionForm | None = None):
+    """The quest page; with `transition_form` (a refused move, bound) in place of the
+    empty form of its move, with its errors and the text typed, answering 400."""
     quest = get_visible_quest(request, pk, selectors.quest_for_detail(pk))
     context = quest_context(request, quest, "overview")
+    transition_forms = (
+        [
+            (TransitionForm(initial={"to_state": state}), services.MOVE_LABELS[state])
+            for state in services.allowed_moves(quest)
+        ]
+        if context["may"]["change_state"]
+        else []
+    )
+    if transition_form is not None:
+        refused_state = transition_form.initial["to_state"]
+        kept = [
+            (f, label) for f, label in transition_forms if f.initial["to_state"] != refused_state
+        ]
+        # The move may no longer be offered (the quest moved meanwhile): it is shown
+        # first anyway, so that the text typed is not lost.
+        transition_forms = [(transition_form, services.MOVE_LABELS.get(refused_state, ""))] + kept
     context.update(
         team=permissions.team_of(quest),
         my_membership=permissions.team_membership(request.user, quest),
@@ -73,12 +95,7 @@ def quest_detail(request, pk: int):
         if context["may"]["join_team"]
         else None,
         role_form_choices=TeamMember.Role.choices,
-        transition_forms=[
-            (TransitionForm(initial={"to_state": state}), services.MOVE_LABELS[state])
-            for state in services.allowed_moves(quest)
-        ]
-        if context["may"]["change_state"]
-        else [],
+        transition_forms=transition_forms,
         show_private_notes=context["may"]["edit"] or context["may"]["is_team_member"],
         offers=[Quest.Offer(value).label for value in quest.offers if value in Quest.Offer.values],
     )
@@ -86,7 +103,8 @@ def quest_detail(request, pk: int):
         context["proposal_counts"] = selectors.proposal_counts(quest)
     if context["may"]["is_team_member"] or context["may"]["edit"]:
         context["bookings"] = selectors.upcoming_bookings(quest)
-    return render(request, "quests/quest_detail.html", context)
+    status = 200 if transition_form is None else 400
+    return render(request, "quests/quest_detail.html", context, status=status)
 
 
 @login_required
@@ -152,11 +170,12 @@ def quest_transition(request, pk: int):
     quest = get_visible_quest(request, pk)
     if not permissions.can_change_state(request.user, quest):
         raise PermissionDenied
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, initial={"to_state": request.POST.get("to_state")})
     if not form.is_valid():
         if "to_state" in form.errors:
             return refused(request, _("Choose one of the moves the page offers."), quest)
-        return refused(request, form.error_text(), quest)
+        # The comment or note was refused: the page again, with the text typed.
+        return _render_detail(request, quest.pk, transition_form=form)
     to_state = form.cleaned_data["to_state"]
     try:
         services.quest_transition(
@@ -167,7 +186,10 @@ def quest_transition(request, pk: int):
             private_note=form.cleaned_data["private_note"].strip(),
         )
     except services.QuestError as error:
-        return refused(request, error.message, quest)
+        if not (form.cleaned_data["comment"].strip() or form.cleaned_data["private_note"].strip()):
+            return refused(request, error.message, quest)
+        form.add_error(None, error.message)
+        return _render_detail(request, quest.pk, transition_form=form)
     messages.success(
         request,
         _("The quest is now “%(state)s”.") % {"state": Quest.State(to_state).label},

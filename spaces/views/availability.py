@@ -95,7 +95,8 @@ def ical_mine(request, token: str):
         .order_by("starts_at")
     )
     return ical.response(
-        ical.calendar(_("My bookings"), bookings, request, show_names=True), "bookings.ics"
+        ical.calendar(_("My bookings"), bookings, request, show_names=True, viewer=user),
+        "bookings.ics",
     )
 
 
@@ -112,7 +113,11 @@ def ical_space(request, token: str, pk: int):
     )
     return ical.response(
         ical.calendar(
-            space.name, bookings, request, show_names=permissions.can_see_seat_names(user, space)
+            space.name,
+            bookings,
+            request,
+            show_names=permissions.can_see_seat_names(user, space),
+            viewer=user,
         ),
         f"space-{space.pk}.ics",
     )

@@ -206,6 +206,7 @@ def booking_cancel(request, pk: int):
     booking = _booking_or_404(request, pk)
     scope = request.GET.get("scope") or request.POST.get("scope") or "one"
     form = ReasonForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             if scope == "rest" and booking.series_id:
@@ -221,11 +222,15 @@ def booking_cancel(request, pk: int):
                 )
                 messages.success(request, _("The booking was cancelled."))
         except services.BookingError as error:
-            messages.error(request, error.refusals[0].message)
-        return redirect(booking)
+            # Refused (over, past the deadline, cancelled meanwhile): the page again with
+            # the reason typed and why.
+            _put_refusals(form, error)
+            status = 400
+        else:
+            return redirect(booking)
     context = space_context(request, booking.space, "bookings")
     context.update(booking=booking, form=form, scope=scope)
-    return render(request, "spaces/booking_cancel.html", context)
+    return render(request, "spaces/booking_cancel.html", context, status=status)
 
 
 @login_required

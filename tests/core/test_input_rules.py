@@ -137,3 +137,26 @@ def test_an_error_on_a_hidden_field_is_shown_among_the_forms_errors():
     form = _WithHiddenKey({"row": "²", "title": "題名"})
     assert not form.is_valid()
     assert any("row" in error or "Row" in error for error in form.non_field_errors())
+
+
+@pytest.mark.django_db
+def test_every_admin_form_and_inline_applies_the_input_rules(site_admin):
+    """Django's admin builds its forms from `ModelAdmin.form`: each model admin and each
+    inline of the project must start from the portal's rules, so the admin refuses what
+    the site refuses."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = site_admin
+    outside = []
+    for model, model_admin in admin.site._registry.items():
+        if model.__module__.split(".")[0] not in PACKAGES:
+            continue
+        label = f"{model._meta.app_label}.{model.__name__}"
+        if not issubclass(model_admin.get_form(request), PortalFormMixin):
+            outside.append(label)
+        for inline in model_admin.get_inline_instances(request):
+            if not issubclass(inline.get_formset(request).form, PortalFormMixin):
+                outside.append(f"{label} inline {type(inline).__name__}")
+    assert not outside, f"admin forms without the portal's input rules: {outside}"
