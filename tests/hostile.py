@@ -255,8 +255,10 @@ def _plausible_day() -> dt.date:
     return day + dt.timedelta(days=(1 - day.weekday()) % 7)
 
 
-# A demo account, for fields that name people who must already be registered.
+# A demo account, for fields that name people who must already be registered, and the
+# password `make run` gives the demo accounts (README; the sweep sets it on this one).
 EXISTING_EMAIL = "staff@city.koriyama.lg.jp"
+EXISTING_PASSWORD = "kyoso-demo-2020"
 
 
 def plausible(f: Field, *, second: bool = False) -> list[str]:
@@ -267,6 +269,10 @@ def plausible(f: Field, *, second: bool = False) -> list[str]:
     name = f.name.rsplit("-", 1)[-1]
     if "kana" in name:
         return ["テスト"]
+    if name == "login":
+        return [EXISTING_EMAIL]  # signing in: an account that exists
+    if f.kind == "password" and name in {"password", "oldpassword"}:
+        return [EXISTING_PASSWORD]  # the account's current password, not a new one
     if name.endswith("_emails"):
         return [EXISTING_EMAIL]  # lists of people who must already have an account
     if "email" in name:

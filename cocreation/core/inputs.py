@@ -217,13 +217,16 @@ def query_int(value: str | None, *, maximum: int = INTEGER_MAX) -> int | None:
 
 
 def next_url(request, fallback: str) -> str:
-    """The `next` address of a POST (or GET) when it points into this site, else
+    """The `next` address of a POST (or GET) when it is a path on this site, else
     `fallback`. Every view that honours `next` goes through here, so neither an open
     redirect (`https://evil.example/`) nor a script URL (`javascript:`) gets out."""
     from django.utils.http import url_has_allowed_host_and_scheme
 
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # A path on this site only: `redirect()` would take any other word for a view name.
+    if not candidate.startswith("/") or _forbidden_characters(candidate, multiline=False):
+        return fallback
+    if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -160,3 +160,18 @@ def test_every_admin_form_and_inline_applies_the_input_rules(site_admin):
             if not issubclass(inline.get_formset(request).form, PortalFormMixin):
                 outside.append(f"{label} inline {type(inline).__name__}")
     assert not outside, f"admin forms without the portal's input rules: {outside}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["https://evil.example/phish", "//evil.example/", "javascript:alert(1)", "ab\x00cd",
+     "home", "/\\evil.example", "/quests/\x1b[31m", ""],
+)  # fmt: skip
+def test_next_is_honoured_only_for_a_path_on_this_site(rf, value):
+    request = rf.post("/x/", {"next": value})
+    assert inputs.next_url(request, "/fallback/") == "/fallback/"
+
+
+def test_next_keeps_a_path_on_this_site(rf):
+    request = rf.post("/x/", {"next": "/spaces/pending/?page=2"})
+    assert inputs.next_url(request, "/fallback/") == "/spaces/pending/?page=2"
