@@ -314,10 +314,13 @@ def baseline(form: Form) -> dict[str, list[str]]:
     """The form as a browser sends it after a careful person filled it: the page's values
     kept, empty text, date and number controls filled plausibly (except in a formset's
     empty rows for new records, unless required), the first real option of an empty
-    select, radio group or checkbox group chosen, the first named submit button pressed."""
+    select, radio group or checkbox group chosen, the first named submit button pressed, a
+    number column repeated on every row counted 1, 2, 3… (two teams cannot share a place)."""
     data: dict[str, list[str]] = {}
     seconds = {end for _start, end in PAIRS}
     pressed = False
+    # A number column repeated on every row (an order per team) counts 1, 2, 3…
+    numbers: dict[str, int] = {}
     # The empty rows a formset offers for new records stay as a person leaves them.
     extra = set()
     for name in form.fields:
@@ -344,10 +347,42 @@ def baseline(form: Form) -> dict[str, list[str]]:
             values = f.options[:1]
         elif f.kind == "checkbox" and not values and len(f.options) > 1:
             values = f.options[:1]  # a group of boxes: tick one, as a required group needs
+        elif f.kind == "number" and not any(v.strip() for v in values):
+            column = re.sub(r"\d+", "<n>", name)
+            numbers[column] = numbers.get(column, 0) + 1
+            values = [str(numbers[column])]
         elif f.kind not in {"select", "checkbox", "hidden"} and not any(v.strip() for v in values):
             values = plausible(f, second=name.rsplit("-", 1)[-1] in seconds)
         data[name] = values
     return data
+
+
+def other_choices(form: Form, data: dict[str, list[str]], *, limit: int = 8):
+    """Other plausible fillings of `form` to try when its baseline `data` is refused (a
+    state rule refuses the first option: a room not open that day, a role the person may
+    not combine with theirs): as (label, payload), one choice control at a time (select,
+    radio group, named submit button), first each control the baseline changed set back to
+    the page's own choice, then each control set to each other option it offers (a named
+    button: not pressed, another button pressed); at most `limit`."""
+    resets, others = [], []
+    for name, f in form.fields.items():
+        if f.kind not in {"select", "radio", "submit"} or (name not in data and f.kind != "submit"):
+            continue
+        current = data.get(name, [])
+        if f.kind != "submit" and f.value and f.value != current:
+            resets.append((name, list(f.value)))
+        others += [(name, [option]) for option in f.options if [option] != current]
+        if f.kind == "submit" and current:
+            others.append((name, None))
+    out = []
+    for name, values in resets + others:
+        payload = {k: v for k, v in data.items() if k != name}
+        if values is not None:
+            payload[name] = values
+        if payload != data and all(payload != seen for _label, seen in out):
+            label = f"{name} = {values[0] if values else '(not pressed)'}"
+            out.append((label, payload))
+    return out[:limit]
 
 
 def files_for(form: Form) -> dict:

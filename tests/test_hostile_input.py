@@ -11,7 +11,10 @@ language forms (they change only the session) and the Django admin (Django's own
 guarded by the model validators and the database constraints that each app tests).
 
 For each form a baseline is posted first: the page's values, empty controls filled as a
-careful person would. Then the baseline is posted again with one field replaced by a
+careful person would. If the form's state rules refuse it (the first room offered is not
+open that day, the first role offered does not combine with the person's), the other
+options of its choice controls are tried one control at a time until one is taken, so
+that the hostile values meet the form's checks rather than the baseline's refusal. Then the baseline is posted again with one field replaced by a
 hostile value that fits its type: 10,000 characters, NUL, ESC, U+202E, emoji with
 combining marks; years 1 and 9999 and 30 February; hour 25; negative, 30-digit,
 superscript and non-numeric numbers; a choice the control does not offer; and for each
@@ -26,8 +29,9 @@ for every POST, the baseline's included:
 
 - no server error (an exception or a 5xx);
 - a refusal (the form shown again, a 4xx, or a redirect with an error message, or with a
-  warning and nothing saved) says why: an error by a field, a form error or a message;
-  otherwise the input was lost silently;
+  warning and nothing saved) says why: an error by a field, a form error or a message (a
+  4xx page that shows the form again must mark its error too); otherwise the input was
+  lost silently;
 - a refusal changes no row;
 - a success must not have stored a value that the portal's input rules refuse (control
   and bidi characters, an out-of-window date, an out-of-range number, a wrong choice), and
@@ -57,7 +61,7 @@ from django.utils import timezone
 
 from cocreation.accounts.models import User
 from cocreation.organisations import demo
-from quests.models import Proposal, Quest, ResultsReport
+from quests.models import Proposal, Quest, ResultsReport, TeamMember
 from spaces.models import Booking, Space
 from studygroups import services as study_services
 from studygroups.models import Cohort, Deliverable, Member, Session, Team
@@ -134,16 +138,34 @@ def _post(client: Client, form: hostile.Form, data: dict, marks=()) -> Outcome:
     outcome.messages = [f"{m.level_tag}: {m}" for m in queued]
     outcome.complained = any(m.level >= message_levels.ERROR for m in queued)
     outcome.warned = any(m.level == message_levels.WARNING for m in queued)
-    if outcome.status == 200:
+    html = "html" in response.get("Content-Type", "")
+    if outcome.status == 200 or (outcome.status in REFUSAL_STATUSES and html):
         outcome.body = response.content.decode("utf-8", "replace")
+    if outcome.status == 200:
         outcome.complained = outcome.complained or bool(ERROR_MARKUP.search(outcome.body))
     elif outcome.status in REFUSAL_STATUSES:
-        outcome.complained = True  # the status page is the message
+        # The status page is the message, unless it is the form again with nothing marked.
+        outcome.complained = (
+            outcome.complained
+            or bool(ERROR_MARKUP.search(outcome.body))
+            or not _shows_form_again(outcome.body, form)
+        )
     return outcome
 
 
+def _shows_form_again(body: str, form: hostile.Form) -> bool:
+    """Whether `body` renders `form` again (a form posting to the same view with the same
+    fields), as a refusal that re-renders its form does."""
+    if not body:
+        return False
+    return any(
+        _same_form(shown.key(), form.key()) for shown in hostile.read_page(body, form.action)[0]
+    )
+
+
 ERROR_TEXT = re.compile(
-    r'class="(?:[^"]*\s)?(?:errorlist|form-errors|message--error)[^"]*"[^>]*>(.*?)</(?:ul|div|p)>',
+    r'<(ul|div|p)\b[^>]*class="(?:[^"]*\s)?(?:errorlist|form-errors|message--error)[^"]*"'
+    r"[^>]*>(.*?)</\1>",
     re.S,
 )
 
@@ -151,7 +173,9 @@ ERROR_TEXT = re.compile(
 def _reasons(outcome: Outcome) -> str:
     """What a refusal said (its messages and the errors on the page), shortened."""
     said = list(outcome.messages)
-    said += [re.sub(r"<[^>]+>|\s+", " ", m).strip() for m in ERROR_TEXT.findall(outcome.body)]
+    said += [
+        re.sub(r"<[^>]+>|\s+", " ", text).strip() for _tag, text in ERROR_TEXT.findall(outcome.body)
+    ]
     return "; ".join(s for s in said if s)[:300]
 
 
@@ -184,6 +208,13 @@ def _judge(outcome: Outcome, base: Outcome, step_page: bool) -> list[tuple[str, 
     return problems
 
 
+def _succeeded(outcome: Outcome) -> bool:
+    """A baseline taken: saved, or answered with a next step (a preview)."""
+    return outcome.accepted or (
+        outcome.status == 200 and not outcome.complained and not outcome.changed
+    )
+
+
 def _same_form(a: tuple, b: tuple) -> bool:
     """Two forms posting to the same view whose fields mostly agree are one form (a cohort
     with one phase fewer renders the same settings form)."""
@@ -207,10 +238,13 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 def _objects_in_every_state() -> list[str]:
     """Rows the demo (dated 2020) lacks in the states that show the remaining forms, made
     after `load_demo`: a draft and a submitted proposal of the demo company, a completed
-    quest with unpublished results, a future booking of the coordinator and a pending
-    whole-room one on the current Big-i room, a pending application, a report session and
-    a submission in the first cohort. Returns the pages that show those forms, to open
-    first (ahead of the demo's 2020 rows, whose forms would refuse any date)."""
+    quest with unpublished results, a second leader on the first quest's team (so that a
+    leader may leave or be removed), a summary of the adopted proposal drafted by the team
+    and awaiting the company's agreement, a future booking of the coordinator (cancellable)
+    and a pending whole-room one on the current Big-i room, the first cohort recruiting
+    today, a pending application, a report session and a submission in that cohort.
+    Returns the pages that show those forms, to open first (ahead of the demo's 2020 rows,
+    whose forms would refuse any date)."""
     coordinator = User.objects.get(email=COORDINATOR)
     member = User.objects.get(email=MEMBER)
     koriyama = coordinator.memberships.filter(status="active").first().organisation
@@ -227,6 +261,15 @@ def _objects_in_every_state() -> list[str]:
     submitted = make_proposal(second, company, member)
     completed = make_quest(
         koriyama, state=Quest.State.COMPLETED, title="公共施設予約の一元化", deadline_in_days=None
+    )
+    second_leader = TeamMember.objects.filter(quest_id=1, role=TeamMember.Role.MEMBER)
+    TeamMember.objects.filter(pk=second_leader.order_by("pk").values("pk")[:1]).update(
+        role=TeamMember.Role.LEADER
+    )
+    Proposal.objects.filter(pk=1, state=Proposal.State.ADOPTED).update(
+        public_summary="店舗の売れ残りを福祉施設へ届ける仕組みを試行しました。",
+        public_summary_agreed_at=None,
+        public_summary_published_at=None,
     )
     ResultsReport.objects.create(
         quest=completed,
@@ -250,6 +293,10 @@ def _objects_in_every_state() -> list[str]:
     )  # fmt: skip
 
     cohort = Cohort.objects.get(pk=1)
+    today = timezone.localdate()
+    cohort.recruitment_opens = today - dt.timedelta(days=7)
+    cohort.recruitment_closes = today + dt.timedelta(days=7)
+    cohort.save(update_fields=["recruitment_opens", "recruitment_closes"])
     applicant = (
         User.objects.filter(memberships__organisation=koriyama, memberships__status="active")
         .exclude(study_memberships__cohort=cohort)
@@ -276,6 +323,7 @@ def _objects_in_every_state() -> list[str]:
         f"/spaces/{room.pk}/book/series/",
         f"/spaces/bookings/{mine.pk}/",
         f"/spaces/bookings/{mine.pk}/change/",
+        f"/spaces/bookings/{mine.pk}/cancel/",
         f"/spaces/bookings/{pending.pk}/",
         draft.get_absolute_url(),
         submitted.get_absolute_url(),
@@ -364,11 +412,24 @@ def test_every_form_refuses_hostile_input_with_a_message_and_changes_nothing(set
     failures: list[tuple] = []
     counts = Counter()
     weak_baselines = []
+    other_baselines = []
     sampler = _Sampler(VALUES_PER_FIELD)
     for form in forms:  # grows: a step shown after a POST (a preview to confirm) is a form too
         client = clients[form.role]
         data = hostile.baseline(form)
         base = _post(client, form, data)
+        # Refused for its state (a room closed that day, roles that do not combine): the
+        # other options of its choice controls, until one is taken.
+        retries = []
+        if not _succeeded(base):
+            retries.append(("first options", base))
+            for label, other in hostile.other_choices(form, data):
+                outcome = _post(client, form, other)
+                if _succeeded(outcome):
+                    data, base = other, outcome
+                    other_baselines.append((form.action, form.role or "anonymous", label))
+                    break
+                retries.append((label, outcome))
         # A page answered without complaint and without a write is a step (a preview).
         step_page = base.status == 200 and not base.complained and not base.changed
         for step in hostile.read_page(base.body, form.action)[0] if step_page else []:
@@ -382,7 +443,8 @@ def test_every_form_refuses_hostile_input_with_a_message_and_changes_nothing(set
                 (form.action, form.role or "anonymous", base.status, _reasons(base))
             )
         where = (form.action, form.role or "anonymous")
-        tries = [("(all fields)", BASELINE, base)]
+        tries = [(f"(all fields, {label})", BASELINE, o) for label, o in retries if o is not base]
+        tries.append(("(all fields)", BASELINE, base))
         for name, value, payload in _variants(form, data, sampler):
             marks = value.marks if value.must_refuse else ()
             tries.append((name, value, _post(client, form, payload, marks)))
@@ -407,6 +469,8 @@ def test_every_form_refuses_hostile_input_with_a_message_and_changes_nothing(set
     print(summary, file=sys.stderr)
     for form in forms:
         print(f"  form: POST {form.action} as {form.role or 'anonymous'}", file=sys.stderr)
+    for action, role, label in other_baselines:
+        print(f"  baseline taken with {label}: POST {action} as {role}", file=sys.stderr)
     for action, role, status, reasons in weak_baselines:
         print(f"  baseline refused: POST {action} as {role}: {status} {reasons}", file=sys.stderr)
     by_url = defaultdict(list)
