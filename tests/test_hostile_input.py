@@ -61,6 +61,7 @@ from django.utils import timezone
 
 from cocreation.accounts.models import User
 from cocreation.organisations import demo
+from quests import demo as quests_demo
 from quests.models import Proposal, Quest, ResultsReport, TeamMember
 from spaces import demo as spaces_demo
 from spaces.models import Booking, Space
@@ -264,7 +265,7 @@ def _objects_in_every_state() -> list[str]:
         koriyama, state=Quest.State.COMPLETED, title="公共施設予約の一元化", deadline_in_days=None
     )
     # Looked up by name: earlier tests of the run move the id sequences on.
-    food_loss = Quest.objects.get(title="売れ残り食品のマッチングアプリによる圏域実証")
+    food_loss = Quest.objects.get(title=quests_demo.FOOD_LOSS_TITLE)
     second_leader = TeamMember.objects.filter(quest=food_loss, role=TeamMember.Role.MEMBER)
     TeamMember.objects.filter(pk=second_leader.order_by("pk").values("pk")[:1]).update(
         role=TeamMember.Role.LEADER
@@ -332,7 +333,7 @@ def _objects_in_every_state() -> list[str]:
         submitted.get_absolute_url(),
         f"/quests/{completed.pk}/results/",
         f"/quests/{completed.pk}/reuse/",
-        f"/quests/{Quest.objects.get(title='規格外野菜の加工と直売').pk}/reuse/",
+        f"/quests/{Quest.objects.get(title='窓口手続きのオンライン化と書かない窓口の試行').pk}/reuse/",
         f"/studygroups/{cohort.pk}/applications/",
         f"/studygroups/{cohort.pk}/teams/?propose=1",
         f"/studygroups/sessions/{report.pk}/",
@@ -410,7 +411,8 @@ def test_every_form_refuses_hostile_input_with_a_message_and_changes_nothing(set
         clients[email] = client
     forms = _discover(clients, first)
     discovered = time.monotonic()
-    assert len(forms) > 30
+    # 68 on the demo data with the rows above; fewer means pages stopped being reached.
+    assert len(forms) >= 65, len(forms)
 
     failures: list[tuple] = []
     counts = Counter()
