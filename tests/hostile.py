@@ -178,9 +178,13 @@ def read_page(html: str, page: str) -> tuple[list[Form], list[str]]:
 NOT_PAGES = re.compile(r"^/(?:admin|static|media)/|^/accounts/logout|\.(?:ics|csv|pdf|png|jpe?g)$")
 
 
-def crawl(client, seeds: list[str], *, per_route: int = 3):
+def crawl(client, seeds: list[str], *, later: list[str] = (), per_route: int = 3):
     """Open `seeds` with `client`, then the site's own links they show (at most
-    `per_route` addresses per URL pattern), and yield (url, forms) for each HTML page.
+    `per_route` addresses per URL pattern besides the seeds), and yield (url, forms) for
+    each HTML page;
+    `later` addresses are opened only when no link is left to follow, so that guessed
+    ids (whatever rows the database's sequences gave them) never take the place of the
+    pages the site itself links to.
 
     Links with a query string are not followed: they show the same forms."""
     from collections import Counter, deque
@@ -194,14 +198,22 @@ def crawl(client, seeds: list[str], *, per_route: int = 3):
             return None
 
     queue, seen, opened = deque(), set(), Counter()
+    given = set(seeds)  # always opened: the limit per pattern is for followed links
     for url in seeds:
         if url not in seen:
             seen.add(url)
             queue.append(url)
-    while queue:
-        url = queue.popleft()
+    later = deque(later)
+    while queue or later:
+        if queue:
+            url = queue.popleft()
+        else:
+            url = later.popleft()
+            if url in seen:
+                continue
+            seen.add(url)
         pattern = route(url.split("?")[0])
-        if pattern is None or opened[pattern] >= per_route:
+        if pattern is None or (opened[pattern] >= per_route and url not in given):
             continue
         try:
             response = client.get(url)

@@ -266,6 +266,7 @@ def _objects_in_every_state() -> list[str]:
     )
     # Looked up by name: earlier tests of the run move the id sequences on.
     food_loss = Quest.objects.get(title=quests_demo.FOOD_LOSS_TITLE)
+    yokoze_open = Quest.objects.get(title="観光客の回遊データを活用した町なかのにぎわいづくり")
     second_leader = TeamMember.objects.filter(quest=food_loss, role=TeamMember.Role.MEMBER)
     TeamMember.objects.filter(pk=second_leader.order_by("pk").values("pk")[:1]).update(
         role=TeamMember.Role.LEADER
@@ -323,6 +324,13 @@ def _objects_in_every_state() -> list[str]:
         deliverable=deliverable, team=team, user=coordinator, upload=upload, title="中間報告"
     )
     return [
+        # The demo's quest in trial: its team, trial and proposal pages.
+        food_loss.get_absolute_url(),
+        f"/quests/{food_loss.pk}/trial/",
+        *(proposal.get_absolute_url() for proposal in food_loss.proposals.order_by("pk")),
+        # The demo's open quest, where the company has not proposed yet.
+        f"/quests/{yokoze_open.pk}/",
+        f"/quests/{yokoze_open.pk}/proposals/new/",
         f"/spaces/{room.pk}/book/",
         f"/spaces/{room.pk}/book/series/",
         f"/spaces/bookings/{mine.pk}/",
@@ -343,11 +351,13 @@ def _objects_in_every_state() -> list[str]:
 
 def _discover(clients: dict, first: list[str]) -> list[hostile.Form]:
     forms: list[hostile.Form] = []
-    # Unknown ids only answer 404: the pages of the rows made for the sweep, the demo's own
-    # ids, then the links the pages show.
-    seeds = first + [url for url in _urls() if "9999" not in url and "bogus" not in url]
+    # The pages of the rows made for the sweep and every page without an id, then the links
+    # they show; addresses with guessed ids (the URL conf's) only at the end.
+    guessed = [url for url in _urls() if "9999" not in url and "bogus" not in url]
+    seeds = first + [url for url in guessed if not re.search(r"/\d+/", url)]
+    later = [url for url in guessed if re.search(r"/\d+/", url)]
     for role, client in clients.items():
-        for _url, page_forms in hostile.crawl(client, seeds, per_route=3):
+        for _url, page_forms in hostile.crawl(client, seeds, later=later, per_route=3):
             for form in page_forms:
                 if form.action.startswith(SKIPPED_ACTIONS) or not form.action.startswith("/"):
                     continue
