@@ -39,7 +39,7 @@ def apply_input_rules(field: forms.Field) -> None:
         if field.min_value is None:
             field.min_value = -inputs.INTEGER_MAX
             validators.append(MinValueValidator(-inputs.INTEGER_MAX))
-    elif isinstance(field, forms.SplitDateTimeField):
+    elif isinstance(field, forms.SplitDateTimeField) and inputs.validate_date not in validators:
         validators.append(inputs.validate_date)
 
 
@@ -57,6 +57,9 @@ class PortalFormMixin:
             apply_input_rules(field)
 
     def full_clean(self):
+        # Again here: a form may add fields after __init__ (one per review criterion).
+        for field in self.fields.values():
+            apply_input_rules(field)
         super().full_clean()
         if not self._errors:
             return

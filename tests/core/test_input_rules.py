@@ -175,3 +175,19 @@ def test_next_is_honoured_only_for_a_path_on_this_site(rf, value):
 def test_next_keeps_a_path_on_this_site(rf):
     request = rf.post("/x/", {"next": "/spaces/pending/?page=2"})
     assert inputs.next_url(request, "/fallback/") == "/spaces/pending/?page=2"
+
+
+class _AddsFieldsLater(PortalForm):
+    title = forms.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment_7"] = forms.CharField(widget=forms.Textarea, required=False)
+
+
+def test_fields_added_after_init_get_the_rules_too():
+    """Found by the sweep: the review form adds a comment field per criterion after
+    __init__, and those took an ESC character."""
+    form = _AddsFieldsLater({"title": "題名", "comment_7": "所感\x1b[31m"})
+    assert not form.is_valid()
+    assert list(form.errors) == ["comment_7"]
