@@ -554,21 +554,32 @@ STOP_WORDS = {
 
 
 def word_frequencies(texts, limit: int = 40) -> list[tuple[str, int]]:
-    """Nouns and adjectives of the free-text answers, counted, stop words removed."""
+    """Nouns and adjectives of the free-text answers, counted, stop words removed.
+
+    `texts`: strings. Returns up to `limit` (word, count) pairs, most frequent first.
+    The texts are NFKC-normalised first (half-width ｶﾅ and full-width ＤＸ become
+    カナ and DX), and Latin words are counted without regard to case, shown in the
+    spelling typed most often: ＤＸ, DX and ｄｘ are one word counted three times.
+    """
+    import unicodedata
+
     from janome.tokenizer import Tokenizer
 
     tokenizer = Tokenizer()
     counts: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
     for text in texts:
-        for token in tokenizer.tokenize(text or ""):
+        for token in tokenizer.tokenize(unicodedata.normalize("NFKC", text or "")):
             kind, sub = (token.part_of_speech.split(",") + [""])[:2]
             if kind not in ("名詞", "形容詞") or sub in ("数", "代名詞", "非自立", "接尾"):
                 continue
             word = token.base_form if kind == "形容詞" else token.surface
             if len(word) < 2 or word in STOP_WORDS:
                 continue
-            counts[word] += 1
-    return counts.most_common(limit)
+            key = word.casefold()
+            counts[key] += 1
+            spellings.setdefault(key, Counter())[word] += 1
+    return [(spellings[key].most_common(1)[0][0], n) for key, n in counts.most_common(limit)]
 
 
 def book_room(*, session: Session, user, space):
