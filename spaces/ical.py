@@ -83,6 +83,10 @@ def calendar(name: str, bookings, request, *, show_names: bool, viewer) -> Calen
 
 
 def response(cal: Calendar, filename: str) -> HttpResponse:
+    """The calendar as a `text/calendar` download named `filename`, for every feed of the
+    portal. Each TZID it uses gets its VTIMEZONE (RFC 5545 §3.6.5 requires one; Outlook
+    and other strict clients misread the times without it)."""
+    cal.add_missing_timezones()
     result = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     result["Content-Disposition"] = f'inline; filename="{filename}"'
     return result

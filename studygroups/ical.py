@@ -1,12 +1,11 @@
 """iCalendar feeds of study sessions (the icalendar library writes them). Stored text is
 cleaned on the way out as in spaces/ical.py, so legacy text never breaks a feed."""
 
-from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from cocreation.core.inputs import output_multiline, output_single_line
-from spaces.ical import _host
+from spaces.ical import _host, response  # noqa: F401  (one response for every feed)
 
 
 def calendar(name: str, sessions, request) -> Calendar:
@@ -31,9 +30,3 @@ def calendar(name: str, sessions, request) -> Calendar:
         event.add("url", request.build_absolute_uri(session.get_absolute_url()))
         cal.add_component(event)
     return cal
-
-
-def response(cal: Calendar, filename: str) -> HttpResponse:
-    result = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
-    result["Content-Disposition"] = f'inline; filename="{filename}"'
-    return result
