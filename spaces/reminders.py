@@ -22,7 +22,13 @@ def send_booking_reminders(*, today: dt.date) -> int:
             starts_at__lt=start + dt.timedelta(days=1),
         ).select_related("space", "user")
     )
-    keys = {booking.pk: f"space.booking_reminder|{booking.pk}" for booking in bookings}
+    # The key names the start it reminds of: a booking moved after its reminder is
+    # reminded again of its new time (issue 10 B4).
+    keys = {
+        booking.pk: f"space.booking_reminder|{booking.pk}|"
+        f"{timezone.localtime(booking.starts_at):%Y-%m-%dT%H:%M}"
+        for booking in bookings
+    }
     already = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     sent = 0
     for booking in bookings:

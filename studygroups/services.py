@@ -383,7 +383,8 @@ def send_session_reminders(*, today: dt.date) -> int:
     )
     planned = []
     for session in sessions:
-        day = timezone.localtime(session.starts_at).date().isoformat()
+        # The start it reminds of, to the minute: a session moved is reminded again.
+        day = f"{timezone.localtime(session.starts_at):%Y-%m-%dT%H:%M}"
         for member in session_members(session):
             planned.append((f"study.session_reminder|{session.pk}|{day}|{member.user_id}",
                             session, member))  # fmt: skip

@@ -67,7 +67,11 @@ def send_deadline_reminders(*, today: date) -> int:
             for user in members_by_company.get(proposal.company_id, []):
                 recipients.setdefault(user.pk, (user, DRAFT_ADVICE))
         for user, advice in recipients.values():
-            key = f"quest.deadline_reminder|{quest.pk}|{user.pk}|{label}"
+            # With the deadline in the key: a moved deadline is reminded again.
+            key = (
+                f"quest.deadline_reminder|{quest.pk}|{user.pk}|{label}|"
+                f"{quest.proposal_deadline.isoformat()}"
+            )
             planned.append((key, quest, user, advice, days_left))
     already = set(
         Notification.objects.filter(key__in=[p[0] for p in planned]).values_list("key", flat=True)

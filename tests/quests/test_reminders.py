@@ -102,3 +102,13 @@ def test_beat_task_through_a_real_worker_sends_one_email_each(monkeypatch, koriy
     close_other_connections()
     assert [m.to for m in mail.outbox] == [["leader@city.koriyama.lg.jp"]]
     assert "提案締切" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_moved_deadline_is_reminded_again(quest):
+    """Issue 10 B4: the reminder key names the deadline it reminds of."""
+    Quest.objects.filter(pk=quest.pk).update(proposal_deadline=TODAY + timedelta(days=1))
+    assert send_deadline_reminders(today=TODAY) == 1
+    Quest.objects.filter(pk=quest.pk).update(proposal_deadline=TODAY + timedelta(days=8))
+    assert send_deadline_reminders(today=TODAY + timedelta(days=7)) == 1
+    assert send_deadline_reminders(today=TODAY + timedelta(days=7)) == 0

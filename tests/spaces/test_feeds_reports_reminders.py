@@ -152,3 +152,15 @@ def test_demo_big_i_room_as_in_the_press_release(settings):
     assert other.whole_room_needs_approval and other.slot_minutes == 60
     call_command("load_demo", verbosity=0)
     assert Space.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_booking_moved_after_its_reminder_is_reminded_of_the_new_day(meetings, staff_user):
+    """Issue 10 B4: the reminder key names the time it reminds of."""
+    assert send_booking_reminders(today=dt.date(2020, 12, 17)) == 1
+    booking = Booking.objects.get(starts_at=at(2020, 12, 18, 13, 30))
+    Booking.objects.filter(pk=booking.pk).update(
+        starts_at=at(2020, 12, 23, 13, 30), ends_at=at(2020, 12, 23, 15)
+    )
+    assert send_booking_reminders(today=dt.date(2020, 12, 22)) == 1
+    assert send_booking_reminders(today=dt.date(2020, 12, 22)) == 0

@@ -67,6 +67,19 @@ def test_reminders_the_day_before_exactly_once(cohort, team3):
     )
 
 
+def test_a_session_moved_later_that_day_is_reminded_of_the_new_time(cohort, team3):
+    """Issue 10 B4: the reminder key names the start, to the minute."""
+    team, leader, member = team3
+    session = Session.objects.create(cohort=cohort, team=team, kind="team_meeting", title="3班 会議",
+                                     starts_at=_at(2020, 7, 22), ends_at=_at(2020, 7, 22, 17))  # fmt: skip
+    sent = services.send_session_reminders(today=dt.date(2020, 7, 21))
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=_at(2020, 7, 22, 18), ends_at=_at(2020, 7, 22, 20)
+    )
+    assert services.send_session_reminders(today=dt.date(2020, 7, 21)) == sent
+    assert services.send_session_reminders(today=dt.date(2020, 7, 21)) == 0
+
+
 def test_feeds_are_valid_icalendar(client, cohort, team3):
     team, leader, member = team3
     Session.objects.create(cohort=cohort, team=team, kind="team_meeting", title="3班 会議",
