@@ -5,7 +5,7 @@ limit on how many files it carries."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cocreation.core.uploads import PDF_OR_IMAGE, check_upload, safe_name
+from cocreation.core.uploads import PDF_OR_IMAGE, check_upload
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -29,8 +29,6 @@ def validate_attachments(uploads, *, already: int = 0) -> list:
             check_upload(upload, allowed=PDF_OR_IMAGE, max_bytes=MAX_BYTES)
         except ValidationError as error:
             errors.extend(error.messages)
-            continue
-        upload.name = safe_name(upload.name)
     if errors:
         raise ValidationError(errors)
     return list(uploads)

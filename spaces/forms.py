@@ -172,7 +172,6 @@ class _PhotoCheck:
         photo = self.cleaned_data.get("photo")
         if photo and self.files.get(self.add_prefix("photo")) is photo:
             uploads.check_upload(photo, allowed=uploads.IMAGE, max_bytes=PHOTO_MAX_BYTES)
-            photo.name = uploads.safe_name(photo.name)
         return photo
 
 

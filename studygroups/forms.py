@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core import inputs, uploads
-from cocreation.core.forms import PortalForm, PortalModelForm, apply_input_rules
+from cocreation.core.forms import PortalForm, PortalModelForm
 from cocreation.organisations.models import Organisation
 from cocreation.templatetags.portal import jdate
 from quests.forms import DateInput
@@ -188,6 +188,7 @@ class DeliverableForm(PortalModelForm):
     class Meta:
         model = Deliverable
         fields = ["kind", "title", "phase", "due_at"]
+        labels = {"phase": _("phase")}
         widgets = {"due_at": DateTimeInput()}
 
     def __init__(self, *args, cohort, **kwargs):
@@ -252,9 +253,6 @@ class PresentationOrderForm(PortalForm):
                 label=_("Presentation title of %(team)s") % {"team": team},
                 max_length=200, required=False,
             )  # fmt: skip
-        # The base class applied the input rules in its __init__, before these fields existed.
-        for field in self.fields.values():
-            apply_input_rules(field)
 
     def rows(self) -> list[tuple[int, int, str]]:
         """(team id, order, title) for the teams given an order; call after is_valid()."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from django.contrib import messages
@@ -812,21 +811,9 @@ def archive(request):
     )
 
 
-# calendar_token() makes URL-safe base64 (secrets.token_urlsafe); anything else is not one.
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
-
-
-def _feed_user(token: str):
-    """The user whose calendar token this is, or None; a malformed token is never looked
-    up (PostgreSQL refuses a NUL), so the feed answers 404 for it."""
-    if not _TOKEN.fullmatch(token or ""):
-        return None
-    return user_for_token(token)
-
-
 def ical_mine(request, token: str):
     """A calendar app holding the member's secret address: their sessions."""
-    user = _feed_user(token)
+    user = user_for_token(token)
     if user is None:
         raise Http404
     members = Member.objects.filter(user=user, status="accepted")
@@ -843,7 +830,7 @@ def ical_mine(request, token: str):
 
 def ical_cohort(request, token: str, pk: int):
     """A calendar app holding the secret address of someone who may see the cohort."""
-    user = _feed_user(token)
+    user = user_for_token(token)
     cohort = get_object_or_404(Cohort.objects.select_related("programme__organiser"), pk=pk)
     if user is None or not permissions.can_view_cohort(user, cohort):
         raise Http404

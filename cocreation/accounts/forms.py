@@ -16,7 +16,7 @@ NAME_WIDGETS = {
     "family_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
     "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
 }
-# Shown as help below the field (a placeholder would vanish while typing).
+# Shown as help below the field: hint text inside the box would vanish while typing.
 NAME_HELP = {
     "family_name_kana": _("In katakana or hiragana, e.g. コオリヤマ"),
     "given_name_kana": _("In katakana or hiragana, e.g. タロウ"),

@@ -11,7 +11,7 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
-from cocreation.notifications.tasks import TRANSIENT_ERRORS
+from cocreation.notifications.tasks import MAIL_TASK_OPTIONS, TRANSIENT_ERRORS, backoff
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,7 @@ def send_after_commit(message) -> None:
     transaction.on_commit(enqueue)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=8,
-    default_retry_delay=60,
-)
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_account_mail(self, parts: dict) -> None:
     """Send one account mail (`parts` from `message_parts`); retried on mail server errors."""
     try:
@@ -77,4 +71,4 @@ def send_account_mail(self, parts: dict) -> None:
         if self.request.retries >= self.max_retries:
             logger.error("Giving up on an account mail to %s: %r", parts["to"], exc)
             return
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

@@ -63,7 +63,8 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> str:
 
     Args: `upload` a Django UploadedFile; `allowed` extensions without dots (`PDF`,
     `PDF_OR_IMAGE`, `IMAGE`); `max_bytes` in bytes.
-    Returns the MIME type read from the bytes, and sets it on `upload.content_type`.
+    On success sets `upload.content_type` to the type read from the bytes and
+    `upload.name` to its `safe_name`, and returns that type.
     Raises ValidationError naming the file and what is accepted.
     """
     name = safe_name(upload.name)
@@ -102,6 +103,7 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> str:
             params={"name": name, "extension": extension.upper()},
         )  # fmt: skip
     upload.content_type = kind.mime
+    upload.name = name
     return kind.mime
 
 

@@ -11,15 +11,23 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+# Every mail task: acknowledged after it ran (a killed worker's mail is redelivered) and
+# retried on mail-server errors with `backoff`.
+MAIL_TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": 8,
+    "default_retry_delay": 60,
+}
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=8,
-    default_retry_delay=60,
-)
+def backoff(retries: int) -> int:
+    """Seconds before retry number `retries` + 1: 1, 2, 4 … minutes, at most an hour."""
+    return min(60 * 2**retries, 3600)
+
+
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_notification_email(self, notification_id: int) -> bool:
     try:
         return services.deliver_email(notification_id)
@@ -29,7 +37,7 @@ def send_notification_email(self, notification_id: int) -> bool:
         if final:
             logger.error("Giving up on notification %s: %r", notification_id, exc)
             return False
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
 
 
 @shared_task
