@@ -177,14 +177,6 @@ def duration_text(minutes: int) -> str:
     return _("%(minutes)d min") % {"minutes": rest}
 
 
-def _in_window(moment: dt.datetime) -> bool:
-    try:
-        day = timezone.localtime(moment).date()
-    except OverflowError:  # year 1 or 9999 moved across the date line
-        return False
-    return inputs.DATE_MIN <= day <= inputs.DATE_MAX
-
-
 def check_booking_time(
     space: Space,
     *,
@@ -194,14 +186,13 @@ def check_booking_time(
 ) -> list[Refusal]:
     """Every opening rule a booking of this time breaks (capacity aside), in reading order."""
     now = now or timezone.now()
-    if not (_in_window(starts_at) and _in_window(ends_at)):
+    if not (inputs.in_window(starts_at) and inputs.in_window(ends_at)):
         # Before anything else: dates outside the window overflow the arithmetic below
         # and the database refuses them (Booking's window constraints).
         return [
             Refusal(
                 "date_window",
-                _("Enter a date between %(first)s and %(last)s.")
-                % {"first": jdate(inputs.DATE_MIN), "last": jdate(inputs.DATE_MAX)},
+                _("Enter a date between %(first)s and %(last)s.") % inputs.window_params(),
                 "date",
             )
         ]

@@ -134,7 +134,7 @@ class SeriesForm(PortalForm):
                     _("The last session would fall on %(date)s, after %(last)s. "
                       "Choose fewer weeks or an earlier start.")
                     % {"date": jdate(timezone.localtime(last_end).date()),
-                       "last": jdate(inputs.DATE_MAX)},
+                       "last": inputs.window_params()["last"]},
                 )  # fmt: skip
         return data
 

@@ -298,7 +298,7 @@ def generate_series(*, team: Team | None, cohort: Cohort, user, first_start: dt.
     except (ValidationError, OverflowError):
         raise StudyError(
             _("Every session of the series must fall between %(first)s and %(last)s.")
-            % {"first": jdate(inputs.DATE_MIN), "last": jdate(inputs.DATE_MAX)},
+            % inputs.window_params(),
             "weeks",
         ) from None
     key = uuid.uuid4().hex
@@ -679,7 +679,7 @@ def start_cohort(*, user, programme: Programme | None, new_programme_name: str =
                         "The previous cohort's dates moved to fiscal %(year)d would fall after "
                         "%(last)s. Start the cohort without copying, or choose an earlier year."
                     )
-                    % {"year": fiscal_year, "last": jdate(inputs.DATE_MAX)},
+                    % {"year": fiscal_year, "last": inputs.window_params()["last"]},
                     "copy_previous",
                 ) from None
     return cohort

@@ -19,7 +19,6 @@ import datetime as dt
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from . import inputs
@@ -52,7 +51,7 @@ def drill_down_is_valid(params, field: str) -> bool:
     except ValueError:  # year 0, month 13, 30 February
         return False
     # The window runs from a 1 January to a 31 December: its first day decides.
-    return inputs.DATE_MIN <= first <= inputs.DATE_MAX
+    return inputs.in_window(first)
 
 
 class PortalAdminMixin:
@@ -71,10 +70,7 @@ class PortalAdminMixin:
                     "The date in the address was not understood or lies outside "
                     "%(first)s to %(last)s: all dates are shown."
                 )
-                % {
-                    "first": formats.date_format(inputs.DATE_MIN, "DATE_FORMAT"),
-                    "last": formats.date_format(inputs.DATE_MAX, "DATE_FORMAT"),
-                },
+                % inputs.window_params(),
                 messages.WARNING,
             )
             query = kept.urlencode()

@@ -47,11 +47,26 @@ def _label(day: dt.date) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
+def window_params(earliest: dt.date = DATE_MIN) -> dict[str, str]:
+    """The window's ends as `first`/`last` for a message, in the active language."""
+    return {"first": _label(earliest), "last": _label(DATE_MAX)}
+
+
+def in_window(value: dt.date | dt.datetime | None, *, earliest: dt.date = DATE_MIN) -> bool:
+    """Whether a date (or an aware datetime, by its JST date) lies in the window."""
+    if value is None:
+        return False
+    day = value
+    try:
+        if isinstance(value, dt.datetime):
+            day = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    except OverflowError:  # year 1 or 9999 moved across the date line
+        return False
+    return earliest <= day <= DATE_MAX
+
+
 def _window_message(earliest: dt.date = DATE_MIN) -> str:
-    return _("Enter a date between %(first)s and %(last)s.") % {
-        "first": _label(earliest),
-        "last": _label(DATE_MAX),
-    }
+    return _("Enter a date between %(first)s and %(last)s.") % window_params(earliest)
 
 
 # Evaluated when shown, in the reader's language (a constraint's message is built once).
@@ -63,16 +78,11 @@ def validate_date(value: dt.date | dt.datetime | None, *, earliest: dt.date = DA
 
     Raises ValidationError(code="date_window") with a message naming the window.
     """
-    if value is None:
-        return
-    day = value
-    if isinstance(value, dt.datetime):
-        day = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if not (earliest <= day <= DATE_MAX):
+    if value is not None and not in_window(value, earliest=earliest):
         raise ValidationError(
             _("Enter a date between %(first)s and %(last)s."),
             code="date_window",
-            params={"first": _label(earliest), "last": _label(DATE_MAX)},
+            params=window_params(earliest),
         )
 
 
@@ -184,7 +194,7 @@ def shift_years(value: dt.date | dt.datetime, years: int):
         raise ValidationError(
             _("Enter a date between %(first)s and %(last)s."),
             code="date_window",
-            params={"first": _label(DATE_MIN), "last": _label(DATE_MAX)},
+            params=window_params(),
         )
     try:
         return value.replace(year=year)

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from cocreation.core import inputs
-from cocreation.templatetags.portal import jdate
 
 from .. import permissions, selectors
 from ..models import Space
@@ -34,11 +33,6 @@ def space_context(request, space: Space, section: str) -> dict:
     }
 
 
-def window_params() -> dict[str, str]:
-    """The date window of the portal as `first`/`last` for a message."""
-    return {"first": jdate(inputs.DATE_MIN), "last": jdate(inputs.DATE_MAX)}
-
-
 def in_window(day: dt.date | None) -> dt.date | None:
     """`day` when it lies in the portal's date window, else None (a pager hides the link)."""
-    return day if day is not None and inputs.DATE_MIN <= day <= inputs.DATE_MAX else None
+    return day if inputs.in_window(day) else None

@@ -24,7 +24,7 @@ from cocreation.templatetags.portal import jdate
 from .. import ical, permissions, selectors, services
 from ..forms import ClosureFormSet, OpeningHoursFormSet, SpaceRulesForm
 from ..models import Booking, Space
-from . import in_window, space_context, space_or_404, window_params
+from . import in_window, space_context, space_or_404
 
 
 @login_required
@@ -38,7 +38,7 @@ def space_week(request, pk: int):
         messages.warning(
             request,
             _("The requested week cannot be shown (dates from %(first)s to %(last)s only); "
-              "this is the current week.") % window_params(),
+              "this is the current week.") % inputs.window_params(),
         )  # fmt: skip
     monday = day - dt.timedelta(days=day.weekday())
     context = space_context(request, space, "week")
@@ -65,7 +65,7 @@ def space_month(request, pk: int):
         messages.warning(
             request,
             _("The requested month cannot be shown (dates from %(first)s to %(last)s only); "
-              "this is the current month.") % window_params(),
+              "this is the current month.") % inputs.window_params(),
         )  # fmt: skip
     first = first.replace(day=1)
     context = space_context(request, space, "month")
@@ -139,7 +139,7 @@ def _period(request) -> tuple[dt.date, dt.date, list[str]]:
     if not (first_ok and last_ok):
         notes.append(
             _("A date of the period could not be understood (dates from %(first)s to "
-              "%(last)s only); the default date was used instead.") % window_params()
+              "%(last)s only); the default date was used instead.") % inputs.window_params()
         )  # fmt: skip
     if last < first:
         first, last = last, first

@@ -77,7 +77,7 @@ def _prefill(request) -> dict:
             understood = False
         else:
             days = {starts.date(), ends.date() if ends else starts.date()}
-            if all(inputs.DATE_MIN <= day <= inputs.DATE_MAX for day in days):
+            if all(inputs.in_window(day) for day in days):
                 initial = {"date": starts.date(), "start_time": starts.strftime("%H:%M")}
                 if ends:
                     initial["end_time"] = ends.strftime("%H:%M")
