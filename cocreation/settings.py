@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -134,13 +135,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache (shared login rate limits) and Celery broker -------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The cache holds only the sign-in rate limits. While Redis is unreachable they are kept
+# in each process's memory instead (django-cache-fallback logs the switch): limits stay
+# in force, per process, rather than failing the sign-in or lifting the limit.
 CACHES = {
-    "default": {
+    "default": {"BACKEND": "cocreation.core.cache.PortalCache"},
+    "main_cache": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cocreation"),
         "TIMEOUT": 300,
-    }
+        # Seconds; a Redis that does not answer costs a request at most this.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
+    "fallback_cache": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cocreation-fallback",
+        "TIMEOUT": 300,
+    },
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
@@ -155,12 +167,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a mail while Redis is away gives up within about a second
+# (the mail stays pending in PostgreSQL; see cocreation/core/queue.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "cocreation")
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-send-unsent": {
         "task": "cocreation.notifications.tasks.send_unsent_notifications",
-        "schedule": 300.0,
+        "schedule": 60.0,
+    },
+    "notifications-report-failed-emails": {
+        "task": "cocreation.notifications.tasks.report_failed_emails",
+        "schedule": crontab(hour=8, minute=0),
     },
     # Reminders are selected when due by periodic tasks, never queued days ahead.
     "quests-deadline-reminders": {
@@ -169,6 +194,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "spaces-booking-reminders": {
         "task": "spaces.tasks.send_booking_reminders",
+        "schedule": 900.0,
+    },
+    # Coordinators: whole-room requests still pending after a day (once per day each).
+    "spaces-request-reminders": {
+        "task": "spaces.tasks.send_request_reminders",
         "schedule": 900.0,
     },
     "studygroups-session-reminders": {
@@ -243,6 +273,13 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "官民共創ポータル <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail delivery (cocreation/notifications/services.py deliver_email), in seconds: how
+# long a worker holds a mail it is sending (past it, a killed worker's mail is taken up
+# again), and how long a queued mail may wait before the sweeper takes it for lost.
+NOTIFICATION_EMAIL_LEASE_SECONDS = int(
+    os.environ.get("NOTIFICATION_EMAIL_LEASE_SECONDS") or max(120, 3 * EMAIL_TIMEOUT)
+)
+NOTIFICATION_EMAIL_STALE_SECONDS = int(os.environ.get("NOTIFICATION_EMAIL_STALE_SECONDS") or 600)
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -259,17 +296,75 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / ".data" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Uploaded files: media and private files, on disk or in a bucket -----------
+# "default" holds media: space photos, shown in pages by their URL. "private" holds proposal
+# attachments and study group reports, which only the portal's permission-checked views serve
+# (through storage.open, never a URL). Local disk by default; with STORAGE_S3_BUCKET set,
+# both live in an S3-compatible bucket so that they outlive one machine, and neither is ever
+# public there: objects are written with the "private" ACL, media URLs are signed for an
+# hour, and private files go under their own prefix (or their own bucket). `manage.py backup`
+# copies both storages, whichever backend they use.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", str(MEDIA_ROOT.parent / "private")))
+S3_STORAGE = "storages.backends.s3.S3Storage"
+
+
+def file_storages(environ) -> tuple[dict, list[str]]:
+    """The "default" (media) and "private" entries of STORAGES read from `environ` (a
+    mapping such as os.environ), and the origins pages load media images from (for the
+    Content-Security-Policy). No bucket named: both on the local disk, no other origin."""
+    bucket = environ.get("STORAGE_S3_BUCKET", "")
+    if not bucket:
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "private": {"BACKEND": "cocreation.core.storage.PrivateFileSystemStorage"},
+        }, []
+    region = environ.get("STORAGE_S3_REGION") or "ap-northeast-1"
+    endpoint = environ.get("STORAGE_S3_ENDPOINT_URL") or f"https://s3.{region}.amazonaws.com"
+    # Path style (https://host/bucket/key) is what most S3-compatible services accept.
+    addressing = environ.get("STORAGE_S3_ADDRESSING_STYLE") or "path"
+    common = {
+        "endpoint_url": endpoint,
+        "region_name": region,
+        # Empty: boto3's own chain (AWS_* variables, an instance role) supplies the keys.
+        "access_key": environ.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": addressing,
+        "signature_version": "s3v4",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    media = {**common, "bucket_name": bucket, "location": "media", "querystring_expire": 3600}
+    private = {
+        **common,
+        "bucket_name": environ.get("STORAGE_S3_PRIVATE_BUCKET") or bucket,
+        "location": "private",
+        # The views stream these files; a signed URL (the admin's link) lasts one minute
+        # and makes the browser download, never display.
+        "querystring_expire": 60,
+        "object_parameters": {"ContentDisposition": "attachment"},
+    }
+    origin = urlsplit(endpoint)
+    host = f"{bucket}.{origin.netloc}" if addressing == "virtual" else origin.netloc
+    return {
+        "default": {"BACKEND": S3_STORAGE, "OPTIONS": media},
+        "private": {"BACKEND": S3_STORAGE, "OPTIONS": private},
+    }, [f"{origin.scheme}://{host}"]
+
+
+_file_storages, MEDIA_IMG_SOURCES = file_storages(os.environ)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_file_storages,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
-WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Security ---------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -291,7 +386,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # Space photos come from the bucket when media is kept in one.
+        "img-src": [SELF, "data:", *MEDIA_IMG_SOURCES],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

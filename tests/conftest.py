@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.conf import settings as django_settings
 
+from cocreation.core.queue import reset_breakers
 from tests import factories
 
 # Threads of the live server, of parallel-request tests and of in-process workers open
@@ -20,9 +21,13 @@ django_settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_queue(settings):
     # Each test session writes its own Redis keys, so parallel runs never mix.
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}
+        **settings.CACHES,
+        "main_cache": {**settings.CACHES["main_cache"], "KEY_PREFIX": prefix},
+        "fallback_cache": {**settings.CACHES["fallback_cache"], "LOCATION": prefix},
     }
+    reset_breakers()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
     # Hashing strength is not under test; PBKDF2's cost would dominate the suite.

@@ -9,8 +9,8 @@ import logging
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 
+from cocreation.core.queue import enqueue_on_commit
 from cocreation.notifications.tasks import MAIL_TASK_OPTIONS, TRANSIENT_ERRORS, backoff
 
 logger = logging.getLogger(__name__)
@@ -48,18 +48,18 @@ def send_after_commit(message) -> None:
     """Queue a rendered mail for the worker once the current transaction commits.
 
     If the broker cannot be reached the mail is sent here instead: a sign-up must not
-    fail, nor its code be lost, because Redis is briefly away.
+    fail, nor its code be lost, because Redis is briefly away. If the mail server fails
+    too, the error is logged and the person can ask for a new code on the page.
     """
     parts = message_parts(message)
 
-    def enqueue() -> None:
+    def send_here() -> None:
         try:
-            send_account_mail.delay(parts)
-        except Exception:  # noqa: BLE001 - kombu's connection errors vary by transport
-            logger.exception("Could not queue an account mail; sending it now.")
             build_message(parts).send()
+        except Exception:  # noqa: BLE001 - a mail fault must not undo the sign-up
+            logger.exception("Could not send an account mail to %s.", parts["to"])
 
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(send_account_mail, parts, on_failure=send_here)
 
 
 @shared_task(**MAIL_TASK_OPTIONS)

@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
-from django.db import transaction
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cocreation.core.admin import PortalModelAdmin
 
+from . import services
 from .models import Notification
 
 
@@ -25,15 +26,24 @@ class ReadFilter(admin.SimpleListFilter):
 
 @admin.register(Notification)
 class NotificationAdmin(PortalModelAdmin):
-    list_display = ["title", "recipient", "kind", "created_at", "read_at", "email_status"]
-    list_filter = ["kind", "email_status", ReadFilter]
+    """Site admins: every notification, with the state of its mail and the last error.
+
+    Failed mails are also reported to them each morning in the portal
+    (`services.report_failed_emails`).
+    """
+
+    list_display = [
+        "title", "recipient", "kind", "created_at", "read_at", "email_status",
+        "email_attempts", "short_error",
+    ]  # fmt: skip
+    list_filter = ["email_status", "kind", ReadFilter]
     search_fields = ["title", "recipient__email", "key"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "recipient", "kind", "key", "content_type", "object_id", "title", "body", "url",
         "language", "created_at", "read_at", "email_status", "emailed_at", "email_attempts",
-        "last_error",
+        "last_error", "queued_at", "lease_until", "next_attempt_at", "failed_at",
     ]  # fmt: skip
     actions = ["requeue_failed_emails"]
 
@@ -41,27 +51,16 @@ class NotificationAdmin(PortalModelAdmin):
         # Notifications come from the portal's events, never typed in by hand.
         return False
 
+    @admin.display(description=_("last error"))
+    def short_error(self, obj) -> str:
+        return Truncator(obj.last_error).chars(80)
+
     @admin.action(description=_("Send the failed emails again"))
     def requeue_failed_emails(self, request, queryset):
-        from .tasks import send_notification_email
-
-        ids = list(
-            queryset.filter(email_status=Notification.EmailStatus.FAILED).values_list(
-                "pk", flat=True
-            )
-        )
-        Notification.objects.filter(pk__in=ids).update(
-            email_status=Notification.EmailStatus.PENDING
-        )
-        for notification_id in ids:
-            transaction.on_commit(
-                lambda notification_id=notification_id: send_notification_email.delay(
-                    notification_id
-                )
-            )
+        count = services.requeue_failed(list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
-            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", len(ids))
-            % {"count": len(ids)},
+            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count)
+            % {"count": count},
             messages.SUCCESS,
         )

@@ -73,3 +73,17 @@ MEMBERSHIP_JOINED_BY_DOMAIN = register(
         ),
     )
 )
+EMAIL_FAILURE_DIGEST = register(
+    NotificationKind(
+        "notifications.email_failure_digest",
+        _("%(count)s emails could not be delivered"),
+        _(
+            "The portal gave up sending these emails after repeated attempts "
+            "(time, recipient, kind, title, attempts: last error):\n%(failures)s\n\n"
+            "Check the mail server settings, then select them in the notification list of "
+            "the admin site (filter: email, Failed) and choose “Send the failed emails "
+            "again”."
+        ),
+        email=False,
+    )
+)

@@ -7,10 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """One message to one person: shown in the portal, and sent once by email.
+    """One message to one person: shown in the portal exactly once, and mailed.
 
     `key` makes a notification unique: calling notify() twice for the same
     event, or a task that runs twice, finds the existing row and sends nothing.
+
+    The mail's delivery state lives here, not in Redis (see services.deliver_email):
+    `queued_at` when a task was last handed to the broker, `lease_until` while a worker
+    is sending, `next_attempt_at` when a failed send may be tried again, `failed_at`
+    when the portal gave up. All times are aware datetimes (stored UTC, shown JST).
     """
 
     class EmailStatus(models.TextChoices):
@@ -44,6 +49,10 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     email_attempts = models.PositiveIntegerField(_("email attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("gave up at"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("notification")

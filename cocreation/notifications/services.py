@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import enum
 import logging
+import smtplib
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from cocreation.core.queue import enqueue, enqueue_on_commit
+from cocreation.templatetags.portal import jdatetime
 
 from . import kinds
 from .models import Notification
@@ -43,8 +51,13 @@ def notify(
 ) -> Notification:
     """Record an in-app notification and queue its email after the transaction commits.
 
+    `recipient` is a User; `kind` a registered kind's name; `obj` the model instance the
+    notification is about (its link target for the admin); `context` fills the kind's
+    placeholders; `url` is a path on this site; `email` overrides the kind's default.
+
     Idempotent: the same key (by default kind + object + recipient) never makes a
-    second notification, so a retried caller sends nothing twice.
+    second notification, so a retried caller sends nothing twice. Never fails because
+    the broker is away: the mail then stays pending in PostgreSQL for the sweeper.
     """
     spec = kinds.get(kind)
     key = key or default_key(kind, recipient, obj)
@@ -68,6 +81,10 @@ def notify(
     if obj is not None:
         defaults["content_type"] = ContentType.objects.get_for_model(obj)
         defaults["object_id"] = str(obj.pk)
+    if defaults["email_status"] == Notification.EmailStatus.PENDING:
+        # Counted as queued from now: should the enqueue after commit fail, the
+        # callback clears it so the next sweep takes the mail at once.
+        defaults["queued_at"] = timezone.now()
     try:
         with transaction.atomic():
             notification, created = Notification.objects.get_or_create(key=key, defaults=defaults)
@@ -75,11 +92,18 @@ def notify(
         # Another transaction inserted the same key between our read and write.
         return Notification.objects.get(key=key)
     if created and notification.email_status == Notification.EmailStatus.PENDING:
-        from .tasks import send_notification_email
-
-        notification_id = notification.pk
-        transaction.on_commit(lambda: send_notification_email.delay(notification_id))
+        _queue_email(notification.pk)
     return notification
+
+
+def _queue_email(notification_id: int) -> None:
+    from .tasks import send_notification_email
+
+    enqueue_on_commit(
+        send_notification_email,
+        notification_id,
+        on_failure=lambda: Notification.objects.filter(pk=notification_id).update(queued_at=None),
+    )
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:
@@ -114,46 +138,205 @@ def _mail_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def deliver_email(notification_id: int) -> bool:
-    """Send one notification's email at most once; True when this call sent it.
+class Delivery(enum.Enum):
+    """What one delivery attempt did (see `deliver_email`)."""
 
-    The row stays locked while the mail goes out, so two deliveries of the same
-    task (a redelivered message, a double enqueue) queue behind each other and
-    the second finds it sent. The status changes only after the send succeeded:
-    a crash before that leaves it pending for the retry.
+    SENT = "sent"
+    SKIPPED = "skipped"  # not pending, not due yet, or another worker holds the lease
+    RETRY_LATER = "retry_later"
+    GAVE_UP = "gave_up"
+
+
+MAX_EMAIL_ATTEMPTS = 8
+# Refusals that another attempt cannot change (RFC 5321 §4.2.1: 5yz is permanent).
+PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after failed attempt number `attempts` (1-based): 1, 2, 4 … minutes, at most
+    an hour, so 8 attempts span about two hours."""
+    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def deliver_email(notification_id: int) -> Delivery:
+    """Try once to mail one notification; never raises for a mail-server fault.
+
+    The guarantee (README, "Mail delivery"): no notification is lost, and a mail is sent
+    twice only when a crash cuts the SMTP conversation after the server took the message
+    but before "sent" was committed; both copies carry the same Message-ID.
+
+    1. Claim: one UPDATE takes a lease (`NOTIFICATION_EMAIL_LEASE_SECONDS`) on a pending,
+       due notification that no live lease holds, and counts the attempt. It commits at
+       once, so the row is not locked while the mail goes out. A second task for the same
+       notification (a redelivered or repeated message) finds the lease and skips.
+    2. Send, outside any transaction.
+    3. Mark sent, or record the error: a transient one schedules the next attempt
+       (`backoff`), which only the sweeper queues, so each notification has one chain
+       of attempts whatever the sweeper or the broker repeat. After `MAX_EMAIL_ATTEMPTS`,
+       or on a permanent refusal, the mail is marked failed for the admins' digest.
+
+    A worker killed between 1 and 3 leaves the lease to expire; the sweeper then queues
+    the mail again.
     """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None or notification.email_status != Notification.EmailStatus.PENDING:
-            return False
+    notification = _claim(notification_id)
+    if notification is None:
+        return Delivery.SKIPPED
+    try:
         build_email(notification).send(fail_silently=False)
-        notification.email_status = Notification.EmailStatus.SENT
-        notification.emailed_at = timezone.now()
-        notification.email_attempts += 1
-        notification.last_error = ""
-        notification.save(
-            update_fields=["email_status", "emailed_at", "email_attempts", "last_error"]
-        )
-    return True
+    except PERMANENT_ERRORS as exc:
+        return _record_failure(notification, repr(exc), final=True)
+    except TRANSIENT_ERRORS as exc:
+        final = notification.email_attempts >= MAX_EMAIL_ATTEMPTS
+        return _record_failure(notification, repr(exc), final=final)
+    except Exception as exc:  # noqa: BLE001 - a fault in rendering or the backend: give up, loudly
+        logger.exception("Mail of notification %s could not be built or sent", notification_id)
+        return _record_failure(notification, repr(exc), final=True)
+    Notification.objects.filter(pk=notification.pk).update(
+        email_status=Notification.EmailStatus.SENT,
+        emailed_at=timezone.now(),
+        lease_until=None,
+        next_attempt_at=None,
+        last_error="",
+    )
+    return Delivery.SENT
 
 
-def record_email_failure(notification_id: int, error: str, *, final: bool) -> None:
+def _due(now) -> Q:
+    return (
+        Q(email_status=Notification.EmailStatus.PENDING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+    )
+
+
+def _claim(notification_id: int) -> Notification | None:
+    now = timezone.now()
+    lease_until = now + timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
+    # One statement: PostgreSQL re-checks the WHERE clause after waiting on a concurrent
+    # claim of the same row, so exactly one claimant wins.
+    claimed = Notification.objects.filter(_due(now), pk=notification_id).update(
+        lease_until=lease_until, email_attempts=F("email_attempts") + 1
+    )
+    if not claimed:
+        return None
+    return Notification.objects.select_related("recipient").get(pk=notification_id)
+
+
+def _record_failure(notification: Notification, error: str, *, final: bool) -> Delivery:
+    now = timezone.now()
+    changes = {"lease_until": None, "last_error": error[:2000]}
+    if final:
+        changes |= {"email_status": Notification.EmailStatus.FAILED, "failed_at": now}
+        logger.error("Gave up mailing notification %s: %s", notification.pk, error)
+    else:
+        changes["next_attempt_at"] = now + backoff(notification.email_attempts)
+    Notification.objects.filter(
+        pk=notification.pk, email_status=Notification.EmailStatus.PENDING
+    ).update(**changes)
+    return Delivery.GAVE_UP if final else Delivery.RETRY_LATER
+
+
+def queue_due_emails(*, stale_after: timedelta, limit: int = 500) -> int:
+    """The sweeper: queue the mails that are due and not already queued; returns how many.
+
+    A mail is taken when it is pending, due (`next_attempt_at` passed), not leased, and
+    either never queued (the broker was away), queued before its current attempt became
+    due (a retry), or queued longer ago than `stale_after` (the message was lost with a
+    broker or a worker). `queued_at` is set in the same transaction, so overlapping sweeps
+    (two beats, a slow one) queue each mail once. Rows are taken oldest first.
+    """
+    from .tasks import send_notification_email
+
+    now = timezone.now()
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.email_status != Notification.EmailStatus.PENDING:
-            return
-        notification.email_attempts += 1
-        notification.last_error = error[:2000]
-        fields = ["email_attempts", "last_error"]
-        if final:
-            notification.email_status = Notification.EmailStatus.FAILED
-            fields.append("email_status")
-        notification.save(update_fields=fields)
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(_due(now))
+            .filter(
+                Q(queued_at__isnull=True)
+                | Q(queued_at__lt=now - stale_after)
+                | Q(queued_at__lt=F("next_attempt_at"))
+            )
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids).update(queued_at=now)
+    for position, notification_id in enumerate(ids):
+        if not enqueue(send_notification_email, notification_id):
+            # The broker is away: leave these unqueued, so the next sweep takes them first.
+            Notification.objects.filter(pk__in=ids[position:]).update(queued_at=None)
+            return position
+    return len(ids)
+
+
+def requeue_failed(notification_ids: list[int]) -> int:
+    """Give failed mails (`notification_ids`, any status; only failed ones change) a new
+    series of attempts, queued after the current transaction commits; returns how many."""
+    ids = list(
+        Notification.objects.filter(
+            pk__in=notification_ids, email_status=Notification.EmailStatus.FAILED
+        ).values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=ids).update(
+        email_status=Notification.EmailStatus.PENDING,
+        email_attempts=0,
+        next_attempt_at=None,
+        lease_until=None,
+        failed_at=None,
+        queued_at=timezone.now(),
+    )
+    for notification_id in ids:
+        _queue_email(notification_id)
+    return len(ids)
+
+
+def report_failed_emails(*, since: datetime, until: datetime) -> int:
+    """Tell every active site administrator, in the portal, of the mails the portal gave up
+    on between `since` and `until` (aware datetimes); returns the number of admins told.
+
+    One digest per admin per day (the key names `until`'s date in JST); nothing when no
+    mail failed. The digest is not mailed: mail may be what is failing.
+    """
+    from django.contrib.auth import get_user_model
+
+    failures = list(
+        Notification.objects.filter(
+            email_status=Notification.EmailStatus.FAILED, failed_at__gte=since, failed_at__lt=until
+        )
+        .select_related("recipient")
+        .order_by("failed_at", "pk")
+    )
+    if not failures:
+        return 0
+    shown = failures[:DIGEST_ROWS]
+    more = len(failures) - len(shown)
+    admins = list(get_user_model().objects.filter(is_active=True, is_superuser=True))
+    day = timezone.localtime(until).date().isoformat()
+    for admin in admins:
+        with translation.override(admin.preferred_language or settings.LANGUAGE_CODE):
+            lines = [
+                f"- {jdatetime(item.failed_at)} {item.recipient.email} [{item.kind}] "
+                f"{item.title} ({item.email_attempts}): {item.last_error[:200]}"
+                for item in shown
+            ]
+            if more:
+                lines.append(
+                    ngettext("… and %(count)d more", "… and %(count)d more", more) % {"count": more}
+                )
+        notify(
+            admin,
+            kinds.EMAIL_FAILURE_DIGEST.name,
+            context={"count": len(failures), "failures": "\n".join(lines)},
+            url=FAILED_LIST_URL,
+            key=f"{kinds.EMAIL_FAILURE_DIGEST.name}|{day}|{admin.pk}",
+            email=False,
+        )
+    return len(admins)
+
+
+DIGEST_ROWS = 50
+FAILED_LIST_URL = "/admin/notifications/notification/?email_status__exact=failed"
 
 
 def mark_read(*, user, notification_ids: list[int] | None = None) -> int:

@@ -1,57 +1,58 @@
+"""The mail tasks of notifications: one attempt per task, the schedule kept in PostgreSQL."""
+
 import logging
-import smtplib
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import services
-from .models import Notification
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
-# Every mail task: acknowledged after it ran (a killed worker's mail is redelivered) and
-# retried on mail-server errors with `backoff`.
+# Account mails (cocreation.accounts.tasks) have no row of their own to keep their state,
+# so they retry through Celery with these options; notifications do not (see
+# services.deliver_email).
+TRANSIENT_ERRORS = services.TRANSIENT_ERRORS
 MAIL_TASK_OPTIONS = {
     "bind": True,
     "acks_late": True,
     "reject_on_worker_lost": True,
-    "max_retries": 8,
+    "max_retries": services.MAX_EMAIL_ATTEMPTS,
     "default_retry_delay": 60,
 }
 
 
 def backoff(retries: int) -> int:
-    """Seconds before retry number `retries` + 1: 1, 2, 4 … minutes, at most an hour."""
-    return min(60 * 2**retries, 3600)
+    """Seconds before Celery retry number `retries` + 1: 1, 2, 4 … minutes, at most an hour."""
+    return int(services.backoff(retries + 1).total_seconds())
 
 
-@shared_task(**MAIL_TASK_OPTIONS)
-def send_notification_email(self, notification_id: int) -> bool:
-    try:
-        return services.deliver_email(notification_id)
-    except TRANSIENT_ERRORS as exc:
-        final = self.request.retries >= self.max_retries
-        services.record_email_failure(notification_id, repr(exc), final=final)
-        if final:
-            logger.error("Giving up on notification %s: %r", notification_id, exc)
-            return False
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_notification_email(notification_id: int) -> str:
+    """One delivery attempt of one notification's mail (`services.deliver_email`).
+
+    No Celery retry: a failed attempt records when the next one is due, and the sweeper
+    queues it then, so a notification never has two chains of attempts.
+    """
+    return services.deliver_email(notification_id).value
 
 
 @shared_task
-def send_unsent_notifications(older_than_minutes: int = 10) -> int:
-    """Re-queue emails still pending after a while (a lost enqueue, a broker outage).
+def send_unsent_notifications(stale_after_seconds: int | None = None) -> int:
+    """The sweeper (every minute): queue the mails that are due and not queued.
 
-    Sending is idempotent per notification, so queuing one twice is harmless.
+    `stale_after_seconds` (default `NOTIFICATION_EMAIL_STALE_SECONDS`) is how long a queued
+    mail may wait before it is taken for lost (a broker restarted, a worker killed).
     """
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    ids = list(
-        Notification.objects.filter(
-            email_status=Notification.EmailStatus.PENDING, created_at__lt=cutoff
-        ).values_list("pk", flat=True)[:500]
-    )
-    for notification_id in ids:
-        send_notification_email.delay(notification_id)
-    return len(ids)
+    if stale_after_seconds is None:
+        stale_after_seconds = settings.NOTIFICATION_EMAIL_STALE_SECONDS
+    return services.queue_due_emails(stale_after=timedelta(seconds=stale_after_seconds))
+
+
+@shared_task
+def report_failed_emails() -> int:
+    """Daily: tell the site administrators of the mails given up on in the last day."""
+    until = timezone.now()
+    return services.report_failed_emails(since=until - timedelta(days=1), until=until)

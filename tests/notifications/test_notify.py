@@ -1,13 +1,16 @@
 """notify(): one notification and at most one email per key, in the recipient's language."""
 
 import smtplib
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.utils import timezone
 
 from cocreation.notifications import services
 from cocreation.notifications.models import Notification
+from cocreation.notifications.services import Delivery
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +29,13 @@ class FlakySmtpBackend(LocmemBackend):
             FlakySmtpBackend.failures_left -= 1
             raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
         return super().send_messages(messages)
+
+
+class RefusingSmtpBackend(LocmemBackend):
+    """Stands in for an SMTP server that refuses the recipient (550): a permanent error."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"x@example.test": (550, b"No such user")})
 
 
 @pytest.fixture
@@ -56,8 +66,8 @@ def test_same_key_twice_records_one_notification_and_queues_one_email(
 
 def test_email_is_sent_once_however_often_delivery_runs(recipient):
     notification = _notify(recipient)
-    assert services.deliver_email(notification.pk) is True
-    assert services.deliver_email(notification.pk) is False
+    assert services.deliver_email(notification.pk) is Delivery.SENT
+    assert services.deliver_email(notification.pk) is Delivery.SKIPPED
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.SENT
@@ -93,28 +103,55 @@ def test_email_is_in_the_recipients_language(db):
     assert "Dear" in body
 
 
-def test_smtp_failure_keeps_the_email_pending_and_a_later_attempt_sends_it(recipient, settings):
+def test_smtp_failure_keeps_the_email_pending_and_the_attempt_when_due_sends_it(
+    recipient, settings
+):
     settings.EMAIL_BACKEND = "tests.notifications.test_notify.FlakySmtpBackend"
     FlakySmtpBackend.failures_left = 1
     notification = _notify(recipient)
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        services.deliver_email(notification.pk)
-    services.record_email_failure(notification.pk, "SMTPServerDisconnected", final=False)
+    assert services.deliver_email(notification.pk) is Delivery.RETRY_LATER
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.PENDING
     assert notification.email_attempts == 1
     assert "SMTPServerDisconnected" in notification.last_error
+    assert notification.lease_until is None
+    wait = notification.next_attempt_at - timezone.now()
+    assert timedelta(seconds=50) < wait <= timedelta(minutes=1)
 
-    assert services.deliver_email(notification.pk) is True
+    # Not before it is due, however often a task for it runs.
+    assert services.deliver_email(notification.pk) is Delivery.SKIPPED
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+    assert services.deliver_email(notification.pk) is Delivery.SENT
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.SENT
+    assert notification.email_attempts == 2
     assert len(mail.outbox) == 1
 
 
-def test_giving_up_marks_the_email_failed(recipient):
+def test_attempts_back_off_then_the_mail_is_given_up_and_kept_for_the_admins(recipient, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_notify.FlakySmtpBackend"
+    FlakySmtpBackend.failures_left = services.MAX_EMAIL_ATTEMPTS
     notification = _notify(recipient)
-    services.record_email_failure(notification.pk, "timeout", final=True)
+    waits = []
+    for _ in range(services.MAX_EMAIL_ATTEMPTS - 1):
+        assert services.deliver_email(notification.pk) is Delivery.RETRY_LATER
+        notification.refresh_from_db()
+        waits.append(round((notification.next_attempt_at - timezone.now()).total_seconds() / 60))
+        Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+    assert waits == [1, 2, 4, 8, 16, 32, 60]
+    assert services.deliver_email(notification.pk) is Delivery.GAVE_UP
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.FAILED
-    assert services.deliver_email(notification.pk) is False
+    assert notification.failed_at is not None
+    assert notification.email_attempts == services.MAX_EMAIL_ATTEMPTS
+    assert services.deliver_email(notification.pk) is Delivery.SKIPPED
     assert mail.outbox == []
+
+
+def test_a_refused_recipient_is_given_up_at_once(recipient, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_notify.RefusingSmtpBackend"
+    notification = _notify(recipient)
+    assert services.deliver_email(notification.pk) is Delivery.GAVE_UP
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.EmailStatus.FAILED
+    assert "SMTPRecipientsRefused" in notification.last_error

@@ -8,6 +8,7 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.core import mail
+from django.utils import timezone
 
 from cocreation.celery import app
 from cocreation.notifications import services, tasks
@@ -86,8 +87,11 @@ def test_a_failed_send_is_kept_and_sent_once_by_the_sweep(worker, queue, setting
     assert "SMTPServerDisconnected" in notification.last_error
     assert mail.outbox == []
 
-    # The periodic sweep re-queues what is still pending; the send then succeeds once.
-    tasks.send_unsent_notifications.apply_async((0,), queue=queue)
+    # The sweep queues nothing before the attempt is due, and the worker runs no retry of
+    # its own; once due, the sweep queues it and the send succeeds once.
+    assert tasks.send_unsent_notifications(0) == 0
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+    assert tasks.send_unsent_notifications(0) == 1
 
     def sent():
         notification.refresh_from_db()
