@@ -24,9 +24,6 @@ urlpatterns = [
     # Before the admin's own URLs: the admin signs in through the portal's login.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    # Space photos, in development and production alike (no separate web server).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media_file, name="media_file"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

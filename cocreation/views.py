@@ -1,9 +1,14 @@
-"""Site-wide pages: home, health check, language switch."""
+"""Site-wide pages: home, health check, language switch, media files."""
+
+import mimetypes
 
 import redis
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import storages
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
@@ -78,4 +83,25 @@ def set_language(request):
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
+    return response
+
+
+@login_required
+@require_GET
+def media_file(request, path: str):
+    """Signed-in people: one file of the media storage (space photos, shown only on
+    signed-in pages), served by the portal itself so that no other web server is needed
+    in production. With a bucket configured (STORAGE_S3_BUCKET) pages link to the
+    bucket's signed address instead and this view is not reached.
+
+    `path` is relative to the media storage; a path outside it, or a missing file, is 404.
+    """
+    storage = storages["default"]
+    try:
+        handle = storage.open(path, "rb")
+    except (SuspiciousFileOperation, FileNotFoundError, IsADirectoryError, ValueError):
+        raise Http404 from None
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
     return response

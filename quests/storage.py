@@ -1,10 +1,9 @@
 """Proposal attachments live outside MEDIA_URL: only the permission-checked view serves them."""
 
-from pathlib import Path
-
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from cocreation.core import storage
 
 
-def private_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=Path(settings.MEDIA_ROOT).parent / "private", base_url=None)
+def private_storage() -> storage.PrivateStorage:
+    """The "private" storage of `settings.STORAGES` (local disk or a private bucket); the
+    FileFields of quests and study groups name this callable in their migrations."""
+    return storage.private_storage
