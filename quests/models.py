@@ -170,8 +170,8 @@ class Quest(models.Model):
         blank=True,
         related_name="reuses",
     )
-    # Normalised text (NFKC, lower case, katakana as hiragana) the keyword filter
-    # matches with LIKE; kept by services, so no trigram extension is needed.
+    # The searched fields in the one search form (cocreation.core.text), which the keyword
+    # filter matches with LIKE; kept by save(), so no trigram extension is needed.
     search_text = models.TextField(editable=False, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,43 +1,32 @@
-"""Keyword matching for Japanese text without a trigram extension.
+"""Keyword matching over quests without a trigram extension.
 
-Text and keywords are both normalised (NFKC, so 全角/半角 agree; lower case; katakana
-read as hiragana), then every keyword must appear somewhere (LIKE '%…%'), which
-matches whole words and partial ones as people type them.
+The searched text (title, summary and the issue in the city's words) is kept normalised in
+`Quest.search_text` by `cocreation.core.text.normalise_for_search`, the normaliser every
+search of the portal uses; each keyword of the query, normalised the same way, must appear
+somewhere in it (LIKE '%…%'), which matches whole words and parts of words as people type
+them.
 """
-
-import re
-import unicodedata
 
 from django.db.models import Q, QuerySet
 
-_KATAKANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
-_SPLIT = re.compile(r"[\s\u3000、。,，]+")
+from cocreation.core.text import normalise_for_search, search_keywords
 
-
-def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return text.translate(_KATAKANA)
-
-
-def keywords(query: str) -> list[str]:
-    return [word for word in _SPLIT.split(normalise(query)) if word][:10]
+# The quest fields the keyword filter searches, in order (the data migration that
+# recomputes `search_text` reads the same list).
+QUEST_SEARCH_FIELDS = ("title", "summary", "background", "affected", "tried", "outcome_sought")
 
 
 def quest_search_text(quest) -> str:
-    """What the keyword filter searches: title, summary and the issue in the city's words."""
-    parts = [
-        quest.title,
-        quest.summary,
-        quest.background,
-        quest.affected,
-        quest.tried,
-        quest.outcome_sought,
-    ]
-    return normalise("\n".join(p for p in parts if p))
+    """What the keyword filter searches for `quest` (a Quest, or a migration's historical
+    Quest): its `QUEST_SEARCH_FIELDS`, normalised."""
+    parts = (getattr(quest, name) for name in QUEST_SEARCH_FIELDS)
+    return normalise_for_search("\n".join(part for part in parts if part))
 
 
 def filter_by_keywords(queryset: QuerySet, query: str, field: str = "search_text") -> QuerySet:
+    """`queryset` narrowed to the rows whose normalised `field` holds every keyword of
+    `query` (a search box's text; see `search_keywords`). No keyword, no narrowing."""
     condition = Q()
-    for word in keywords(query):
+    for word in search_keywords(query):
         condition &= Q(**{f"{field}__contains": word})
     return queryset.filter(condition)

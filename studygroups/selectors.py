@@ -5,7 +5,9 @@ from itertools import groupby
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Member, Session
+from cocreation.core.text import matches_keywords, search_keywords
+
+from .models import Member, Outcome, Session
 
 
 def upcoming_sessions_for(user, limit: int = 3) -> list[Session]:
@@ -44,5 +46,30 @@ def schedule_by_month(cohort, *, team: str, period: str, now) -> list[tuple]:
         (month, list(rows))
         for month, rows in groupby(
             sessions, key=lambda s: timezone.localtime(s.starts_at).date().replace(day=1)
+        )
+    ]
+
+
+def outcomes_matching(outcomes, query: str) -> list[Outcome]:
+    """The archive's keyword search: those of `outcomes` (published outcomes with their
+    team's field, cohort and organiser selected) whose proposal, summary, what was done,
+    field, team, cohort title or organiser hold every keyword of `query`, compared in the
+    one search form (`cocreation.core.text`). Searched in Python over the published
+    outcomes, a bounded set, so no database extension is needed."""
+    words = search_keywords(query)
+    if not words:
+        return list(outcomes)
+    return [
+        outcome
+        for outcome in outcomes
+        if matches_keywords(
+            words,
+            outcome.proposal_title,
+            outcome.summary,
+            outcome.implemented,
+            outcome.team.field.name,
+            outcome.team.name,
+            outcome.team.cohort.title,
+            outcome.team.cohort.programme.organiser.name,
         )
     ]

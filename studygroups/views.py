@@ -21,7 +21,6 @@ from cocreation import permissions as roles
 from cocreation.accounts.calendar import calendar_token, user_for_token
 from cocreation.core import inputs
 from cocreation.core.uploads import attachment_response
-from quests.search import normalise
 
 from . import ical, permissions, selectors, services
 from .forms import (
@@ -779,19 +778,7 @@ def archive(request):
             % {"error": " ".join(search.errors["q"])},
         )
     if query:
-        words = normalise(query).split()
-        outcomes = [
-            o
-            for o in outcomes
-            if all(
-                w
-                in normalise(
-                    f"{o.proposal_title} {o.summary} {o.implemented} {o.team.field.name} "
-                    f"{o.team.name} {o.team.cohort.title} {o.team.cohort.programme.organiser.name}"
-                )
-                for w in words
-            )
-        ]
+        outcomes = selectors.outcomes_matching(outcomes, query)
     page = Paginator(outcomes, 30).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
