@@ -12,11 +12,18 @@ from cocreation.core import uploads
 from cocreation.core.forms import PortalForm, PortalModelForm
 from quests.models import Quest
 
-from .models import Booking, Closure, OpeningHours, Space
+from . import rules
+from .models import END_OF_DAY, Booking, Closure, OpeningHours, Space
 
 # Where a service refusal's message goes in the booking forms.
 FIELD_FOR = {"date": "date", "starts_at": "start_time", "ends_at": "end_time", "kind": "kind",
              "quest": "quest", "last_date": "last_date", "reason": "reason"}  # fmt: skip
+
+
+# How a closing or booking end at midnight (stored as 00:00, the end of the day) is written.
+MIDNIGHT_TEXT = "24:00"
+# What a person types for midnight as a closing time.
+MIDNIGHT_INPUTS = {MIDNIGHT_TEXT, "24:00:00"}
 
 
 class DateInput(forms.DateInput):
@@ -27,18 +34,15 @@ class DateInput(forms.DateInput):
 
 
 def time_choices(space: Space) -> list[tuple[str, str]]:
-    """Every time on the space's grid between its earliest opening and latest closing."""
+    """Every time on the space's grid between its earliest opening and latest closing,
+    as "HH:MM"; a room closing at midnight offers "24:00" last (`OpeningHours`)."""
     hours = list(space.opening_hours.all())
-    first = min((h.opens_at for h in hours), default=dt.time(9))
-    last = max((h.closes_at for h in hours), default=dt.time(18))
-    step = dt.timedelta(minutes=space.slot_minutes)
-    cursor = dt.datetime.combine(dt.date(2000, 1, 1), first)
-    end = dt.datetime.combine(dt.date(2000, 1, 1), last)
-    choices = []
-    while cursor <= end:
-        choices.append((cursor.strftime("%H:%M"), cursor.strftime("%H:%M")))
-        cursor += step
-    return choices
+    first = min((rules.minutes_of(h.opens_at) for h in hours), default=9 * 60)
+    last = max((rules.minutes_of(h.closes_at, closing=True) for h in hours), default=18 * 60)
+    return [
+        (f"{minutes // 60:02d}:{minutes % 60:02d}",) * 2
+        for minutes in range(first, last + 1, space.slot_minutes)
+    ]
 
 
 class _TimesMixin:
@@ -46,6 +50,9 @@ class _TimesMixin:
         choices = time_choices(space)
         self.fields["start_time"].choices = choices[:-1]
         self.fields["end_time"].choices = choices[1:]
+        # A booking until midnight ends at the next day's 00:00, which the list says 24:00.
+        if self.initial.get("end_time") == "00:00":
+            self.initial["end_time"] = MIDNIGHT_TEXT
         quests = Quest.objects.filter(team__user=user).exclude(
             state__in=[Quest.State.COMPLETED, Quest.State.CANCELLED]
         )
@@ -55,6 +62,8 @@ class _TimesMixin:
 
     @staticmethod
     def _aware(day, time_text):
+        if time_text == MIDNIGHT_TEXT:
+            return rules.end_at(day, END_OF_DAY)
         time = dt.time.fromisoformat(time_text)
         return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
@@ -87,9 +96,11 @@ class BookingForm(_TimesMixin, PortalForm):
 
 
 class BookingChangeForm(BookingForm):
+    """A booking's new date, times, kind and purpose (its quest stays). Whether the change
+    needs approval again is the service's rule (services.booking_change)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].disabled = True
         self.fields["quest"].disabled = True
 
 
@@ -122,7 +133,8 @@ class SeriesForm(_TimesMixin, PortalForm):
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end:
             cleaned["start"] = dt.time.fromisoformat(start)
-            cleaned["end"] = dt.time.fromisoformat(end)
+            # 24:00 is kept as 00:00, the end of the day (`rules.end_at`).
+            cleaned["end"] = END_OF_DAY if end == MIDNIGHT_TEXT else dt.time.fromisoformat(end)
         return cleaned
 
 
@@ -155,6 +167,8 @@ class DecideForm(PortalForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # services.booking_version() of the request as the page showed it.
+    version = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "decide-%s")
@@ -226,11 +240,66 @@ class RulesInlineFormSet(forms.BaseInlineFormSet):
             )  # fmt: skip
 
 
+class OpeningTimeField(forms.TimeField):
+    """An opening time, 00:00 to 23:59. 24:00 is refused with its own message: it is only
+    ever a closing time."""
+
+    default_error_messages = {
+        "invalid": _("Enter an opening time from 00:00 to 23:59, e.g. 10:00."),
+        "midnight": _(
+            "24:00 can only be a closing time; enter an opening time from 00:00 to 23:59."
+        ),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() in MIDNIGHT_INPUTS:
+            raise ValidationError(self.error_messages["midnight"], code="midnight")
+        return super().to_python(value)
+
+
+class ClosingTimeField(forms.TimeField):
+    """A closing time, 00:00 to 24:00: 24:00 (or 00:00) is midnight, stored as 00:00, the
+    end of the day (`OpeningHours`), and always shown as 24:00. A browser's time control
+    cannot hold 24:00, so the field is a short text box."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 5, "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _(
+            "Enter a closing time from 00:00 to 24:00, e.g. 19:00 (24:00 is midnight, "
+            "the end of the day)."
+        ),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() in MIDNIGHT_INPUTS:
+            return END_OF_DAY
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if value == END_OF_DAY or (isinstance(value, str) and value.strip() in {"00:00", "0:00"}):
+            return MIDNIGHT_TEXT
+        if isinstance(value, dt.time):
+            return rules.hhmm(value)
+        return super().prepare_value(value)
+
+
+class OpeningHoursForm(PortalModelForm):
+    """One opening range, on the rules page and in the admin: 24:00 is a closing time."""
+
+    opens_at = OpeningTimeField(label=_("opens at"), widget=TimeInput())
+    closes_at = ClosingTimeField(
+        label=_("closes at"), help_text=_("24:00 for a room that closes at midnight.")
+    )
+
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens_at", "closes_at"]
+
+
 OpeningHoursFormSet = forms.inlineformset_factory(
-    Space, OpeningHours, form=PortalModelForm, formset=RulesInlineFormSet,
+    Space, OpeningHours, form=OpeningHoursForm, formset=RulesInlineFormSet,
     fields=["weekday", "opens_at", "closes_at"], extra=2, can_delete=True,
     max_num=50, absolute_max=60, validate_max=True,
-    widgets={"opens_at": TimeInput(), "closes_at": TimeInput()},
 )  # fmt: skip
 ClosureFormSet = forms.inlineformset_factory(
     Space, Closure, form=PortalModelForm, formset=RulesInlineFormSet,
@@ -238,3 +307,51 @@ ClosureFormSet = forms.inlineformset_factory(
     max_num=200, absolute_max=210, validate_max=True,
     widgets={"starts_on": DateInput(), "ends_on": DateInput()},
 )  # fmt: skip
+
+
+class AffectedBookingsForm(PortalForm):
+    """The rules page's confirm step: what happens to the live bookings a change of the
+    rules leaves outside them. Posted with the rules themselves (prefix "affected"), so
+    it works without JavaScript; `signature` is the digest of the set that was shown
+    (`rules.affected_signature`), and a set changed since then is asked again."""
+
+    CANCEL, KEEP = "cancel", "keep"
+
+    signature = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    choice = forms.ChoiceField(
+        label=_("What happens to these bookings"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            (CANCEL, _("Cancel them and tell each booker why")),
+            (KEEP, _("Keep them: they stay booked and show in the week view as exceptions")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Message to the bookers (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent with the reason when they are cancelled."),
+    )
+
+    def keep(self) -> bool | None:
+        """True to keep, False to cancel, None when no choice was made (a valid form)."""
+        choice = self.cleaned_data.get("choice")
+        return None if not choice else choice == self.KEEP
+
+
+def proposed_rules(form: SpaceRulesForm, hours, closures) -> rules.RuleSet:
+    """The rules as the valid rules page would save them: the space's fields from `form`,
+    the rows of the `hours` and `closures` formsets without the deleted ones and the
+    empty new ones. Nothing is written."""
+
+    def rows(formset) -> list:
+        deleted = {id(f) for f in formset.deleted_forms}
+        return [
+            f.instance
+            for f in formset.forms
+            if id(f) not in deleted and (f.instance.pk is not None or f.has_changed())
+        ]
+
+    return rules.RuleSet.of(form.instance, hours=rows(hours), closures=rows(closures))

@@ -8,7 +8,7 @@ The rule that two bookings never break the room's capacity lives in the database
   built from the space id and the booking kind.
 """
 
-from datetime import datetime
+from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -37,6 +37,8 @@ MINUTES_PER_DAY = 24 * 60
 MAX_BOOK_AHEAD_DAYS = 3650
 MAX_CANCEL_HOURS_BEFORE = 24 * 31
 SLOT_MINUTES = (15, 30, 60)
+# A closing time of 00:00 is the end of the day, 24:00 (see OpeningHours).
+END_OF_DAY = time(0)
 
 
 class Space(models.Model):
@@ -164,7 +166,16 @@ class Space(models.Model):
 
 
 class OpeningHours(models.Model):
-    """One opening range on one weekday; a day may have several (e.g. a lunch break)."""
+    """One opening range on one weekday; a day may have several (e.g. a lunch break).
+
+    A room that closes at midnight stores `closes_at` = 00:00, read as 24:00: the end of
+    the day. 00:00 can mean nothing else as a closing time (a range ends after it starts
+    and within its day), so the check constraint accepts `closes_at > opens_at` or
+    `closes_at = 00:00`, and `spaces.rules` turns every range into aware datetimes with
+    `rules.span` (10:00〜24:00 ends at the next day's 00:00) instead of comparing bare
+    times. Forms take 24:00 (or 00:00) as a closing time and show it as 24:00
+    (`spaces.forms.ClosingTimeField`); 24:00 is refused as an opening time.
+    """
 
     class Weekday(models.IntegerChoices):
         MONDAY = 0, _("Monday")
@@ -186,18 +197,25 @@ class OpeningHours(models.Model):
         ordering = ["weekday", "opens_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=F("opens_at")),
+                condition=Q(closes_at__gt=F("opens_at")) | Q(closes_at=END_OF_DAY),
                 name="spaces_hours_ordered",
                 violation_error_message=_("Closing time must be after opening time."),
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+        closes = "24:00" if self.closes_at == END_OF_DAY else f"{self.closes_at:%H:%M}"
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{closes}"
 
 
 class Closure(models.Model):
-    """Days the space is closed, with the reason users see (e.g. 年末年始)."""
+    """Days the space is closed, with the reason users see (e.g. 年末年始).
+
+    A closure added over live bookings does not cancel them by itself: the rules page
+    lists them first and the coordinator cancels them (each booker told) or keeps them,
+    and kept ones show in the week view as exceptions (`services.space_rules_change`,
+    `rules.newly_outside`); the admin refuses such a change and points to that page.
+    """
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="closures")
     starts_on = models.DateField(_("first closed day"), validators=[validate_date])

@@ -41,3 +41,64 @@ BOOKING_REMINDER = register(
         ),
     )
 )
+
+# To the space's coordinators (issue 10 B2). Each detail on its own labelled line, so
+# that the mail reads fully as plain text.
+BOOKING_REQUESTED = register(
+    NotificationKind(
+        "space.booking_requested",
+        _("Approval requested: %(space)s, %(when)s"),
+        _(
+            "A whole-room booking awaits your approval.\n"
+            "Room: %(space)s (%(address)s)\n"
+            "When: %(when)s\n"
+            "Booked by: %(booker)s\n"
+            "Purpose: %(purpose)s\n"
+            "Please approve or decline it on the portal."
+        ),
+    )
+)
+BOOKING_REQUEST_CHANGED = register(
+    NotificationKind(
+        "space.booking_request_changed",
+        _("Changed booking awaits approval: %(space)s, %(when)s"),
+        _(
+            "The booker changed a whole-room booking; it awaits your approval again.\n"
+            "Room: %(space)s (%(address)s)\n"
+            "When: %(when)s\n"
+            "Before the change: %(before)s\n"
+            "Booked by: %(booker)s\n"
+            "Purpose: %(purpose)s\n"
+            "Please approve or decline it on the portal."
+        ),
+    )
+)
+BOOKING_SERIES_REQUESTED = register(
+    NotificationKind(
+        "space.booking_series_requested",
+        _("Approval requested for a weekly booking: %(space)s from %(first)s"),
+        _(
+            "A weekly whole-room booking awaits your approval, date by date.\n"
+            "Room: %(space)s (%(address)s)\n"
+            "Dates:\n%(dates)s\n"
+            "Booked by: %(booker)s\n"
+            "Purpose: %(purpose)s\n"
+            "Please approve or decline each date on the portal."
+        ),
+    )
+)
+BOOKING_REQUEST_REMINDER = register(
+    NotificationKind(
+        "space.booking_request_reminder",
+        _("Still awaiting approval: %(space)s, %(when)s"),
+        _(
+            "A whole-room booking has been waiting for your approval since %(since)s.\n"
+            "Room: %(space)s (%(address)s)\n"
+            "When: %(when)s\n"
+            "Booked by: %(booker)s\n"
+            "Purpose: %(purpose)s\n"
+            "%(more)s"
+            "Please approve or decline it on the portal."
+        ),
+    )
+)

@@ -4,11 +4,17 @@ Everything here is pure: no writes, no locks. Capacity and overlap are checked b
 services.py under the space lock, and finally by the database's exclusion constraint.
 Times are Asia/Tokyo; every refusal carries the field it belongs to and a message in
 the user's language.
+
+A closing time of 00:00 is the end of the day, read and shown as 24:00 (see
+`OpeningHours`): a range is turned into aware datetimes by `span`, never compared as bare
+times, so 10:00〜24:00 ends at the next day's 00:00. The rules read from a `Space` (its
+prefetched rows) or from a `RuleSet`, the rules a coordinator is about to save.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,7 +25,7 @@ from django.utils.translation import gettext as _
 from cocreation.core import inputs
 from cocreation.templatetags.portal import jdate
 
-from .models import Booking, Closure, OpeningHours, Space
+from .models import END_OF_DAY, MINUTES_PER_DAY, Booking, Closure, OpeningHours, Space
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,8 @@ class Refusal:
 
 @dataclass
 class DayInfo:
-    """One day of a space: its opening ranges, or the reason it is closed."""
+    """One day of a space: its opening ranges (a closing time of 00:00 is 24:00), or the
+    reason it is closed."""
 
     day: dt.date
     ranges: list[tuple[dt.time, dt.time]] = field(default_factory=list)
@@ -43,6 +50,42 @@ class DayInfo:
     @property
     def is_open(self) -> bool:
         return bool(self.ranges) and not self.closed_reason
+
+    @property
+    def hours_text(self) -> str:
+        """10:00〜24:00, as `hours_text`; "" on a closed day."""
+        return hours_text(self.ranges) if self.is_open else ""
+
+    def spans(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The open ranges as aware datetimes (a range closing at 24:00 ends at the next
+        day's 00:00); none on a closed day."""
+        return [span(self.day, a, b) for a, b in self.ranges] if self.is_open else []
+
+
+@dataclass
+class RuleSet:
+    """The opening rules of a space as plain values: what `day_info` reads, without the
+    database. The rules page builds one from the forms before saving, to find the bookings
+    the new rules would leave outside (`newly_outside`). `hours` and `closures` are
+    unsaved or saved `OpeningHours` / `Closure` rows."""
+
+    opens_on: dt.date
+    closes_on: dt.date | None
+    closed_on_public_holidays: bool
+    hours: list[OpeningHours]
+    closures: list[Closure]
+
+    @classmethod
+    def of(cls, space: Space, *, hours=None, closures=None) -> RuleSet:
+        """The rules of `space` (its period and holiday fields as they are on the object,
+        its prefetched rows), with `hours` or `closures` replaced when given."""
+        return cls(
+            opens_on=space.opens_on,
+            closes_on=space.closes_on,
+            closed_on_public_holidays=space.closed_on_public_holidays,
+            hours=list(space.opening_hours.all()) if hours is None else list(hours),
+            closures=list(space.closures.all()) if closures is None else list(closures),
+        )
 
 
 @lru_cache(maxsize=32)
@@ -69,26 +112,63 @@ def month_day(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def hhmm(value: dt.time) -> str:
+def hhmm(value: dt.time, *, closing: bool = False) -> str:
+    """The time as "19:00"; a closing time of 00:00 (`closing=True`) reads "24:00"."""
+    if closing and value == END_OF_DAY:
+        return "24:00"
     return f"{value:%H:%M}"
 
 
+def minutes_of(value: dt.time, *, closing: bool = False) -> int:
+    """Minutes since the day's 00:00; a closing time of 00:00 is 1440 (24:00)."""
+    if closing and value == END_OF_DAY:
+        return MINUTES_PER_DAY
+    return value.hour * 60 + value.minute
+
+
+def span(day: dt.date, opens_at: dt.time, closes_at: dt.time) -> tuple[dt.datetime, dt.datetime]:
+    """One opening range of `day` as aware datetimes in the current time zone; a closing
+    time of 00:00 ends at the next day's 00:00."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, opens_at, tzinfo=tz)
+    return start, end_at(day, closes_at)
+
+
+def end_at(day: dt.date, value: dt.time) -> dt.datetime:
+    """The aware end of something on `day` that ends at `value`; 00:00 is the day's end
+    (the next day's 00:00), as a closing time or a booking's "until 24:00"."""
+    tz = timezone.get_current_timezone()
+    if value == END_OF_DAY:
+        return dt.datetime.combine(day + dt.timedelta(days=1), END_OF_DAY, tzinfo=tz)
+    return dt.datetime.combine(day, value, tzinfo=tz)
+
+
+def end_clock(value: dt.datetime) -> str:
+    """The local time a booking (or a range) ends, "HH:MM": an end at 00:00 is the end of
+    the day before, "24:00" (a booking never ends at the start of its own day)."""
+    return hhmm(timezone.localtime(value).time(), closing=True)
+
+
 def hours_text(ranges: list[tuple[dt.time, dt.time]]) -> str:
-    """10:00〜19:00 (several ranges joined, e.g. 10:00〜12:00、13:00〜19:00)."""
+    """10:00〜19:00 (several ranges joined, e.g. 10:00〜12:00、13:00〜24:00)."""
     separator = ", " if (translation.get_language() or "ja").startswith("en") else "、"
     dash = "–" if (translation.get_language() or "ja").startswith("en") else "〜"
-    return separator.join(f"{hhmm(a)}{dash}{hhmm(b)}" for a, b in ranges)
+    return separator.join(f"{hhmm(a)}{dash}{hhmm(b, closing=True)}" for a, b in ranges)
 
 
-def _hours(space: Space) -> list[OpeningHours]:
+def _hours(space: Space | RuleSet) -> list[OpeningHours]:
+    if isinstance(space, RuleSet):
+        return space.hours
     return list(space.opening_hours.all())  # prefetched by selectors
 
 
-def _closures(space: Space) -> list[Closure]:
+def _closures(space: Space | RuleSet) -> list[Closure]:
+    if isinstance(space, RuleSet):
+        return space.closures
     return list(space.closures.all())  # prefetched by selectors
 
 
-def closure_covering(space: Space, day: dt.date) -> Closure | None:
+def closure_covering(space: Space | RuleSet, day: dt.date) -> Closure | None:
     for closure in _closures(space):
         if closure.every_year:
             start = (closure.starts_on.month, closure.starts_on.day)
@@ -115,7 +195,7 @@ def weekday_name(day: dt.date) -> str:
     return str(OpeningHours.Weekday(day.weekday()).label)
 
 
-def day_info(space: Space, day: dt.date) -> DayInfo:
+def day_info(space: Space | RuleSet, day: dt.date) -> DayInfo:
     """Is the space open on `day`, and when? Checks period, closures, holidays, weekday."""
     info = DayInfo(day=day)
     if day < space.opens_on or (space.closes_on and day > space.closes_on):
@@ -148,7 +228,7 @@ def day_info(space: Space, day: dt.date) -> DayInfo:
     return info
 
 
-def period_message(space: Space) -> str:
+def period_message(space: Space | RuleSet) -> str:
     if space.closes_on:
         return _("The space can be booked from %(start)s to %(end)s.") % {
             "start": jdate(space.opens_on),
@@ -200,7 +280,8 @@ def check_booking_time(
     end = timezone.localtime(ends_at)
     if end <= start:
         return [Refusal("order", _("The end must be after the start."), "ends_at")]
-    if end.date() != start.date():
+    # A booking may end at 24:00, the next day's 00:00, and no later.
+    if end.date() != start.date() and end != end_at(start.date(), END_OF_DAY):
         return [Refusal("midnight", _("A booking must start and end on the same day."), "ends_at")]
     refusals: list[Refusal] = []
     if start < now:
@@ -220,7 +301,7 @@ def check_booking_time(
         # A closed day is about the date, so the message goes next to the date field.
         refusals.append(Refusal(info.closed_code, info.closed_reason, "date"))
         return refusals
-    if not any(a <= start.time() and end.time() <= b for a, b in info.ranges):
+    if not any(a <= start and end <= b for a, b in info.spans()):
         refusals.append(
             Refusal(
                 "hours",
@@ -281,15 +362,83 @@ def check_cancellation(booking: Booking, *, now: dt.datetime | None = None) -> R
 def slots(space: Space, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
     """The day's bookable slots on the space's grid, as aware datetimes."""
     info = day_info(space, day)
-    if not info.is_open:
-        return []
-    tz = timezone.get_current_timezone()
     step = dt.timedelta(minutes=space.slot_minutes)
     result = []
-    for opens_at, closes_at in info.ranges:
-        cursor = dt.datetime.combine(day, opens_at, tzinfo=tz)
-        end = dt.datetime.combine(day, closes_at, tzinfo=tz)
+    for cursor, end in info.spans():
         while cursor + step <= end:
             result.append((cursor, cursor + step))
             cursor += step
     return result
+
+
+# --- Rules changed over live bookings ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AffectedBooking:
+    """A live booking that a change of the rules leaves outside them, and why (in the
+    reader's language, from the new rules: the closure and its reason, or the new hours)."""
+
+    booking: Booking
+    reason: str
+
+
+def _spans_by_day(space: Space | RuleSet):
+    infos: dict[dt.date, DayInfo] = {}
+
+    def info_of(day: dt.date) -> DayInfo:
+        if day not in infos:
+            infos[day] = day_info(space, day)
+        return infos[day]
+
+    return info_of
+
+
+def _fits(info: DayInfo, booking: Booking) -> bool:
+    return any(a <= booking.starts_at and booking.ends_at <= b for a, b in info.spans())
+
+
+def outside_opening(space: Space | RuleSet, bookings) -> list[Booking]:
+    """The bookings that do not lie within one opening range of their day (a closure, a
+    holiday, outside the period, a closed weekday, or outside the hours): the exceptions
+    a coordinator kept when the rules changed under them."""
+    info_of = _spans_by_day(space)
+    return [b for b in bookings if not _fits(info_of(timezone.localdate(b.starts_at)), b)]
+
+
+def newly_outside(
+    current: Space | RuleSet, proposed: Space | RuleSet, bookings
+) -> list[AffectedBooking]:
+    """The bookings (live ones, in time order) that fit the `current` rules but not the
+    `proposed` ones, each with the new rules' reason. A booking already outside the
+    current rules (kept as an exception before) is not asked about again."""
+    before, after = _spans_by_day(current), _spans_by_day(proposed)
+    affected = []
+    for booking in bookings:
+        day = timezone.localdate(booking.starts_at)
+        if not _fits(before(day), booking) or _fits(after(day), booking):
+            continue
+        info = after(day)
+        if info.is_open:
+            reason = _("On %(date)s the space will be open %(hours)s only.") % {
+                "date": jdate(day),
+                "hours": info.hours_text,
+            }
+        else:
+            reason = info.closed_reason
+        affected.append(AffectedBooking(booking, reason))
+    return affected
+
+
+def affected_signature(affected: list[AffectedBooking]) -> str:
+    """A digest (64 hex characters) of the affected bookings as shown: ids, status and
+    times. The confirm step carries it, so a second POST made after the set changed (a
+    booking made, moved or cancelled meanwhile) is asked again instead of applied."""
+    digest = hashlib.sha256()
+    for item in sorted(affected, key=lambda a: a.booking.pk):
+        booking = item.booking
+        digest.update(
+            f"{booking.pk}|{booking.status}|{booking.starts_at.isoformat()}|"
+            f"{booking.ends_at.isoformat()}\n".encode()
+        )
+    return digest.hexdigest()

@@ -53,8 +53,14 @@ class Cell:
 
 @dataclass
 class WeekDay:
+    """One day of the week view: whether it is open, its slots by start time ("HH:MM"),
+    and its exceptions: live bookings outside the opening rules, kept by a coordinator
+    when the rules changed under them (a closure over them, shorter hours), which no slot
+    shows."""
+
     info: rules.DayInfo
     cells: dict[str, Cell]
+    exceptions: list[Booking] = field(default_factory=list)
 
 
 def week(space: Space, monday: dt.date, now: dt.datetime | None = None) -> dict:
@@ -82,7 +88,8 @@ def week(space: Space, monday: dt.date, now: dt.datetime | None = None) -> dict:
                         cell.seats_taken += 1
                         cell.seat_bookings.append(booking)
             cells[key] = cell
-        week_days.append(WeekDay(info, cells))
+        on_day = [b for b in bookings if timezone.localdate(b.starts_at) == day]
+        week_days.append(WeekDay(info, cells, rules.outside_opening(space, on_day)))
     rows = sorted(times)
     return {
         "days": week_days,
@@ -159,8 +166,13 @@ def bookings_in_period(space: Space, first: dt.date, last: dt.date):
 def occupancy(space: Space, first: dt.date, last: dt.date) -> dict:
     """Average seats in use per weekday and hour over the period (whole room = every seat)."""
     weekdays = range(7)
+    # A range closing at 24:00 (stored 00:00) covers its last hour, 23:00–24:00.
     hours = sorted(
-        {h for o in space.opening_hours.all() for h in range(o.opens_at.hour, o.closes_at.hour)}
+        {
+            h
+            for o in space.opening_hours.all()
+            for h in range(o.opens_at.hour, rules.minutes_of(o.closes_at, closing=True) // 60)
+        }
     ) or list(range(9, 18))
     used = {(w, h): 0.0 for w in weekdays for h in hours}
     open_days = {w: 0 for w in weekdays}

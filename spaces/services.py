@@ -4,13 +4,19 @@ in one queue per space; the exclusion constraint is the last guard behind the lo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cocreation import permissions as roles
 from cocreation.notifications.services import notify
+from cocreation.organisations.models import Membership
 
 from . import permissions, rules
 from .models import Booking, BookingSeries, Space
@@ -137,7 +143,7 @@ def booking_create(
                 and not permissions.can_coordinate(user, locked)
                 else Booking.Status.CONFIRMED
             )
-            return Booking.objects.create(
+            booking = Booking.objects.create(
                 space=locked,
                 user=user,
                 kind=kind,
@@ -148,27 +154,77 @@ def booking_create(
                 series=series,
                 status=status,
             )
+            if status == Booking.Status.PENDING:
+                _tell_coordinators(
+                    booking, "space.booking_requested", actor=user,
+                    key=f"space.booking_requested|{booking.pk}",
+                )  # fmt: skip
+            return booking
     except IntegrityError:
         # The exclusion constraint caught what the locked check let through.
         raise _refuse("taken", _("This time overlaps another booking."), "starts_at") from None
 
 
+def booking_version(booking: Booking) -> str:
+    """What a coordinator saw of a request: "kind|start|end|purpose digest" (Unix seconds,
+    12 hex digits of SHA-256). The approve/decline forms carry it, and booking_decide()
+    refuses a decision on another version, so an approval never covers a change made
+    after the page was opened (issue 10 B1)."""
+    digest = hashlib.sha256(booking.purpose.encode()).hexdigest()[:12]
+    start, end = int(booking.starts_at.timestamp()), int(booking.ends_at.timestamp())
+    return f"{booking.kind}|{start}|{end}|{digest}"
+
+
+def _status_after_change(space: Space, current: Booking, *, user, kind: str, moved: bool) -> str:
+    """The status of `current` once changed to `kind` (and new times, `moved` when the
+    time or kind differ). Approval (Space.whole_room_needs_approval) covers one kind and
+    one time: a changed whole-room booking goes back to pending, unless the change is by
+    someone who may approve it (permissions.can_coordinate), who keeps the status as it
+    was; a seat needs no approval, so it is confirmed."""
+    if not moved:
+        return current.status
+    if kind != Booking.Kind.WHOLE_ROOM or not space.whole_room_needs_approval:
+        return Booking.Status.CONFIRMED
+    if permissions.can_coordinate(user, space):
+        return current.status
+    return Booking.Status.PENDING
+
+
 def booking_change(
-    *, booking: Booking, user, starts_at, ends_at, purpose: str, now=None
-) -> Booking:
+    *, booking: Booking, user, starts_at: dt.datetime, ends_at: dt.datetime, purpose: str,
+    kind: str | None = None, now: dt.datetime | None = None,
+) -> Booking:  # fmt: skip
+    """Move, resize, re-kind or rename a live booking: its booker and the space's
+    coordinators (permissions.can_change_booking).
+
+    `starts_at`/`ends_at` are aware datetimes, `kind` a Booking.Kind value (None keeps the
+    booking's). The new time is checked like a new booking (the space's rules, capacity,
+    overlap) under the space lock, the booking itself left out. A change of time or kind
+    that needs approval sends the booking back to pending, approved or not, and tells the
+    space's coordinators with the time before and after (issue 10 B1; the rule is in
+    _status_after_change). Returns the changed booking; raises BookingError.
+    """
     now = now or timezone.now()
     if not permissions.can_change_booking(user, booking):
         raise _refuse("forbidden", _("You cannot change this booking."))
+    if kind is not None and kind not in Booking.Kind.values:
+        raise _refuse("kind", _("Choose a seat or the whole room."), "kind")
     try:
         with transaction.atomic():
             locked = lock_space(booking.space_id)
-            current = Booking.objects.select_for_update().get(pk=booking.pk)
+            # Only the booking row: the space is locked above, the booker's row is read.
+            current = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("user")
+                .get(pk=booking.pk)
+            )
             if not current.is_live:
                 raise _refuse("not_live", _("This booking was cancelled."))
+            kind = kind or current.kind
             refusals = _check(
                 locked,
                 user=current.user,
-                kind=current.kind,
+                kind=kind,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 now=now,
@@ -176,17 +232,51 @@ def booking_change(
             )
             if refusals:
                 raise BookingError(refusals)
-            current.starts_at, current.ends_at, current.purpose = starts_at, ends_at, purpose
-            current.save(update_fields=["starts_at", "ends_at", "purpose"])
+            before = _Span(current.starts_at, current.ends_at)
+            moved = (kind, starts_at, ends_at) != (current.kind, current.starts_at, current.ends_at)
+            status = _status_after_change(locked, current, user=user, kind=kind, moved=moved)
+            asks_again = moved and status == Booking.Status.PENDING
+            fields = ["kind", "starts_at", "ends_at", "purpose"]
+            current.kind, current.starts_at, current.ends_at = kind, starts_at, ends_at
+            current.purpose = purpose
+            if status != current.status or asks_again:
+                # A request asked again is a new request: the reminders count from now.
+                current.status = status
+                current.status_reason = ""
+                current.status_changed_by = user
+                current.status_changed_at = now
+                fields += ["status", "status_reason", "status_changed_by", "status_changed_at"]
+            current.space = locked
+            current.save(update_fields=fields)
+            if asks_again:
+                _tell_coordinators(
+                    current, "space.booking_request_changed", actor=user,
+                    key=f"space.booking_request_changed|{current.pk}|{now.isoformat()}",
+                    extra={"before": before},
+                )  # fmt: skip
             return current
     except IntegrityError:
         raise _refuse("taken", _("This time overlaps another booking."), "starts_at") from None
 
 
 def _when(booking: Booking) -> str:
-    start = timezone.localtime(booking.starts_at)
-    end = timezone.localtime(booking.ends_at)
-    return f"{rules.jdate(start.date())} {start:%H:%M}〜{end:%H:%M}"
+    return _span_text(booking.starts_at, booking.ends_at)
+
+
+def _span_text(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    start = timezone.localtime(starts_at)
+    end = timezone.localtime(ends_at)
+    return f"{rules.jdate(start.date())} {start:%H:%M}〜{rules.end_clock(end)}"
+
+
+class _Span:
+    """A time span (2020年12月18日(金) 13:30〜15:00) in each recipient's language."""
+
+    def __init__(self, starts_at: dt.datetime, ends_at: dt.datetime):
+        self.starts_at, self.ends_at = starts_at, ends_at
+
+    def __str__(self) -> str:
+        return _span_text(self.starts_at, self.ends_at)
 
 
 class _When:
@@ -217,6 +307,88 @@ def _tell_booker(booking: Booking, kind: str, reason: str, actor) -> None:
     )
 
 
+def space_coordinators(space: Space) -> list:
+    """The people told of the space's booking requests (issue 10 B2): those
+    permissions.can_coordinate lets approve them, namely the space's named coordinators
+    and the active coordinators (Membership role "coordinator") of the host organisation
+    and of every organisation in the host's regions; active accounts only. Site admins,
+    who may approve in every space, are told only when a space has nobody else, so that
+    no request waits unseen. Returns a list of users ordered by id."""
+    users = get_user_model().objects.filter(is_active=True)
+    region_ids = list(space.host.regions.values_list("pk", flat=True))
+    coordinating = Membership.objects.filter(
+        Q(organisation_id=space.host_id) | Q(organisation__regions__in=region_ids),
+        status=Membership.Status.ACTIVE,
+        role=Membership.Role.COORDINATOR,
+    ).values("user_id")
+    people = list(
+        users.filter(Q(pk__in=coordinating) | Q(pk__in=space.coordinators.values("pk")))
+        .distinct()
+        .order_by("pk")
+    )
+    if not people:
+        people = list(users.filter(Q(is_staff=True) | Q(is_superuser=True)).order_by("pk"))
+    return people
+
+
+class _Booker:
+    """The booker's name and organisations ("郡山 太郎（郡山市）") in each recipient's
+    language."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __str__(self) -> str:
+        separator = "、" if translation.get_language() == "ja" else ", "
+        names = separator.join(m.organisation.name for m in roles.active_memberships(self.user))
+        if not names:
+            return self.user.display_name
+        return _("%(person)s (%(organisation)s)") % {
+            "person": self.user.display_name,
+            "organisation": names,
+        }
+
+
+def _request_context(booking: Booking) -> dict:
+    return {
+        "space": booking.space.name,
+        "address": booking.space.location,
+        "when": _When(booking),
+        "booker": _Booker(booking.user),
+        "purpose": booking.purpose,
+    }
+
+
+def _tell_coordinators(
+    booking: Booking, kind: str, *, actor, key: str, extra: dict | None = None,
+    url: str | None = None,
+) -> None:  # fmt: skip
+    """Tell each of space_coordinators() but the actor, in the portal and by mail;
+    `key` + the recipient's id makes each notification once."""
+    context = {**_request_context(booking), **(extra or {})}
+    for person in space_coordinators(booking.space):
+        if person.pk == getattr(actor, "pk", None):
+            continue
+        notify(
+            person,
+            kind,
+            booking,
+            context=context,
+            url=url or booking.get_absolute_url(),
+            key=f"{key}|{person.pk}"[:255],
+        )
+
+
+class _Dates:
+    """One line per booking's time, for a series request."""
+
+    def __init__(self, bookings: list[Booking]):
+        self.bookings = bookings
+
+    def __str__(self) -> str:
+        return "\n".join(f"- {_when(booking)}" for booking in self.bookings)
+
+
 def booking_cancel(*, booking: Booking, user, reason: str = "", now=None) -> Booking:
     """The booker until the cancellation deadline; coordinators until it ends (the booker
     is then told why)."""
@@ -226,7 +398,12 @@ def booking_cancel(*, booking: Booking, user, reason: str = "", now=None) -> Boo
         raise _refuse("forbidden", _("You cannot cancel this booking."))
     with transaction.atomic():
         current = (
-            Booking.objects.select_for_update().select_related("space", "user").get(pk=booking.pk)
+            # Only the booking row (of=self): locking the joined space row here too would
+            # take the locks in the opposite order to booking_change (space, then
+            # booking) and deadlock with a change made at the same moment.
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("space", "user")
+            .get(pk=booking.pk)
         )
         if not current.is_live:
             raise _refuse("not_live", _("This booking was already cancelled."))
@@ -247,18 +424,35 @@ def booking_cancel(*, booking: Booking, user, reason: str = "", now=None) -> Boo
     return current
 
 
-def booking_decide(*, booking: Booking, user, approve: bool, reason: str = "") -> Booking:
-    """Coordinators approve or decline a pending whole-room booking; the booker is told."""
+def booking_decide(
+    *, booking: Booking, user, approve: bool, reason: str = "", version: str = ""
+) -> Booking:
+    """Coordinators approve or decline a pending whole-room booking; the booker is told.
+
+    `version` is booking_version() of the request as the coordinator's page showed it
+    (empty: not checked); a request changed since then is refused ("changed"), so that
+    nobody approves a time they have not seen. Raises BookingError."""
     if not permissions.can_coordinate(user, booking.space):
         raise _refuse("forbidden", _("Only the space's coordinators decide on bookings."))
     if not approve and not reason.strip():
         raise _refuse("reason", _("Give the reason for declining."), "reason")
     with transaction.atomic():
         current = (
-            Booking.objects.select_for_update().select_related("space", "user").get(pk=booking.pk)
+            # Only the booking row (of=self): locking the joined space row here too would
+            # take the locks in the opposite order to booking_change (space, then
+            # booking) and deadlock with a change made at the same moment.
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("space", "user")
+            .get(pk=booking.pk)
         )
         if current.status != Booking.Status.PENDING:
             raise _refuse("not_pending", _("This booking is not waiting for approval."))
+        if version and version != booking_version(current):
+            raise _refuse(
+                "changed",
+                _("This booking was changed after you opened it. Check the changed booking "
+                  "and decide again."),
+            )  # fmt: skip
         current.status = Booking.Status.CONFIRMED if approve else Booking.Status.DECLINED
         current.status_reason = reason
         current.status_changed_by = user
@@ -364,7 +558,7 @@ def series_preview(
     occurrences = []
     # One query for the whole series would be nicer; a series is at most MAX_OCCURRENCES.
     for day in _dates(first_date, last_date, every_n_weeks):
-        starts_at, ends_at = _aware(day, start_time), _aware(day, end_time)
+        starts_at, ends_at = _aware(day, start_time), rules.end_at(day, end_time)
         refusals = _check(
             space, user=user, kind=kind, starts_at=starts_at, ends_at=ends_at, now=now
         )
@@ -421,6 +615,14 @@ def series_confirm(
                     status=status,
                 )  # fmt: skip
             )
+        if status == Booking.Status.PENDING:
+            # One message for the series, listing its dates, rather than one per date.
+            _tell_coordinators(
+                created[0], "space.booking_series_requested", actor=user,
+                key=f"space.booking_series_requested|{series.pk}",
+                extra={"first": _When(created[0]), "dates": _Dates(created)},
+                url=reverse("spaces:pending"),
+            )  # fmt: skip
     return series, created, skipped
 
 
@@ -443,3 +645,90 @@ def series_cancel_from(*, booking: Booking, user, reason: str = "", now=None) ->
         for occurrence in later:
             booking_cancel(booking=occurrence, user=user, reason=reason, now=now)
     return len(later)
+
+
+# --- Rules changed over live bookings (issue 10 B3) ----------------------------------------
+
+
+@dataclass
+class RulesChange:
+    """What `space_rules_change` did.
+
+    `affected`: the live bookings the new rules leave outside them, each with why;
+    `signature`: their digest, which the confirm step posts back; `saved`: whether the
+    rules were written; `changed`: a confirmation was posted for another set (a booking
+    made, moved or cancelled since the list was shown), so it was asked again;
+    `cancelled` / `kept`: how many affected bookings were cancelled or kept.
+    """
+
+    affected: list[rules.AffectedBooking]
+    signature: str
+    saved: bool = False
+    changed: bool = False
+    cancelled: int = 0
+    kept: int = 0
+
+
+def rules_affected_bookings(
+    *, space: Space, proposed: rules.RuleSet, now: dt.datetime | None = None
+) -> list[rules.AffectedBooking]:
+    """The live (pending or confirmed) bookings of `space` not over at `now` that fit its
+    rules as loaded on `space` (prefetched: `lock_space`, `selectors.space_with_rules`)
+    but not `proposed`, in time order. Reads only."""
+    now = now or timezone.now()
+    live = (
+        Booking.objects.filter(space=space, status__in=Booking.LIVE_STATUSES, ends_at__gt=now)
+        .select_related("user", "space")
+        .order_by("starts_at", "pk")
+    )
+    return rules.newly_outside(space, proposed, live)
+
+
+def space_rules_change(
+    *,
+    space: Space,
+    user,
+    proposed: rules.RuleSet,
+    write,
+    confirmed: str,
+    keep: bool | None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> RulesChange:
+    """Save a change of the space's opening rules (period, holidays, hours, closures)
+    without hiding a live booking silently.
+
+    `proposed` is the rules as they will be (`forms.proposed_rules`); `write()` stores
+    them (the rules page's forms) and is called under the space lock, only when saving.
+    When the change leaves live bookings outside the rules, nothing is written unless
+    `confirmed` equals the signature of that very set (the one the coordinator was shown;
+    recomputed here under the lock, so a booking made meanwhile is asked about) and
+    `keep` says what to do: False cancels each of them through `booking_cancel` (the
+    booker told, with the new rules' reason and `note`), True keeps them (the week view
+    shows them as exceptions). Rules, cancellations and notifications are one
+    transaction. Raises BookingError: "forbidden" (not a coordinator), "choice" (the set
+    was confirmed but no choice made; field "choice")."""
+    now = now or timezone.now()
+    if not permissions.can_coordinate(user, space):
+        raise _refuse("forbidden", _("Only the space's coordinators change its rules."))
+    with transaction.atomic():
+        # The lock bookings take: no booking is made between this count and the write.
+        locked = lock_space(space.pk)
+        affected = rules_affected_bookings(space=locked, proposed=proposed, now=now)
+        signature = rules.affected_signature(affected)
+        if affected and confirmed != signature:
+            return RulesChange(affected, signature, changed=bool(confirmed))
+        if affected and keep is None:
+            raise _refuse(
+                "choice", _("Choose whether to cancel these bookings or keep them."), "choice"
+            )
+        write()
+        change = RulesChange(affected, signature, saved=True)
+        if keep:
+            change.kept = len(affected)
+            return change
+        for item in affected:
+            reason = f"{item.reason}\n{note}" if note else item.reason
+            booking_cancel(booking=item.booking, user=user, reason=reason, now=now)
+        change.cancelled = len(affected)
+    return change

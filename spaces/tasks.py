@@ -9,3 +9,9 @@ from . import reminders
 @shared_task
 def send_booking_reminders() -> int:
     return reminders.send_booking_reminders(today=timezone.localdate())
+
+
+@shared_task
+def send_request_reminders() -> int:
+    """Remind coordinators of whole-room requests pending for a day or more."""
+    return reminders.send_request_reminders(now=timezone.now())

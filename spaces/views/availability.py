@@ -8,12 +8,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cocreation.accounts.calendar import reset_calendar_token, user_for_token
@@ -21,8 +21,14 @@ from cocreation.core import inputs
 from cocreation.exports import csv_response
 from cocreation.templatetags.portal import jdate
 
-from .. import ical, permissions, selectors, services
-from ..forms import ClosureFormSet, OpeningHoursFormSet, SpaceRulesForm
+from .. import ical, permissions, rules, selectors, services
+from ..forms import (
+    AffectedBookingsForm,
+    ClosureFormSet,
+    OpeningHoursFormSet,
+    SpaceRulesForm,
+    proposed_rules,
+)
 from ..models import Booking, Space
 from . import in_window, space_context, space_or_404
 
@@ -154,25 +160,89 @@ def _period(request) -> tuple[dt.date, dt.date, list[str]]:
 
 @login_required
 def space_rules(request, pk: int):
-    """The space's coordinators: opening hours, closed days and booking rules."""
+    """The space's coordinators: opening hours, closed days and booking rules.
+
+    A change that leaves live bookings outside the rules (a closure over them, shorter
+    hours, a closed weekday, a shorter period) is not saved at once: the page comes back
+    with the bookings listed and asks whether to cancel them (each booker told why) or
+    keep them (shown as exceptions in the week view). The answer is posted with the rules
+    themselves, with the digest of the list shown; a list changed meanwhile is shown and
+    asked again (`services.space_rules_change`)."""
     space = space_or_404(request, pk)
     if not permissions.can_coordinate(request.user, space):
         raise PermissionDenied
-    form = SpaceRulesForm(request.POST or None, request.FILES or None, instance=space)
-    hours = OpeningHoursFormSet(request.POST or None, instance=space, prefix="hours")
-    closures = ClosureFormSet(request.POST or None, instance=space, prefix="closures")
-    if request.method == "POST" and form.is_valid() and hours.is_valid() and closures.is_valid():
-        with transaction.atomic():
-            # Rules change under the same lock bookings take, so none slips in between.
-            services.lock_space(space.pk)
-            form.save()
-            hours.save()
-            closures.save()
-        messages.success(request, _("The rules were saved. Existing bookings are kept."))
-        return redirect("spaces:detail", space.pk)
+    data = request.POST if request.method == "POST" else None
+    form = SpaceRulesForm(data, request.FILES or None, instance=space)
+    hours = OpeningHoursFormSet(data, instance=space, prefix="hours")
+    closures = ClosureFormSet(data, instance=space, prefix="closures")
+    decision = AffectedBookingsForm(data, prefix="affected")
     context = space_context(request, space, "rules")
-    context.update(form=form, hours=hours, closures=closures)
+    # Every part validated, so that each shows its own errors.
+    posted = data is not None
+    valid = [part.is_valid() for part in (form, hours, closures, decision)] if posted else []
+    if posted and all(valid[:3]):
+        proposed = proposed_rules(form, hours, closures)
+        change = None
+        if valid[3]:
+            try:
+                change = services.space_rules_change(
+                    space=space, user=request.user, proposed=proposed,
+                    write=lambda: _write_rules(form, hours, closures),
+                    confirmed=decision.cleaned_data["signature"], keep=decision.keep(),
+                    note=decision.cleaned_data["note"],
+                )  # fmt: skip
+            except services.BookingError as error:
+                for refusal in error.refusals:
+                    field = refusal.field if refusal.field in decision.fields else None
+                    decision.add_error(field, refusal.message)
+        if change is not None and change.saved:
+            messages.success(request, _saved_message(change))
+            return redirect("spaces:detail", space.pk)
+        if change is None:
+            # Refused before it was weighed (a tampered or missing answer): the list again.
+            # The form has put the new values on `space`: the saved rules are read again.
+            current = selectors.space_with_rules(space.pk)
+            affected = services.rules_affected_bookings(space=current, proposed=proposed)
+            change = services.RulesChange(affected, rules.affected_signature(affected))
+        context.update(
+            affected=change.affected,
+            affected_signature=change.signature,
+            affected_changed=change.changed,
+            affected_title=ngettext(
+                "This change puts %(count)d live booking outside the opening rules "
+                "(closed days or hours).",
+                "This change puts %(count)d live bookings outside the opening rules "
+                "(closed days or hours).",
+                len(change.affected),
+            ) % {"count": len(change.affected)},
+            photo_dropped=bool(form.files.get(form.add_prefix("photo"))),
+        )  # fmt: skip
+    context.update(form=form, hours=hours, closures=closures, decision=decision)
     return render(request, "spaces/space_rules.html", context)
+
+
+def _write_rules(form, hours, closures) -> None:
+    form.save()
+    hours.save()
+    closures.save()
+
+
+def _saved_message(change: services.RulesChange) -> str:
+    if change.cancelled:
+        return ngettext(
+            "The rules were saved. %(count)d booking was cancelled and its booker told why.",
+            "The rules were saved. %(count)d bookings were cancelled and their bookers told why.",
+            change.cancelled,
+        ) % {"count": change.cancelled}
+    if change.kept:
+        return ngettext(
+            "The rules were saved. %(count)d booking outside them is kept and shown in the "
+            "week view as an exception.",
+            "The rules were saved. %(count)d bookings outside them are kept and shown in the "
+            "week view as exceptions.",
+            change.kept,
+        ) % {"count": change.kept}
+    return _("The rules were saved. No live booking falls outside them because of this change.")
 
 
 @login_required
@@ -220,7 +290,7 @@ def bookings_csv(request, pk: int):
         start = timezone.localtime(booking.starts_at)
         end = timezone.localtime(booking.ends_at)
         rows.append(
-            [start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}",
+            [start.date().isoformat(), f"{start:%H:%M}", rules.end_clock(end),
              booking.get_kind_display(), booking.get_status_display(),
              booking.user.display_name, booking.user.email, booking.purpose,
              booking.quest.title if booking.quest else ""]

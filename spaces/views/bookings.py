@@ -147,7 +147,8 @@ def _render_detail(request, booking: Booking, decide_form: DecideForm | None = N
         can_cancel=can_cancel,
         cancel_refusal=None if can_cancel else rules.check_cancellation(booking),
         deadline=rules.cancellation_deadline(booking),
-        decide_form=decide_form or DecideForm(),
+        decide_form=decide_form
+        or DecideForm(initial={"version": services.booking_version(booking)}),
     )
     return render(request, "spaces/booking_detail.html", context)
 
@@ -158,9 +159,24 @@ def booking_detail(request, pk: int):
     return _render_detail(request, _booking_or_404(request, pk))
 
 
+def _changed_message(before: Booking, after: Booking) -> str:
+    """What the booker reads after a change: confirmed, awaiting approval again (it was
+    confirmed before the change), or still awaiting approval."""
+    if after.status != Booking.Status.PENDING:
+        return _("The booking was changed.")
+    if before.status != Booking.Status.PENDING:
+        return _(
+            "The booking was changed. The changed booking needs a coordinator's approval "
+            "again; it is not confirmed until then."
+        )
+    return _("The booking was changed. It still awaits a coordinator's approval.")
+
+
 @login_required
 def booking_change(request, pk: int):
-    """The booker (while the booking is live) and coordinators: move it or rename it."""
+    """The booker (while the booking is live) and coordinators: move it, change its kind
+    or rename it. A change of time or kind that needs approval goes back to the space's
+    coordinators (services.booking_change), and the page says so before and after."""
     booking = _booking_or_404(request, pk)
     if not permissions.can_change_booking(request.user, booking):
         raise PermissionDenied
@@ -182,9 +198,10 @@ def booking_change(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.booking_change(
+            changed = services.booking_change(
                 booking=booking,
                 user=request.user,
+                kind=form.cleaned_data["kind"],
                 starts_at=form.cleaned_data["starts_at"],
                 ends_at=form.cleaned_data["ends_at"],
                 purpose=form.cleaned_data["purpose"],
@@ -192,10 +209,16 @@ def booking_change(request, pk: int):
         except services.BookingError as error:
             _put_refusals(form, error)
         else:
-            messages.success(request, _("The booking was changed."))
-            return redirect(booking)
+            messages.success(request, _changed_message(booking, changed))
+            return redirect(changed)
     context = space_context(request, space, "bookings")
-    context.update(form=form, booking=booking)
+    context.update(
+        form=form,
+        booking=booking,
+        # Said before saving: in this room a change of time or kind asks again.
+        approval_on_change=space.whole_room_needs_approval
+        and not permissions.can_coordinate(request.user, space),
+    )
     return render(request, "spaces/booking_form.html", context)
 
 
@@ -250,6 +273,7 @@ def booking_decide(request, pk: int):
                 user=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
             )
         except services.BookingError as error:
             if error.refusals[0].field != "reason":
@@ -270,7 +294,11 @@ def pending(request):
               if permissions.can_coordinate(request.user, s)]  # fmt: skip
     if not spaces:
         raise PermissionDenied
-    return render(request, "spaces/pending.html", {"bookings": selectors.pending_for(spaces)})
+    bookings = list(selectors.pending_for(spaces))
+    for booking in bookings:
+        # The approve button approves this version only (a later change is refused).
+        booking.version = services.booking_version(booking)
+    return render(request, "spaces/pending.html", {"bookings": bookings})
 
 
 @login_required
