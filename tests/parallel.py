@@ -31,6 +31,31 @@ def parallel_posts(requests, *, follow=False):
     return responses
 
 
+def at_once(function, times: int) -> list:
+    """Call `function()` from `times` threads released together, each with its own database
+    connection; returns the results (in finishing order). Raises if any call raised."""
+    barrier = threading.Barrier(times)
+    results = []
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait(timeout=15)
+            results.append(function())
+        except Exception as exc:  # noqa: BLE001 - reported to the test below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return results
+
+
 def close_other_connections() -> None:
     """End the sessions other threads left open on the test database (a worker's, a live
     server's), so that it can be dropped at the end of the run."""

@@ -9,7 +9,7 @@ from cocreation.accounts.calendar import calendar_token, user_for_token
 from cocreation.accounts.models import User
 from cocreation.organisations.models import Membership
 from tests import factories
-from tests.parallel import parallel_posts
+from tests.parallel import at_once, parallel_posts
 
 
 def _client(user) -> Client:
@@ -87,31 +87,10 @@ def test_a_profile_saved_during_a_password_change_keeps_the_new_password():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_confirmations_of_a_staff_address_at_once_join_once():
-    import threading
-
-    from django.db import connection
-
     from cocreation.organisations.services import membership_join_by_domain
 
     koriyama = factories.make_municipality()
-    errors = []
     for round_ in range(5):
         user = factories.make_user(f"twice{round_}@city.koriyama.lg.jp")
-        barrier = threading.Barrier(4)
-
-        def confirm(user=user, barrier=barrier):
-            try:
-                barrier.wait(timeout=15)
-                membership_join_by_domain(user=user, email=user.email)
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=confirm) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        at_once(lambda user=user: membership_join_by_domain(user=user, email=user.email), 4)
         assert Membership.objects.filter(user=user, organisation=koriyama).count() == 1
-    assert errors == []

@@ -1,11 +1,9 @@
 """Issue 10 A2: one chain of attempts per notification, a stable Message-ID, and the site
 administrators told of the mails the portal gave up on."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +12,7 @@ from cocreation.notifications.models import Notification
 from cocreation.notifications.services import Delivery
 from tests import factories
 from tests.notifications.test_notify import CONTEXT, FlakySmtpBackend
+from tests.parallel import at_once
 
 
 @pytest.fixture
@@ -78,21 +77,7 @@ def test_sweeps_running_at_once_queue_each_mail_once(queued):
         _notify(recipient, index)
     Notification.objects.update(queued_at=None)
     queued.clear()
-    barrier = threading.Barrier(4)
-    counts = []
-
-    def sweep():
-        try:
-            barrier.wait(timeout=15)
-            counts.append(tasks.send_unsent_notifications())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    counts = at_once(tasks.send_unsent_notifications, 4)
     assert sum(counts) == 30
     assert sorted(queued) == sorted(Notification.objects.values_list("pk", flat=True))
 
@@ -103,21 +88,7 @@ def test_two_workers_on_one_notification_send_it_once():
 
     recipient = factories.make_user("hanako.sato@city.koriyama.lg.jp", family="佐藤")
     notification = _notify(recipient)
-    barrier = threading.Barrier(5)
-    results = []
-
-    def attempt():
-        try:
-            barrier.wait(timeout=15)
-            results.append(services.deliver_email(notification.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(lambda: services.deliver_email(notification.pk), 5)
     assert sorted(r.value for r in results) == ["sent"] + ["skipped"] * 4
     assert len(mail.outbox) == 1
 
