@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from cocreation.core.dates import jdatetime
 from cocreation.core.queue import enqueue, enqueue_on_commit
-from cocreation.templatetags.portal import jdatetime
 
 from . import kinds
 from .models import Notification

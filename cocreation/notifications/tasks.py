@@ -56,3 +56,11 @@ def report_failed_emails() -> int:
     """Daily: tell the site administrators of the mails given up on in the last day."""
     until = timezone.now()
     return services.report_failed_emails(since=until - timedelta(days=1), until=until)
+
+
+@shared_task
+def send_reminders() -> dict[str, int]:
+    """Every 15 minutes: every app's due reminders, once each (notifications/reminders.py)."""
+    from .reminders import run_reminders
+
+    return run_reminders()
