@@ -27,10 +27,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY config ./config
 COPY cocreation ./cocreation
 COPY quests ./quests
 COPY spaces ./spaces
 COPY studygroups ./studygroups
+COPY portal ./portal
+COPY demo ./demo
 RUN pip install .
 # .dockerignore keeps .env, .data, .git, .venv and backups out of the image.
 COPY . .
@@ -38,7 +41,7 @@ COPY . .
 # Catalogues and static files are built into the image; no CDN, WhiteNoise serves them.
 # The folders that docker-compose.yml mounts volumes on belong to the portal user, so that
 # new volumes start writable by it.
-RUN python -m cocreation.launcher compile-messages \
+RUN python -m config.launcher compile-messages \
     && DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --no-input \
     && useradd --create-home --uid 1000 portal \
     && mkdir -p /app/.data/media /app/.data/private /app/beat /backups \
@@ -46,4 +49,4 @@ RUN python -m cocreation.launcher compile-messages \
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "cocreation.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,4 +1,4 @@
-# The two commands of the README. Everything else is in cocreation/launcher.py.
+# The two commands of the README. Everything else is in config/launcher.py.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,18 +7,19 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint messages
 
 run: $(STAMP)
-	$(BIN)/python -m cocreation.launcher run
+	$(BIN)/python -m config.launcher run
 
 # make test ARGS="tests/core -x"
 test: $(STAMP)
-	$(BIN)/python -m cocreation.launcher test $(ARGS)
+	$(BIN)/python -m config.launcher test $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 messages: $(STAMP)
-	$(BIN)/python -m cocreation.launcher compile-messages
+	$(BIN)/python -m config.launcher compile-messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

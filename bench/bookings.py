@@ -47,27 +47,43 @@ def prepare(clients: int) -> None:
     code5 = "99001"
     host, _ = Organisation.objects.get_or_create(
         local_government_code=code5 + str(local_government_check_digit(code5)),
-        defaults={"name": HOST, "name_kana": "ベンチヨヤクシ", "kind": "municipality",
-                  "prefecture": "福島県"},
-    )  # fmt: skip
+        defaults={
+            "name": HOST,
+            "name_kana": "ベンチヨヤクシ",
+            "kind": "municipality",
+            "prefecture": "福島県",
+        },
+    )
     host.regions.add(region)
     for n in range(clients):
         user, created = User.objects.get_or_create(
             email=f"booker{n}@bench-booking.example.jp",
-            defaults={"family_name": "予約", "given_name": f"{n}",
-                      "family_name_kana": "ヨヤク", "given_name_kana": "タロウ"},
-        )  # fmt: skip
+            defaults={
+                "family_name": "予約",
+                "given_name": f"{n}",
+                "family_name_kana": "ヨヤク",
+                "given_name_kana": "タロウ",
+            },
+        )
         Membership.objects.get_or_create(
             user=user, organisation=host, defaults={"role": "member", "status": "active"}
         )
     have = Space.objects.filter(host=host).count()
     for n in range(have, SPACES):
         space = Space.objects.create(
-            name=f"ベンチ会議室 {n + 1}", building="ベンチ庁舎", address="福島県郡山市",
-            capacity=10, host=host, opens_on=dt.date(2020, 1, 1), closes_on=None,
-            closed_on_public_holidays=False, slot_minutes=30, min_booking_minutes=30,
-            max_booking_minutes=240, book_ahead_days=3650,
-        )  # fmt: skip
+            name=f"ベンチ会議室 {n + 1}",
+            building="ベンチ庁舎",
+            address="福島県郡山市",
+            capacity=10,
+            host=host,
+            opens_on=dt.date(2020, 1, 1),
+            closes_on=None,
+            closed_on_public_holidays=False,
+            slot_minutes=30,
+            min_booking_minutes=30,
+            max_booking_minutes=240,
+            book_ahead_days=3650,
+        )
         space.allowed_organisations.add(host)
         OpeningHours.objects.bulk_create(
             OpeningHours(space=space, weekday=w, opens_at=OPENS, closes_at=CLOSES) for w in range(7)
@@ -91,8 +107,8 @@ def client(args) -> dict:
     scenario, n, clients, attempts, url, barrier = args
     setup_django(url, migrate=False)
     from cocreation.accounts.models import User
-    from spaces import services
     from spaces.models import Space
+    from spaces.services import bookings as services
 
     user = User.objects.get(email=f"booker{n}@bench-booking.example.jp")
     spaces = list(Space.objects.filter(host__name=HOST).order_by("pk"))
@@ -113,15 +129,24 @@ def client(args) -> dict:
         t0 = time.perf_counter()
         try:
             services.booking_create(
-                space=space, user=user, kind="whole_room", starts_at=starts_at,
-                ends_at=ends_at, purpose="ベンチマーク",
-            )  # fmt: skip
+                space=space,
+                user=user,
+                kind="whole_room",
+                starts_at=starts_at,
+                ends_at=ends_at,
+                purpose="ベンチマーク",
+            )
             booked += 1
         except services.BookingError:
             refused += 1
         latencies.append(time.perf_counter() - t0)
-    return {"latencies": latencies, "booked": booked, "refused": refused,
-            "began": began, "ended": time.perf_counter()}  # fmt: skip
+    return {
+        "latencies": latencies,
+        "booked": booked,
+        "refused": refused,
+        "began": began,
+        "ended": time.perf_counter(),
+    }
 
 
 def run(scenario: str, clients: int, attempts: int, url: str) -> dict:
@@ -172,14 +197,18 @@ def main() -> None:
             .filter(n__gt=1)
         )
         assert not twice.exists(), "a slot was booked twice"
-    print(f"\n{args.clients} concurrent clients, {args.bookings} attempts each, "
-          "whole-room 30-minute bookings\n")  # fmt: skip
+    print(
+        f"\n{args.clients} concurrent clients, {args.bookings} attempts each, "
+        "whole-room 30-minute bookings\n"
+    )
     print("| scenario    | attempts | booked | refused | attempts/s | booked/s | p50 ms | p95 ms |")
     print("|-------------|----------|--------|---------|------------|----------|--------|--------|")
     for r in rows:
-        print(f"| {r['scenario']:<11} | {r['attempts']:>8} | {r['booked']:>6} | {r['refused']:>7} "
-              f"| {r['per_second']:>10.0f} | {r['booked_per_second']:>8.0f} | {r['p50']:>6.1f} "
-              f"| {r['p95']:>6.1f} |")  # fmt: skip
+        print(
+            f"| {r['scenario']:<11} | {r['attempts']:>8} | {r['booked']:>6} | {r['refused']:>7} "
+            f"| {r['per_second']:>10.0f} | {r['booked_per_second']:>8.0f} | {r['p50']:>6.1f} "
+            f"| {r['p95']:>6.1f} |"
+        )
 
 
 if __name__ == "__main__":

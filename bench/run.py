@@ -216,7 +216,7 @@ def main() -> None:
             sys.executable,
             "-m",
             "gunicorn",
-            "cocreation.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -8,7 +8,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 
-from cocreation.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "bench.urls"
 # The bench measures the app, not static file hashing: plain storage, nothing collected.

@@ -167,6 +167,8 @@ def can_decide_membership(user, membership: Membership, *, has_admin: bool | Non
     An organisation with no active admin yet (a company that just registered)
     is decided by any coordinator, so that nobody is left waiting forever.
     """
+    from cocreation.organisations.models import Membership
+
     organisation = membership.organisation
     if membership.user_id == getattr(user, "id", None) and not is_site_admin(user):
         return False
@@ -174,9 +176,23 @@ def can_decide_membership(user, membership: Membership, *, has_admin: bool | Non
         return True
     if is_coordinator(user):
         if has_admin is None:
-            has_admin = organisation.memberships.filter(role="admin", status="active").exists()
+            has_admin = organisation.memberships.filter(
+                role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+            ).exists()
         return not has_admin
     return False
+
+
+def can_answer_requests(user) -> bool:
+    """Open the list of membership requests: site admins, coordinators and the admins of
+    an organisation (each sees only the requests they may decide)."""
+    from cocreation.organisations.models import Membership
+
+    return (
+        is_site_admin(user)
+        or is_coordinator(user)
+        or any(m.role == Membership.Role.ADMIN for m in active_memberships(user))
+    )
 
 
 def can_view_members(user, organisation: Organisation) -> bool:
@@ -206,6 +222,7 @@ def role_labels(user) -> list[str]:
 
 __all__ = [
     "active_memberships",
+    "can_answer_requests",
     "can_decide_membership",
     "can_manage_organisation",
     "can_request_membership",

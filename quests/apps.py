@@ -7,4 +7,7 @@ class QuestsConfig(AppConfig):
     verbose_name = _("Quests")
 
     def ready(self) -> None:
-        from . import notifications  # noqa: F401 - registers the quest notification kinds
+        from . import (
+            notifications,  # noqa: F401 - registers the quest notification kinds
+            reminders,  # noqa: F401 - registers the deadline reminder source
+        )

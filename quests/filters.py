@@ -10,7 +10,7 @@ from cocreation.core.forms import PortalForm
 from cocreation.organisations.models import Organisation, Region
 
 from .models import Quest, SdgGoal, SdgTarget, Theme
-from .search import filter_by_keywords
+from .selectors.quests import filter_by_keywords
 
 
 class QuestFilter(django_filters.FilterSet):

@@ -1,6 +1,6 @@
 """Quests: a municipality's issue, the companies' proposals, the review, the trial, the results.
 
-State rules live in services.py; the database holds the invariants that must survive
+State rules live in services/; the database holds the invariants that must survive
 concurrent requests (one live proposal per company and quest, one review per reviewer,
 one trial per quest, scores in range).
 """
@@ -20,9 +20,9 @@ from cocreation.core.inputs import (
     validate_single_line,
     window_constraint,
 )
+from cocreation.core.storage import private_files
+from cocreation.core.text import normalise_for_search
 from cocreation.organisations.models import Organisation
-
-from .storage import private_storage
 
 
 class LocalisedName(models.Model):
@@ -94,6 +94,20 @@ class SdgTarget(models.Model):
         if (get_language() or "ja").startswith("en") and self.text_en:
             return self.text_en
         return self.text
+
+
+# The quest fields the keyword filter searches, in order (the data migration that
+# recomputes `search_text` reads the same list).
+QUEST_SEARCH_FIELDS = ("title", "summary", "background", "affected", "tried", "outcome_sought")
+
+
+def quest_search_text(quest) -> str:
+    """What the keyword filter (selectors.quests.filter_by_keywords) searches for `quest`
+    (a Quest, or a migration's historical Quest): its `QUEST_SEARCH_FIELDS`, normalised by
+    `cocreation.core.text.normalise_for_search`, the normaliser every search of the portal
+    uses."""
+    parts = (getattr(quest, name) for name in QUEST_SEARCH_FIELDS)
+    return normalise_for_search("\n".join(part for part in parts if part))
 
 
 class Quest(models.Model):
@@ -207,8 +221,6 @@ class Quest(models.Model):
 
     def save(self, *args, **kwargs):
         # The keyword index is derived data: keep it in step with every save.
-        from .search import quest_search_text
-
         self.search_text = quest_search_text(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -344,6 +356,24 @@ class Proposal(models.Model):
         NOT_ADOPTED = "not_adopted", _("Not adopted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    # What the company writes, in the order the form asks it: the one list the proposal
+    # form, its save service and its submit button share.
+    WRITTEN_FIELDS = (
+        "title",
+        "summary",
+        "approach",
+        "company_brings",
+        "needs_from_municipality",
+        "expected_results",
+        "measurement",
+        "schedule",
+        "confidential",
+    )
+    # The states a decision may set, and those a proposal may be decided in (a proposal
+    # on hold is decided again).
+    DECISIONS = (State.ADOPTED, State.NOT_ADOPTED, State.ON_HOLD)
+    DECIDABLE_STATES = (State.SUBMITTED, State.UNDER_REVIEW, State.ON_HOLD)
+
     quest = models.ForeignKey(Quest, on_delete=models.PROTECT, related_name="proposals")
     company = models.ForeignKey(
         Organisation,
@@ -449,7 +479,7 @@ def proposal_attachment_path(instance, filename: str) -> str:
 class ProposalAttachment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(
-        _("file"), upload_to=proposal_attachment_path, storage=private_storage, max_length=200
+        _("file"), upload_to=proposal_attachment_path, storage=private_files, max_length=200
     )
     original_name = models.CharField(
         _("file name"), max_length=255, validators=[validate_single_line]
@@ -709,6 +739,10 @@ class Kpi(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The trial's items by the name their addresses use (/trial/<kind>/…).
+TRIAL_ITEMS = {"milestone": Milestone, "meeting": TrialMeeting, "kpi": Kpi}
 
 
 class ResultsReport(models.Model):

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cocreation import permissions as roles
+from cocreation.organisations.models import Membership
 
 from .models import Proposal, Quest, TeamMember
 
@@ -274,7 +275,9 @@ def visible_proposals_q(user) -> Q:
     if region_ids:
         team_side |= Q(quest__host__regions__in=region_ids)
     coordinator_org_ids = [
-        m.organisation_id for m in roles.active_memberships(user) if m.role == "coordinator"
+        m.organisation_id
+        for m in roles.active_memberships(user)
+        if m.role == Membership.Role.COORDINATOR
     ]
     if coordinator_org_ids:
         team_side |= Q(quest__host_id__in=coordinator_org_ids)

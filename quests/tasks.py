@@ -1,12 +1,4 @@
-"""Periodic quest work. Beat runs these every 15 minutes; each selects what is due now,
-so nothing is queued days ahead and a missed run is caught up by the next."""
-
-from celery import shared_task
-from django.utils import timezone
-
-from .services import reminders
-
-
-@shared_task
-def send_deadline_reminders() -> int:
-    return reminders.send_deadline_reminders(today=timezone.localdate())
+"""The quests app has no Celery task of its own: its deadline reminders are a source of
+the one reminder runner (quests/reminders.py, run by
+cocreation.notifications.tasks.send_reminders every 15 minutes), and its notifications go
+out through notify()."""

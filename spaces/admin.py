@@ -5,17 +5,17 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cocreation.core.admin import PortalModelAdmin, PortalTabularInline
-from cocreation.templatetags.portal import jdate
+from cocreation.core.dates import span
 
-from . import rules, services
-from .forms import OpeningHoursForm, SpaceAdminForm
+from . import rules
+from .forms.rules import OpeningHoursForm, SpaceAdminForm
 from .models import Booking, BookingSeries, Closure, OpeningHours, Space
+from .services.rules import space_rules_weigh
 
 
 class RulesCheckFormSet(BaseInlineFormSet):
@@ -73,9 +73,8 @@ class _NoSilentHiding:
         hours, closures = self._rows(OpeningHours), self._rows(Closure)
         if hours is None or closures is None:
             return  # a row is refused already; the page shows why
-        current = services.lock_space(self.space.pk)
         proposed = rules.RuleSet.of(self.space, hours=hours, closures=closures)
-        affected = services.rules_affected_bookings(space=current, proposed=proposed)
+        affected = space_rules_weigh(space_id=self.space.pk, proposed=proposed)
         if not affected:
             return
         count = len(affected)
@@ -86,11 +85,10 @@ class _NoSilentHiding:
                 "This change puts %(count)d live bookings outside the opening rules "
                 "(closed days or hours).",
                 count,
-            ) % {"count": count},
+            )
+            % {"count": count},
             *(
-                f"{jdate(timezone.localtime(a.booking.starts_at).date())} "
-                f"{timezone.localtime(a.booking.starts_at):%H:%M}〜"
-                f"{rules.end_clock(a.booking.ends_at)} {a.booking.get_kind_display()} "
+                f"{span(a.booking.starts_at, a.booking.ends_at)} {a.booking.get_kind_display()} "
                 f"{a.booking.user.display_name}: {a.booking.purpose} "
                 f"({a.booking.get_status_display()})"
                 for a in affected
@@ -98,8 +96,9 @@ class _NoSilentHiding:
             _(
                 "Make this change on the space's rules page (%(url)s), which lets you "
                 "cancel these bookings (each booker is told why) or keep them as exceptions."
-            ) % {"url": reverse("spaces:rules", args=[self.space.pk])},
-        ]  # fmt: skip
+            )
+            % {"url": reverse("spaces:rules", args=[self.space.pk])},
+        ]
         raise ValidationError(lines, code="bookings_outside_rules")
 
 
@@ -126,7 +125,7 @@ class SpaceAdmin(PortalModelAdmin):
 @admin.register(Booking)
 class BookingAdmin(PortalModelAdmin):
     """Bookings are made, moved, approved and cancelled on the portal's pages, where the
-    space's rules, capacity under the space lock and approval apply (spaces/services.py);
+    space's rules, capacity under the space lock and approval apply (spaces/services/);
     site admins coordinate every space there. The admin shows the room, booker, time,
     kind and status read-only (a direct edit would skip approval, issue 10 B1) and
     adds no bookings."""
@@ -138,9 +137,19 @@ class BookingAdmin(PortalModelAdmin):
     list_select_related = ["space", "user"]
     autocomplete_fields = ["quest"]
     readonly_fields = [
-        "portal_page", "space", "user", "kind", "starts_at", "ends_at", "status",
-        "status_reason", "status_changed_by", "status_changed_at", "series", "created_at",
-    ]  # fmt: skip
+        "portal_page",
+        "space",
+        "user",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "status",
+        "status_reason",
+        "status_changed_by",
+        "status_changed_at",
+        "series",
+        "created_at",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -7,4 +7,5 @@ class SpacesConfig(AppConfig):
     verbose_name = _("Spaces")
 
     def ready(self) -> None:
-        from . import notifications  # noqa: F401 - registers the space notification kinds
+        # Registers the space notification kinds and the space reminder sources.
+        from . import notifications, reminders  # noqa: F401

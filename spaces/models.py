@@ -174,7 +174,7 @@ class OpeningHours(models.Model):
     `closes_at = 00:00`, and `spaces.rules` turns every range into aware datetimes with
     `rules.span` (10:00〜24:00 ends at the next day's 00:00) instead of comparing bare
     times. Forms take 24:00 (or 00:00) as a closing time and show it as 24:00
-    (`spaces.forms.ClosingTimeField`); 24:00 is refused as an opening time.
+    (`spaces.forms.rules.ClosingTimeField`); 24:00 is refused as an opening time.
     """
 
     class Weekday(models.IntegerChoices):
@@ -213,7 +213,7 @@ class Closure(models.Model):
 
     A closure added over live bookings does not cancel them by itself: the rules page
     lists them first and the coordinator cancels them (each booker told) or keeps them,
-    and kept ones show in the week view as exceptions (`services.space_rules_change`,
+    and kept ones show in the week view as exceptions (`services.rules.space_rules_change`,
     `rules.newly_outside`); the admin refuses such a change and points to that page.
     """
 
@@ -361,6 +361,7 @@ class Booking(models.Model):
 
 
 def booking_keys(space_id: int, user_id: int, kind: str, starts_at: datetime, ends_at: datetime):
+    """The exclusion constraint's ranges of a booking: (time_key, holder_key), see Booking."""
     base = space_id * SPACE_STRIDE
     time_key = NumericRange(
         base + int(starts_at.timestamp()), base + int(ends_at.timestamp()), "[)"

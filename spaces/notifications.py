@@ -1,8 +1,20 @@
-"""The notifications spaces send. Placeholders are filled from notify()'s context."""
+"""The notifications spaces send, and whom they go to with what. Placeholders are filled
+from notify()'s context; times in it are `Rendered`, so each recipient reads them in their
+own language."""
 
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from cocreation import permissions as roles
+from cocreation.core.dates import Rendered, span
 from cocreation.notifications.kinds import NotificationKind, register
+from cocreation.notifications.services import notify
+
+from .models import Booking
+from .selectors.approval import space_coordinators
 
 _CANCELLED_TITLE = _("Your booking of %(space)s on %(when)s was cancelled")
 _CANCELLED_BODY = _(
@@ -102,3 +114,114 @@ BOOKING_REQUEST_REMINDER = register(
         ),
     )
 )
+
+
+# --- Whom they go to, with what -------------------------------------------------------------
+
+
+def when(booking: Booking) -> Rendered:
+    """The booking's time, 2020年12月18日(金) 13:30〜15:00 (an end at midnight as 24:00),
+    written in each recipient's language."""
+    return Rendered(span, booking.starts_at, booking.ends_at)
+
+
+def _booker_text(user) -> str:
+    separator = "、" if translation.get_language() == "ja" else ", "
+    names = separator.join(m.organisation.name for m in roles.active_memberships(user))
+    if not names:
+        return user.display_name
+    return gettext("%(person)s (%(organisation)s)") % {
+        "person": user.display_name,
+        "organisation": names,
+    }
+
+
+def booker(user) -> Rendered:
+    """The booker's name and organisations ("郡山 太郎（郡山市）") in each recipient's
+    language."""
+    return Rendered(_booker_text, user)
+
+
+def _dates_text(bookings: list[Booking]) -> str:
+    return "\n".join(f"- {span(b.starts_at, b.ends_at)}" for b in bookings)
+
+
+def dates_list(bookings: list[Booking]) -> Rendered:
+    """One line per booking's time, for a series request."""
+    return Rendered(_dates_text, bookings)
+
+
+def _more_text(count: int) -> str:
+    if not count:
+        return ""
+    text = ngettext(
+        "%(count)d more date of the same weekly booking awaits approval too.",
+        "%(count)d more dates of the same weekly booking await approval too.",
+        count,
+    )
+    return text % {"count": count} + "\n"
+
+
+def more_dates(count: int) -> Rendered:
+    """The line saying how many more dates of the same weekly request wait too ("" for
+    none)."""
+    return Rendered(_more_text, count)
+
+
+def request_context(booking: Booking) -> dict:
+    """What every message about a whole-room request says: room, address, time, booker
+    and purpose (`booking` with `space` and `user` loaded)."""
+    return {
+        "space": booking.space.name,
+        "address": booking.space.location,
+        "when": when(booking),
+        "booker": booker(booking.user),
+        "purpose": booking.purpose,
+    }
+
+
+def tell_booker(booking: Booking, kind: str, *, reason: str, actor) -> None:
+    """Tell the booker what `actor` did to their booking (`kind`, e.g.
+    "space.booking_approved"), with `reason`; nothing when they did it themselves. Once per
+    booking and kind (the notification key)."""
+    if booking.user_id == getattr(actor, "pk", None):
+        return
+    notify(
+        booking.user,
+        kind,
+        booking,
+        context={
+            "space": booking.space.name,
+            "when": when(booking),
+            "purpose": booking.purpose,
+            "reason": reason,
+        },
+        url=booking.get_absolute_url(),
+        key=f"{kind}|{booking.pk}",
+    )
+
+
+def tell_coordinators(
+    booking: Booking,
+    kind: str,
+    *,
+    actor,
+    key: str,
+    extra: dict | None = None,
+    url: str | None = None,
+) -> None:
+    """Tell each of `selectors.approval.space_coordinators` but the actor, in the portal
+    and by mail, about a whole-room request (`request_context` and `extra`); `key` + the
+    recipient's id makes each notification once."""
+    context = {**request_context(booking), **(extra or {})}
+    for person in space_coordinators(booking.space):
+        if person.pk == getattr(actor, "pk", None):
+            continue
+        notify(
+            person,
+            kind,
+            booking,
+            context=context,
+            url=url or booking.get_absolute_url(),
+            key=f"{key}|{person.pk}"[:255],
+        )

@@ -8,14 +8,24 @@
   only to coordinators (others see counts);
 - cancelling: the booker until the space's cancellation deadline, coordinators any time
   before the booking ends.
+
+`can_view_space` and `can_coordinate` have queryset twins, `visible_spaces_q` and
+`coordinated_spaces_q`, so that a list (the space list, the header's count of requests
+to approve, a study group's choice of rooms) never shows what the detail page refuses,
+in a fixed number of queries however many spaces there are.
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from cocreation import permissions as roles
+from cocreation.organisations.models import Membership
 
 from . import rules
 from .models import Booking, Space
+
+_NOTHING = Q(pk__in=[])
 
 _ATTR = "_space_access_cache"
 
@@ -60,15 +70,73 @@ def _compute_can_book(user, space: Space) -> bool:
 
 
 def can_book(user, space: Space) -> bool:
+    """Members of the space's allowed organisations and regions, team members of its
+    allowed quests and its coordinators, while the space is open for booking; site
+    admins always."""
     return _access(user, space)["book"]
 
 
 def can_coordinate(user, space: Space) -> bool:
+    """The space's named coordinators, coordinators of its host and of the host's
+    regions, site admins."""
     return _access(user, space)["coordinate"]
 
 
 def can_view_space(user, space: Space) -> bool:
+    """Who may book or coordinate the space (`visible_spaces_q` is its queryset twin)."""
     return can_book(user, space) or can_coordinate(user, space)
+
+
+def coordinated_spaces_q(user) -> Q:
+    """The spaces `can_coordinate` is true for, as a filter on Space: every space for a
+    site admin; else the spaces naming the user a coordinator, those hosted by an
+    organisation they coordinate (Membership role "coordinator"), and those whose host
+    belongs to a region they coordinate. Nothing for anonymous or inactive users.
+    May join many-valued relations: filter with `pk__in` a subquery (`visible_spaces`)
+    or use it inside `space__in=` to avoid repeated rows."""
+    if not roles.is_authenticated(user):
+        return _NOTHING
+    if roles.is_site_admin(user):
+        return Q()
+    rule = Q(coordinators=user)
+    coordinated = [
+        m.organisation_id
+        for m in roles.active_memberships(user)
+        if m.role == Membership.Role.COORDINATOR
+    ]
+    if coordinated:
+        rule |= Q(host_id__in=coordinated)
+    region_ids = roles.coordinated_region_ids(user)
+    if region_ids:
+        rule |= Q(host__regions__in=region_ids)
+    return rule
+
+
+def bookable_spaces_q(user) -> Q:
+    """The spaces `can_book` is true for, as a filter on Space: every space for a site
+    admin; else, among the spaces open for booking, those they coordinate and those
+    allowing one of their organisations, one of their organisations' regions or a quest
+    whose team they are in. Same caveat on repeated rows as `coordinated_spaces_q`."""
+    if not roles.is_authenticated(user):
+        return _NOTHING
+    if roles.is_site_admin(user):
+        return Q()
+    memberships = roles.active_memberships(user)
+    org_ids = {m.organisation_id for m in memberships}
+    region_ids = {r.pk for m in memberships for r in m.organisation.regions.all()}
+    rule = coordinated_spaces_q(user) | Q(allowed_quests__team__user=user)
+    if org_ids:
+        rule |= Q(allowed_organisations__in=org_ids)
+    if region_ids:
+        rule |= Q(allowed_regions__in=region_ids)
+    return Q(is_active=True) & rule
+
+
+def visible_spaces_q(user) -> Q:
+    """The spaces `can_view_space` is true for (may book or coordinate), as a filter on
+    Space; the queryset twin of `can_view_space`, like `quests.permissions.
+    visible_quests_q`. Same caveat on repeated rows as `coordinated_spaces_q`."""
+    return bookable_spaces_q(user) | coordinated_spaces_q(user)
 
 
 def can_see_booker_names(user, space: Space, kind: str = Booking.Kind.WHOLE_ROOM) -> bool:
@@ -80,18 +148,22 @@ def can_see_booker_names(user, space: Space, kind: str = Booking.Kind.WHOLE_ROOM
 
 
 def can_see_whole_room_names(user, space: Space) -> bool:
+    """Whether the week view names whole-room bookers to the user."""
     return can_see_booker_names(user, space, Booking.Kind.WHOLE_ROOM)
 
 
 def can_see_seat_names(user, space: Space) -> bool:
+    """Whether the week view names seat bookers to the user (coordinators only)."""
     return can_see_booker_names(user, space, Booking.Kind.SEAT)
 
 
 def can_view_booking(user, booking: Booking) -> bool:
+    """The booker and the space's coordinators."""
     return booking.user_id == getattr(user, "pk", None) or can_coordinate(user, booking.space)
 
 
 def can_change_booking(user, booking: Booking) -> bool:
+    """The booker and the space's coordinators, while the booking is live."""
     return booking.is_live and (
         booking.user_id == getattr(user, "pk", None) or can_coordinate(user, booking.space)
     )
@@ -107,13 +179,30 @@ def can_cancel(user, booking: Booking, *, now=None) -> bool:
     return booking.user_id == user.pk and refusal is None
 
 
+def _distinct(rule: Q):
+    return Space.objects.filter(pk__in=Space.objects.filter(rule).values("pk"))
+
+
 def visible_spaces(user):
-    """Spaces the user may book or coordinate (a handful: checked one by one)."""
-    spaces = Space.objects.select_related("host").prefetch_related("host__regions")
-    return [space for space in spaces if can_view_space(user, space)]
+    """The spaces the user may book or coordinate, as a queryset in the spaces' order
+    (name), each once, with the host selected (`visible_spaces_q`)."""
+    return _distinct(visible_spaces_q(user)).select_related("host")
+
+
+def bookable_spaces(user):
+    """The spaces the user may book, as a queryset in the spaces' order (`bookable_spaces_q`)."""
+    return _distinct(bookable_spaces_q(user)).select_related("host")
+
+
+def coordinated_spaces(user):
+    """The spaces the user coordinates, as a queryset in the spaces' order
+    (`coordinated_spaces_q`)."""
+    return _distinct(coordinated_spaces_q(user))
 
 
 def is_any_space_coordinator(user) -> bool:
+    """Whether the user may coordinate some space (one query at most): site admins,
+    coordinators, and anyone named a space's coordinator."""
     if not roles.is_authenticated(user):
         return False
     return (

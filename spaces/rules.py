@@ -1,9 +1,13 @@
 """The opening rules of a space, as plain functions over a prefetched space.
 
 Everything here is pure: no writes, no locks. Capacity and overlap are checked by
-services.py under the space lock, and finally by the database's exclusion constraint.
-Times are Asia/Tokyo; every refusal carries the field it belongs to and a message in
-the user's language.
+services/bookings.py under the space lock, and finally by the database's exclusion
+constraint. Times are Asia/Tokyo; every refusal is a `BookingError` carrying the form
+field it belongs to and a message in the user's language.
+
+This is the domain's rule book, not a service: selectors (the week view), permissions
+(may the booker still cancel?), forms (the time grid), the admin and the services all
+read it, so it sits below them all.
 
 A closing time of 00:00 is the end of the day, read and shown as 24:00 (see
 `OpeningHours`): a range is turned into aware datetimes by `span`, never compared as bare
@@ -22,19 +26,10 @@ import holidays
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cocreation.core import inputs
-from cocreation.templatetags.portal import jdate
+from cocreation.core import dates, inputs
 
+from .errors import BookingError
 from .models import END_OF_DAY, MINUTES_PER_DAY, Booking, Closure, OpeningHours, Space
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a booking cannot be made; `field` names the form field the message goes next to."""
-
-    code: str
-    message: str
-    field: str | None = None
 
 
 @dataclass
@@ -87,6 +82,28 @@ class RuleSet:
             closures=list(space.closures.all()) if closures is None else list(closures),
         )
 
+    @classmethod
+    def from_rows(
+        cls, space: Space, *, values: dict, hours: list[dict], closures: list[dict]
+    ) -> RuleSet:
+        """The rules as a coordinator is about to save them, from plain values: `values`
+        the space's fields by name (those missing keep the space's), `hours` every opening
+        range as {"weekday", "opens_at", "closes_at"} and `closures` every closure as
+        {"starts_on", "ends_on", "reason", "every_year"}; an "id" key is ignored here."""
+
+        def row(model, data: dict):
+            return model(space=space, **{k: v for k, v in data.items() if k != "id"})
+
+        return cls(
+            opens_on=values.get("opens_on", space.opens_on),
+            closes_on=values.get("closes_on", space.closes_on),
+            closed_on_public_holidays=values.get(
+                "closed_on_public_holidays", space.closed_on_public_holidays
+            ),
+            hours=[row(OpeningHours, data) for data in hours],
+            closures=[row(Closure, data) for data in closures],
+        )
+
 
 @lru_cache(maxsize=32)
 def _japanese_holidays(year: int) -> dict[dt.date, str]:
@@ -110,13 +127,6 @@ def month_day(day: dt.date) -> str:
     if (translation.get_language() or "ja").startswith("en"):
         return f"{day.day} {day:%b}"
     return f"{day.month}月{day.day}日"
-
-
-def hhmm(value: dt.time, *, closing: bool = False) -> str:
-    """The time as "19:00"; a closing time of 00:00 (`closing=True`) reads "24:00"."""
-    if closing and value == END_OF_DAY:
-        return "24:00"
-    return f"{value:%H:%M}"
 
 
 def minutes_of(value: dt.time, *, closing: bool = False) -> int:
@@ -143,17 +153,13 @@ def end_at(day: dt.date, value: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, value, tzinfo=tz)
 
 
-def end_clock(value: dt.datetime) -> str:
-    """The local time a booking (or a range) ends, "HH:MM": an end at 00:00 is the end of
-    the day before, "24:00" (a booking never ends at the start of its own day)."""
-    return hhmm(timezone.localtime(value).time(), closing=True)
-
-
 def hours_text(ranges: list[tuple[dt.time, dt.time]]) -> str:
     """10:00〜19:00 (several ranges joined, e.g. 10:00〜12:00、13:00〜24:00)."""
     separator = ", " if (translation.get_language() or "ja").startswith("en") else "、"
     dash = "–" if (translation.get_language() or "ja").startswith("en") else "〜"
-    return separator.join(f"{hhmm(a)}{dash}{hhmm(b, closing=True)}" for a, b in ranges)
+    return separator.join(
+        f"{dates.clock(a)}{dash}{dates.clock(b, closing=True)}" for a, b in ranges
+    )
 
 
 def _hours(space: Space | RuleSet) -> list[OpeningHours]:
@@ -169,6 +175,7 @@ def _closures(space: Space | RuleSet) -> list[Closure]:
 
 
 def closure_covering(space: Space | RuleSet, day: dt.date) -> Closure | None:
+    """The closure that covers `day` (a yearly one by month and day), or None."""
     for closure in _closures(space):
         if closure.every_year:
             start = (closure.starts_on.month, closure.starts_on.day)
@@ -192,6 +199,7 @@ def closure_period_text(closure: Closure, day: dt.date) -> str:
 
 
 def weekday_name(day: dt.date) -> str:
+    """The weekday of `day` in the active language (火曜日, Tuesday)."""
     return str(OpeningHours.Weekday(day.weekday()).label)
 
 
@@ -215,7 +223,7 @@ def day_info(space: Space | RuleSet, day: dt.date) -> DayInfo:
         if holiday:
             info.closed_code = "holiday"
             info.closed_reason = _("%(date)s is a public holiday (%(name)s): closed.") % {
-                "date": jdate(day),
+                "date": dates.jdate(day),
                 "name": holiday,
             }
             return info
@@ -229,12 +237,13 @@ def day_info(space: Space | RuleSet, day: dt.date) -> DayInfo:
 
 
 def period_message(space: Space | RuleSet) -> str:
+    """The period the space can be booked in, as a sentence."""
     if space.closes_on:
         return _("The space can be booked from %(start)s to %(end)s.") % {
-            "start": jdate(space.opens_on),
-            "end": jdate(space.closes_on),
+            "start": dates.jdate(space.opens_on),
+            "end": dates.jdate(space.closes_on),
         }
-    return _("The space can be booked from %(start)s.") % {"start": jdate(space.opens_on)}
+    return _("The space can be booked from %(start)s.") % {"start": dates.jdate(space.opens_on)}
 
 
 def weekly_hours_text(space: Space) -> list[tuple[str, str]]:
@@ -249,6 +258,7 @@ def weekly_hours_text(space: Space) -> list[tuple[str, str]]:
 
 
 def duration_text(minutes: int) -> str:
+    """A length in minutes in the active language ("1 h 30 min" in English)."""
     hours, rest = divmod(minutes, 60)
     if hours and rest:
         return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
@@ -263,98 +273,112 @@ def check_booking_time(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     now: dt.datetime | None = None,
-) -> list[Refusal]:
-    """Every opening rule a booking of this time breaks (capacity aside), in reading order."""
+) -> list[BookingError]:
+    """Every opening rule a booking of this time breaks (capacity aside), in reading order:
+    a list of `BookingError` (code and field as `spaces.errors.BookingError` lists them),
+    empty when the time is allowed. `starts_at`/`ends_at` are aware; `now` defaults to the
+    current time."""
     now = now or timezone.now()
     if not (inputs.in_window(starts_at) and inputs.in_window(ends_at)):
         # Before anything else: dates outside the window overflow the arithmetic below
         # and the database refuses them (Booking's window constraints).
         return [
-            Refusal(
-                "date_window",
+            BookingError(
                 _("Enter a date between %(first)s and %(last)s.") % inputs.window_params(),
-                "date",
+                code="date_window",
+                field="date",
             )
         ]
     start = timezone.localtime(starts_at)
     end = timezone.localtime(ends_at)
     if end <= start:
-        return [Refusal("order", _("The end must be after the start."), "ends_at")]
+        return [BookingError(_("The end must be after the start."), code="order", field="end_time")]
     # A booking may end at 24:00, the next day's 00:00, and no later.
     if end.date() != start.date() and end != end_at(start.date(), END_OF_DAY):
-        return [Refusal("midnight", _("A booking must start and end on the same day."), "ends_at")]
-    refusals: list[Refusal] = []
+        return [
+            BookingError(
+                _("A booking must start and end on the same day."),
+                code="midnight",
+                field="end_time",
+            )
+        ]
+    refusals: list[BookingError] = []
     if start < now:
-        refusals.append(Refusal("past", _("This time has already passed."), "starts_at"))
+        refusals.append(
+            BookingError(_("This time has already passed."), code="past", field="start_time")
+        )
     last_bookable = timezone.localdate(now) + dt.timedelta(days=space.book_ahead_days)
     if start.date() > last_bookable:
         refusals.append(
-            Refusal(
-                "too_far_ahead",
+            BookingError(
                 _("Bookings can be made up to %(days)d days ahead (until %(date)s).")
-                % {"days": space.book_ahead_days, "date": jdate(last_bookable)},
-                "date",
+                % {"days": space.book_ahead_days, "date": dates.jdate(last_bookable)},
+                code="too_far_ahead",
+                field="date",
             )
         )
     info = day_info(space, start.date())
     if not info.is_open:
         # A closed day is about the date, so the message goes next to the date field.
-        refusals.append(Refusal(info.closed_code, info.closed_reason, "date"))
+        refusals.append(BookingError(info.closed_reason, code=info.closed_code, field="date"))
         return refusals
     if not any(a <= start and end <= b for a, b in info.spans()):
         refusals.append(
-            Refusal(
-                "hours",
+            BookingError(
                 _("Opening hours are %(hours)s.") % {"hours": hours_text(info.ranges)},
-                "starts_at",
+                code="hours",
+                field="start_time",
             )
         )
     minutes = int((end - start).total_seconds() // 60)
     grid = space.slot_minutes
     if start.minute % grid or end.minute % grid or start.second or end.second:
         refusals.append(
-            Refusal(
-                "grid",
+            BookingError(
                 _("Bookings start and end on the %(minutes)d-minute grid.") % {"minutes": grid},
-                "starts_at",
+                code="grid",
+                field="start_time",
             )
         )
     if minutes > space.max_booking_minutes:
         refusals.append(
-            Refusal(
-                "too_long",
+            BookingError(
                 _("A booking can last at most %(duration)s.")
                 % {"duration": duration_text(space.max_booking_minutes)},
-                "ends_at",
+                code="too_long",
+                field="end_time",
             )
         )
     if minutes < space.min_booking_minutes:
         refusals.append(
-            Refusal(
-                "too_short",
+            BookingError(
                 _("A booking must last at least %(duration)s.")
                 % {"duration": duration_text(space.min_booking_minutes)},
-                "ends_at",
+                code="too_short",
+                field="end_time",
             )
         )
     return refusals
 
 
 def cancellation_deadline(booking: Booking) -> dt.datetime:
+    """The last moment the booker may cancel: `cancel_hours_before` hours before the start."""
     return booking.starts_at - dt.timedelta(hours=booking.space.cancel_hours_before)
 
 
-def check_cancellation(booking: Booking, *, now: dt.datetime | None = None) -> Refusal | None:
-    """The booker may cancel until the deadline; coordinators may always (services decide)."""
+def check_cancellation(booking: Booking, *, now: dt.datetime | None = None) -> BookingError | None:
+    """Why the booker may not cancel `booking` at `now`: "past" (it is over) or
+    "cancel_deadline" (after `cancellation_deadline`); None when they may. Coordinators
+    may cancel past the deadline (permissions.can_cancel decides)."""
     now = now or timezone.now()
     if booking.ends_at <= now:
-        return Refusal("past", _("This booking is already over."))
+        return BookingError(_("This booking is already over."), code="past")
     deadline = cancellation_deadline(booking)
     if now > deadline:
-        return Refusal(
-            "cancel_deadline",
+        return BookingError(
             _("Cancellation was possible until %(deadline)s.")
-            % {"deadline": f"{jdate(deadline)} {timezone.localtime(deadline):%H:%M}"},
+            % {"deadline": dates.jdatetime(deadline)},
+            code="cancel_deadline",
         )
     return None
 
@@ -421,7 +445,7 @@ def newly_outside(
         info = after(day)
         if info.is_open:
             reason = _("On %(date)s the space will be open %(hours)s only.") % {
-                "date": jdate(day),
+                "date": dates.jdate(day),
                 "hours": info.hours_text,
             }
         else:

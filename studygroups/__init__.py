@@ -1,0 +1,1 @@
+"""Study groups: staff policy-research cohorts (see ARCHITECTURE.md for the layout)."""

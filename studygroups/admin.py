@@ -17,6 +17,7 @@ from .models import (
     SurveyResponse,
     Team,
 )
+from .services.outcomes import outcome_search_refresh
 
 
 @admin.register(Programme)
@@ -24,6 +25,11 @@ class ProgrammeAdmin(PortalModelAdmin):
     list_display = ["name", "organiser"]
     search_fields = ["name"]
     autocomplete_fields = ["organiser"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The organiser's name is searched in the outcome archive.
+        outcome_search_refresh(cohorts=obj.cohorts.all())
 
 
 class FieldInline(PortalTabularInline):
@@ -48,6 +54,11 @@ class CohortAdmin(PortalModelAdmin):
     search_fields = ["title", "theme"]
     autocomplete_fields = ["coordinators", "reviewers", "organisations"]
     inlines = [FieldInline, PhaseInline, TeamInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The title and the names of the fields and teams are searched in the archive.
+        outcome_search_refresh(cohorts=[form.instance.pk])
 
 
 @admin.register(Member)

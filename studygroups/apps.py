@@ -7,4 +7,7 @@ class StudygroupsConfig(AppConfig):
     verbose_name = _("Study groups")
 
     def ready(self) -> None:
-        from . import notifications  # noqa: F401 - registers the study-group notification kinds
+        from . import (
+            notifications,  # noqa: F401 - registers the study-group notification kinds
+            reminders,  # noqa: F401 - registers the session reminders with the runner
+        )

@@ -1,23 +1,22 @@
-"""iCalendar feeds of study sessions (the icalendar library writes them). Stored text is
-cleaned on the way out as in spaces/ical.py, so legacy text never breaks a feed."""
+"""iCalendar feeds of study sessions, built with the icalendar library on the portal's
+shared calendar pieces (cocreation.core.ical). Stored text is cleaned on the way out, so
+legacy text never breaks a feed."""
 
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from cocreation.core.ical import new_calendar, uid
 from cocreation.core.inputs import output_multiline, output_single_line
-from spaces.ical import _host, response  # noqa: F401  (one response for every feed)
 
 
 def calendar(name: str, sessions, request) -> Calendar:
-    """A calendar named `name` of `sessions` (with `cohort` selected)."""
-    cal = Calendar()
-    cal.add("prodid", "-//官民共創ポータル//studygroups//JA")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", output_single_line(name))
+    """A calendar named `name` of `sessions` (with `cohort` selected); each event's
+    SEQUENCE is the session's revision, so a moved session replaces the old one."""
+    cal = new_calendar(name, product="studygroups")
     now = timezone.now()
     for session in sessions:
         event = Event()
-        event.add("uid", f"study-session-{session.pk}@{_host()}")
+        event.add("uid", uid("study-session", session.pk))
         event.add("dtstamp", now)
         event.add("sequence", session.revision)
         event.add("dtstart", timezone.localtime(session.starts_at))

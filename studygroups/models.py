@@ -24,8 +24,9 @@ from cocreation.core.inputs import (
     validate_single_line,
     window_constraint,
 )
+from cocreation.core.storage import private_files
+from cocreation.core.text import normalise_for_search
 from cocreation.organisations.models import Organisation
-from quests.storage import private_storage
 
 
 class Programme(models.Model):
@@ -159,6 +160,8 @@ class Field(models.Model):
 
 
 class Phase(models.Model):
+    """A phase of the cohort's year, e.g. リサーチ編 (April to October)."""
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(_("phase"), max_length=100, validators=[validate_single_line])
     starts_on = models.DateField(_("first day"), validators=[validate_date])
@@ -221,8 +224,8 @@ class Team(models.Model):
 def team_role_rank():
     """班長, then 副班長, then the members: the order people read a team in."""
     return Case(
-        When(team_role="leader", then=Value(0)),
-        When(team_role="sub_leader", then=Value(1)),
+        When(team_role=Member.TeamRole.LEADER, then=Value(0)),
+        When(team_role=Member.TeamRole.SUB_LEADER, then=Value(1)),
         default=Value(2),
     )
 
@@ -275,9 +278,13 @@ class Member(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True,
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="members",
-    )  # fmt: skip
+    )
     team_role = models.CharField(
         _("role in the team"), max_length=12, choices=TeamRole.choices, blank=True
     )
@@ -330,6 +337,9 @@ class Member(models.Model):
 
 
 class Session(models.Model):
+    """A meeting of the whole cohort or of one team: a kickoff, team meeting, lecture,
+    fieldwork, report meeting…."""
+
     class Kind(models.TextChoices):
         KICKOFF = "kickoff", _("Kickoff")
         TEAM_MEETING = "team_meeting", _("Team meeting")
@@ -342,9 +352,13 @@ class Session(models.Model):
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
     team = models.ForeignKey(
-        Team, verbose_name=_("team (empty: the whole cohort)"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="sessions",
-    )  # fmt: skip
+        Team,
+        verbose_name=_("team (empty: the whole cohort)"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     starts_at = models.DateTimeField(_("start"), validators=[validate_date])
@@ -358,13 +372,21 @@ class Session(models.Model):
     )
     content = models.TextField(_("content"), blank=True, validators=[validate_multiline])
     phase = models.ForeignKey(
-        Phase, verbose_name=_("phase"), on_delete=models.SET_NULL, null=True, blank=True,
+        Phase,
+        verbose_name=_("phase"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="sessions",
-    )  # fmt: skip
+    )
     booking = models.ForeignKey(
-        "spaces.Booking", verbose_name=_("room booking"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="study_sessions",
-    )  # fmt: skip
+        "spaces.Booking",
+        verbose_name=_("room booking"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="study_sessions",
+    )
     series_key = models.CharField(max_length=40, blank=True, editable=False)
     # Bumped when the session moves, so that each move notifies once.
     revision = models.PositiveIntegerField(default=0, editable=False)
@@ -412,6 +434,8 @@ class PresentationSlot(models.Model):
 
 
 class Attendance(models.Model):
+    """Whether a member attended a session (excused does not count against the rate)."""
+
     class Status(models.TextChoices):
         PRESENT = "present", _("Present")
         ABSENT = "absent", _("Absent")
@@ -435,6 +459,8 @@ class Attendance(models.Model):
 
 
 class Deliverable(models.Model):
+    """A report or proposal every team hands in by a deadline."""
+
     class Kind(models.TextChoices):
         RESEARCH_REPORT = "research_report", _("Research report")
         MIDTERM_REPORT = "midterm_report", _("Mid-term report")
@@ -458,6 +484,7 @@ class Deliverable(models.Model):
 
 
 def submission_path(instance, filename: str) -> str:
+    """Where a version's PDF is stored: by deliverable and team, under a random name."""
     import uuid
 
     return f"studygroups/{instance.deliverable_id}/{instance.team_id}/{uuid.uuid4().hex}.pdf"
@@ -472,7 +499,7 @@ class Submission(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
     version = models.PositiveSmallIntegerField(_("version"))
     file = models.FileField(
-        _("file"), upload_to=submission_path, storage=private_storage, max_length=200
+        _("file"), upload_to=submission_path, storage=private_files, max_length=200
     )
     original_name = models.CharField(
         _("file name"), max_length=255, validators=[validate_single_line]
@@ -519,6 +546,26 @@ class ReviewComment(models.Model):
         return self.body[:40]
 
 
+# What the outcome archive's keyword search reads for each outcome, as paths from the
+# outcome: its own text, and the names the archive shows beside it.
+OUTCOME_SEARCH_PATHS = (
+    "proposal_title",
+    "summary",
+    "implemented",
+    "team__field__name",
+    "team__name",
+    "team__cohort__title",
+    "team__cohort__programme__organiser__name",
+)
+
+
+def outcome_search_text(values) -> str:
+    """The stored search form of an outcome: `values` (the texts of
+    `OUTCOME_SEARCH_PATHS`, in order, None for a missing one) joined and passed through
+    the one search normaliser (cocreation.core.text)."""
+    return normalise_for_search("\n".join(value for value in values if value))
+
+
 class Outcome(models.Model):
     """What a team's research led to, published in the archive."""
 
@@ -531,9 +578,17 @@ class Outcome(models.Model):
         _("what was implemented"), blank=True, validators=[validate_multiline]
     )
     quest = models.ForeignKey(
-        "quests.Quest", verbose_name=_("quest started from it"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="study_outcomes",
-    )  # fmt: skip
+        "quests.Quest",
+        verbose_name=_("quest started from it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="study_outcomes",
+    )
+    # The texts of OUTCOME_SEARCH_PATHS in the one search form, which the archive matches
+    # with LIKE in the database; kept by save() and, when a cohort's names change, by
+    # services.outcomes.outcome_search_refresh.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("outcome")
@@ -542,8 +597,24 @@ class Outcome(models.Model):
     def __str__(self) -> str:
         return self.proposal_title
 
+    def save(self, *args, **kwargs):
+        # The keyword index is derived data: keep it in step with every save.
+        own = [self.proposal_title, self.summary, self.implemented]
+        names = (
+            Team.objects.filter(pk=self.team_id).values_list(
+                *(path.removeprefix("team__") for path in OUTCOME_SEARCH_PATHS[3:])
+            )
+        ).first() or ()
+        self.search_text = outcome_search_text([*own, *names])
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
 
 class SurveyResponse(models.Model):
+    """A participant's answer to the survey after a session (1 to 5, and a comment)."""
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="responses")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     rating = models.PositiveSmallIntegerField(

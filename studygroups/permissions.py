@@ -19,12 +19,15 @@ from .models import Cohort, Member, Session, Submission, Team
 
 
 def can_start_cohort(user) -> bool:
+    """Site admins, and coordinators of at least one organisation."""
     return roles.is_site_admin(user) or (
         roles.is_coordinator(user) and roles.coordinated_organisations(user).exists()
     )
 
 
 def is_coordinator(user, cohort: Cohort) -> bool:
+    """Runs the cohort: listed on it, a coordinator of its organiser (or its regions), or
+    a site admin."""
     if not roles.is_authenticated(user):
         return False
     if roles.is_site_admin(user):
@@ -43,6 +46,7 @@ def can_edit_programme(user, programme) -> bool:
 
 
 def membership(user, cohort: Cohort) -> Member | None:
+    """The user's accepted membership of the cohort, with its team, or None."""
     if not roles.is_authenticated(user):
         return None
     return (
@@ -53,14 +57,17 @@ def membership(user, cohort: Cohort) -> Member | None:
 
 
 def is_listed_reviewer(user, cohort: Cohort) -> bool:
+    """Listed on the cohort as a reviewer (senior staff, lecturers)."""
     return roles.is_authenticated(user) and cohort.reviewers.filter(pk=user.pk).exists()
 
 
 def is_reviewer(user, cohort: Cohort) -> bool:
+    """Comments on the cohort's reports: its coordinators and listed reviewers."""
     return is_coordinator(user, cohort) or is_listed_reviewer(user, cohort)
 
 
 def can_view_cohort(user, cohort: Cohort) -> bool:
+    """Coordinators, members, reviewers, and every municipal staff member (who may apply)."""
     return (
         is_coordinator(user, cohort)
         or membership(user, cohort) is not None
@@ -87,11 +94,14 @@ def visible_cohorts(user):
 
 
 def can_apply(user, cohort: Cohort) -> bool:
+    """Staff of one of the cohort's participating municipalities (the window is the
+    service's rule)."""
     org_ids = {o.pk for o in roles.municipalities_of(user)}
     return bool(org_ids) and cohort.organisations.filter(pk__in=org_ids).exists()
 
 
 def can_record_attendance(user, session: Session) -> bool:
+    """The cohort's coordinators, and the leader and sub-leader of the session's team."""
     if is_coordinator(user, session.cohort):
         return True
     if session.team_id is None:
@@ -105,14 +115,17 @@ def can_record_attendance(user, session: Session) -> bool:
 
 
 def can_upload(user, team: Team) -> bool:
+    """The team's members and the cohort's coordinators."""
     member = membership(user, team.cohort)
     return is_coordinator(user, team.cohort) or (member is not None and member.team_id == team.pk)
 
 
 def can_view_submission(user, submission: Submission) -> bool:
+    """Those who may upload for the team, and the cohort's reviewers."""
     team = submission.team
     return can_upload(user, team) or is_reviewer(user, team.cohort)
 
 
 def can_comment(user, submission: Submission) -> bool:
+    """The cohort's reviewers (coordinators included)."""
     return is_reviewer(user, submission.team.cohort)

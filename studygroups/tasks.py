@@ -1,11 +1,3 @@
-"""Periodic study-group work: beat runs it every 15 minutes; it selects what is due."""
-
-from celery import shared_task
-from django.utils import timezone
-
-from . import services
-
-
-@shared_task
-def send_session_reminders() -> int:
-    return services.send_session_reminders(today=timezone.localdate())
+"""Background work of study groups. The day-before session reminders are a source of the
+one reminder runner (studygroups/reminders.py, run by
+cocreation.notifications.tasks.send_reminders); nothing else runs in the background."""

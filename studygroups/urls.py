@@ -1,31 +1,65 @@
 from django.urls import path
 
-from . import views, views_setup
+from .views import deliverables, outcomes, recruitment, sessions, setup, teams
 
 app_name = "studygroups"
 
 urlpatterns = [
-    path("", views.cohort_list, name="list"),
-    path("new/", views_setup.cohort_start, name="start"),
-    path("archive/", views.archive, name="archive"),
-    path("ical/<str:token>/mine.ics", views.ical_mine, name="ical_mine"),
-    path("ical/<str:token>/cohort-<int:pk>.ics", views.ical_cohort, name="ical_cohort"),
-    path("<int:pk>/", views.cohort_detail, name="cohort"),
-    path("<int:pk>/settings/", views_setup.cohort_settings, name="settings"),
-    path("<int:pk>/apply/", views.apply, name="apply"),
-    path("<int:pk>/applications/", views.applications, name="applications"),
-    path("<int:pk>/teams/", views.teams, name="teams"),
-    path("<int:pk>/schedule/", views.schedule, name="schedule"),
-    path("<int:pk>/sessions/new/", views.session_create, name="session_create"),
-    path("<int:pk>/attendance/", views.attendance, name="attendance"),
-    path("<int:pk>/members.csv", views_setup.members_csv, name="members_csv"),
-    path("<int:pk>/deliverables/", views.deliverables, name="deliverables"),
+    # Setup: the cohorts
+    path("", setup.cohort_list, name="list"),
+    path("new/", setup.cohort_start, name="start"),
+    path("<int:pk>/", setup.cohort_detail, name="cohort"),
+    path("<int:pk>/settings/", setup.cohort_settings, name="settings"),
+    path("<int:pk>/members.csv", setup.members_csv, name="members_csv"),
+    # Recruitment
+    path("<int:pk>/apply/", recruitment.apply, name="apply"),
+    path("<int:pk>/applications/", recruitment.applications, name="applications"),
+    path(
+        "<int:pk>/applications/decide/",
+        recruitment.application_decide,
+        name="application_decide",
+    ),
+    # Teams
+    path("<int:pk>/teams/", teams.teams, name="teams"),
+    path("<int:pk>/teams/confirm/", teams.teams_confirm, name="teams_confirm"),
+    path("<int:pk>/teams/place/", teams.member_place, name="member_place"),
+    # Sessions
+    path("<int:pk>/schedule/", sessions.schedule, name="schedule"),
+    path("<int:pk>/sessions/new/", sessions.session_create, name="session_create"),
+    path("<int:pk>/sessions/series/", sessions.series_create, name="series_create"),
+    path("<int:pk>/attendance/", sessions.attendance, name="attendance"),
+    path("sessions/<int:pk>/", sessions.session_detail, name="session"),
+    path("sessions/<int:pk>/attendance/", sessions.session_attendance, name="session_attendance"),
+    path("sessions/<int:pk>/move/", sessions.session_move, name="session_move"),
+    path(
+        "sessions/<int:pk>/presentations/",
+        sessions.session_presentations,
+        name="session_presentations",
+    ),
+    path("sessions/<int:pk>/room/", sessions.session_book_room, name="session_book_room"),
+    path("sessions/<int:pk>/survey/", sessions.session_survey, name="session_survey"),
+    path("ical/<str:token>/mine.ics", sessions.ical_mine, name="ical_mine"),
+    path("ical/<str:token>/cohort-<int:pk>.ics", sessions.ical_cohort, name="ical_cohort"),
+    # Deliverables
+    path("<int:pk>/deliverables/", deliverables.deliverables, name="deliverables"),
+    path("<int:pk>/deliverables/new/", deliverables.deliverable_create, name="deliverable_create"),
     path(
         "<int:pk>/deliverables/<int:deliverable_pk>/teams/<int:team_pk>/upload/",
-        views.upload,
+        deliverables.upload,
         name="upload",
     ),
-    path("<int:pk>/outcomes/<int:team_pk>/", views.outcome_edit, name="outcome"),
-    path("sessions/<int:pk>/", views.session_detail, name="session"),
-    path("submissions/<int:pk>/", views.submission_detail, name="submission"),
+    path("submissions/<int:pk>/", deliverables.submission_detail, name="submission"),
+    path(
+        "submissions/<int:pk>/comments/",
+        deliverables.submission_comment,
+        name="submission_comment",
+    ),
+    # Outcomes
+    path("<int:pk>/outcomes/<int:team_pk>/", outcomes.outcome_edit, name="outcome"),
+    path(
+        "<int:pk>/outcomes/<int:team_pk>/quest/",
+        outcomes.outcome_to_quest,
+        name="outcome_to_quest",
+    ),
+    path("archive/", outcomes.archive, name="archive"),
 ]

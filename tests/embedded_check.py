@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocreation.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -33,7 +33,7 @@ def serve_pages() -> None:
             sys.executable,
             "-m",
             "gunicorn",
-            "cocreation.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

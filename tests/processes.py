@@ -42,7 +42,7 @@ def portal_env(**overrides: str) -> dict[str, str]:
     """The environment of a child portal process: this run's settings and test database."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cocreation.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": test_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "DEBUG": "1",

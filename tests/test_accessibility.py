@@ -15,8 +15,13 @@ from tests.test_no_server_errors import _urls
 pytestmark = pytest.mark.django_db
 
 UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image"}
-ROLES = [None, "coordinator@city.koriyama.lg.jp", "k.takaoka@city.koriyama.lg.jp",
-         "member@foodshare.example.com", "admin@portal.example.jp"]  # fmt: skip
+ROLES = [
+    None,
+    "coordinator@city.koriyama.lg.jp",
+    "k.takaoka@city.koriyama.lg.jp",
+    "member@foodshare.example.com",
+    "admin@portal.example.jp",
+]
 
 
 class Page(HTMLParser):
@@ -64,8 +69,20 @@ class Page(HTMLParser):
         ]
 
 
-SKIP = ("/accounts/logout", "/admin/", "/media/", "/static/", ".ics", "/csv", ".csv", "/export",
-        "/feed", "/download", "/i18n/", "/healthz")  # fmt: skip
+SKIP = (
+    "/accounts/logout",
+    "/admin/",
+    "/media/",
+    "/static/",
+    ".ics",
+    "/csv",
+    ".csv",
+    "/export",
+    "/feed",
+    "/download",
+    "/i18n/",
+    "/healthz",
+)
 
 
 def _crawl(client, pages=200, requests=700):

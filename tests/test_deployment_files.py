@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from cocreation import launcher, settings
+from config import launcher, settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,9 +23,9 @@ def _command(service) -> list[str]:
 def test_compose_describes_the_production_stack():
     services = _compose()["services"]
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
-    assert _command(services["web"])[:2] == ["gunicorn", "cocreation.wsgi:application"]
-    assert _command(services["worker"])[:4] == ["celery", "-A", "cocreation", "worker"]
-    assert _command(services["beat"])[:4] == ["celery", "-A", "cocreation", "beat"]
+    assert _command(services["web"])[:2] == ["gunicorn", "config.wsgi:application"]
+    assert _command(services["worker"])[:4] == ["celery", "-A", "config", "worker"]
+    assert _command(services["beat"])[:4] == ["celery", "-A", "config", "beat"]
     for name in ("postgres", "redis", "web"):
         assert "healthcheck" in services[name], name
     for name in ("web", "worker", "beat"):
@@ -57,8 +57,8 @@ def test_ci_runs_the_readme_test_command():
     ci = (BASE_DIR / ".ci" / "run").read_text()
     assert re.search(r"^exec make test$", ci, re.M)
     makefile = (BASE_DIR / "Makefile").read_text()
-    assert "cocreation.launcher test" in makefile
-    assert "cocreation.launcher run" in makefile
+    assert "config.launcher test" in makefile
+    assert "config.launcher run" in makefile
 
 
 def test_env_example_lists_every_setting_read_from_the_environment():
@@ -77,7 +77,7 @@ def test_dockerfile_builds_static_files_and_runs_gunicorn_unprivileged():
     assert "collectstatic" in dockerfile
     assert "compile-messages" in dockerfile
     assert re.search(r"^USER portal$", dockerfile, re.M)
-    assert '"gunicorn", "cocreation.wsgi:application"' in dockerfile
+    assert '"gunicorn", "config.wsgi:application"' in dockerfile
 
 
 def _dockerfile() -> str:

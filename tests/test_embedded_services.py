@@ -37,7 +37,7 @@ def test_launcher_embeds_postgres_and_redis_when_no_server_answers(tmp_path):
         [
             sys.executable,
             "-m",
-            "cocreation.launcher",
+            "config.launcher",
             "exec",
             "--",
             sys.executable,

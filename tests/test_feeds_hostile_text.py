@@ -11,10 +11,10 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from cocreation.accounts.calendar import calendar_token
+from cocreation.accounts.services import calendar_token_issue
 from quests.models import Quest
-from spaces import services as space_services
 from spaces.models import Booking
+from spaces.services import bookings as space_services
 from studygroups.models import Cohort, Session
 from tests import factories
 from tests.quests.factories import make_quest
@@ -45,15 +45,19 @@ def study_cohort(koriyama, coordinator_user):
     from studygroups.models import Programme
 
     programme = Programme.objects.create(name="研究塾", organiser=koriyama)
-    cohort = Cohort.objects.create(programme=programme, fiscal_year=2020, title="研究塾 2020",
-                                   theme="課題")  # fmt: skip
+    cohort = Cohort.objects.create(
+        programme=programme, fiscal_year=2020, title="研究塾 2020", theme="課題"
+    )
     cohort.organisations.set([koriyama])
     cohort.coordinators.add(coordinator_user)
     Session.objects.create(
-        cohort=cohort, kind="plenary", title="全体会", content="一行目\n二行目\x0c",
+        cohort=cohort,
+        kind="plenary",
+        title="全体会",
+        content="一行目\n二行目\x0c",
         starts_at=dt.datetime(2020, 7, 22, 14, tzinfo=TOKYO),
         ends_at=dt.datetime(2020, 7, 22, 16, tzinfo=TOKYO),
-    )  # fmt: skip
+    )
     return cohort
 
 
@@ -64,7 +68,8 @@ def test_a_cohort_feed_survives_line_breaks_in_the_title(
     Cohort.objects.filter(pk=study_cohort.pk).update(title=title)
     Session.objects.filter(cohort=study_cohort).update(title=f"会\r{title}")
     url = reverse(
-        "studygroups:ical_cohort", args=[calendar_token(coordinator_user), study_cohort.pk]
+        "studygroups:ical_cohort",
+        args=[calendar_token_issue(user=coordinator_user), study_cohort.pk],
     )
     response = client.get(url)
     assert response.status_code == 200
@@ -82,15 +87,19 @@ def test_a_cohort_feed_survives_line_breaks_in_the_title(
 def test_a_space_feed_survives_control_characters(client, koriyama, region, staff_user):
     space = make_space(koriyama, regions=[region])
     booking = space_services.booking_create(
-        space=space, user=staff_user, kind="whole_room",
+        space=space,
+        user=staff_user,
+        kind="whole_room",
         starts_at=dt.datetime(2020, 12, 18, 13, 30, tzinfo=TOKYO),
-        ends_at=dt.datetime(2020, 12, 18, 15, tzinfo=TOKYO), purpose="打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
+        ends_at=dt.datetime(2020, 12, 18, 15, tzinfo=TOKYO),
+        purpose="打合せ",
+        now=BEFORE_OPENING,
+    )
     Booking.objects.filter(pk=booking.pk).update(purpose="打合せ\r\nX-INJECT:1\x0b")
     type(space).objects.filter(pk=space.pk).update(name="ルーム\x01\r\nX-INJECT:2")
     for url in (
-        reverse("spaces:ical_mine", args=[calendar_token(staff_user)]),
-        reverse("spaces:ical_space", args=[calendar_token(staff_user), space.pk]),
+        reverse("spaces:ical_mine", args=[calendar_token_issue(user=staff_user)]),
+        reverse("spaces:ical_space", args=[calendar_token_issue(user=staff_user), space.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 200
@@ -109,16 +118,22 @@ def test_a_seat_booker_does_not_see_other_peoples_seat_purposes_in_the_space_fee
         "ends_at": dt.datetime(2020, 12, 18, 15, tzinfo=TOKYO),
         "now": BEFORE_OPENING,
     }
-    space_services.booking_create(space=space, user=other, kind="seat",
-                                  purpose="人事評価の面談準備", **when)  # fmt: skip
-    space_services.booking_create(space=space, user=staff_user, kind="seat",
-                                  purpose="自分の作業", **when)  # fmt: skip
     space_services.booking_create(
-        space=space, user=other, kind="whole_room", purpose="全体の打合せ",
+        space=space, user=other, kind="seat", purpose="人事評価の面談準備", **when
+    )
+    space_services.booking_create(
+        space=space, user=staff_user, kind="seat", purpose="自分の作業", **when
+    )
+    space_services.booking_create(
+        space=space,
+        user=other,
+        kind="whole_room",
+        purpose="全体の打合せ",
         starts_at=dt.datetime(2020, 12, 22, 13, 30, tzinfo=TOKYO),
-        ends_at=dt.datetime(2020, 12, 22, 15, tzinfo=TOKYO), now=BEFORE_OPENING,
-    )  # fmt: skip
-    url = reverse("spaces:ical_space", args=[calendar_token(staff_user), space.pk])
+        ends_at=dt.datetime(2020, 12, 22, 15, tzinfo=TOKYO),
+        now=BEFORE_OPENING,
+    )
+    url = reverse("spaces:ical_space", args=[calendar_token_issue(user=staff_user), space.pk])
     response = client.get(url)
     assert response.status_code == 200
     summaries = [str(e.get("summary")) for e in Calendar.from_ical(response.content).walk("VEVENT")]

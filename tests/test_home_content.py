@@ -26,19 +26,32 @@ def test_everyone_sees_the_quests_accepting_proposals_soonest_first(client, kori
 
 def test_a_member_sees_their_teams_and_cohorts_next_sessions_only(client, koriyama):
     programme = Programme.objects.create(name="研究塾", organiser=koriyama)
-    cohort = Cohort.objects.create(programme=programme, fiscal_year=2026, title="研究塾 2026",
-                                   theme="広域連携")  # fmt: skip
+    cohort = Cohort.objects.create(
+        programme=programme, fiscal_year=2026, title="研究塾 2026", theme="広域連携"
+    )
     field = Field.objects.create(cohort=cohort, name="DX")
     mine, other = (Team.objects.create(cohort=cohort, number=n, field=field) for n in (1, 2))
     user = factories.make_member(koriyama, email="member@city.koriyama.lg.jp")
-    Member.objects.create(cohort=cohort, user=user, organisation=koriyama, status="accepted",
-                          team=mine, team_role="member")  # fmt: skip
+    Member.objects.create(
+        cohort=cohort,
+        user=user,
+        organisation=koriyama,
+        status="accepted",
+        team=mine,
+        team_role="member",
+    )
     soon = timezone.now() + dt.timedelta(days=2)
 
     def session(title, team, days=0):
         start = soon + dt.timedelta(days=days)
-        Session.objects.create(cohort=cohort, team=team, kind="team_meeting", title=title,
-                               starts_at=start, ends_at=start + dt.timedelta(hours=2))  # fmt: skip
+        Session.objects.create(
+            cohort=cohort,
+            team=team,
+            kind="team_meeting",
+            title=title,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+        )
 
     session("1班の班会議", mine)
     session("全体会", None, days=1)

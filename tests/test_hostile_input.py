@@ -60,13 +60,13 @@ from django.test import Client
 from django.utils import timezone
 
 from cocreation.accounts.models import User
-from cocreation.organisations import demo
-from quests import demo as quests_demo
+from demo import organisations as demo
+from demo import quests as quests_demo
+from demo import spaces as spaces_demo
 from quests.models import Proposal, Quest, ResultsReport, TeamMember
-from spaces import demo as spaces_demo
 from spaces.models import Booking, Space
-from studygroups import services as study_services
 from studygroups.models import Cohort, Deliverable, Member, Session, Team
+from studygroups.services.deliverables import submission_create
 from tests import factories, hostile
 from tests.quests.factories import make_proposal, make_quest
 from tests.test_no_server_errors import ROLES, _urls
@@ -289,13 +289,23 @@ def _objects_in_every_state() -> list[str]:
     room.coordinators.add(coordinator)
     wednesday, thursday = _weekday_ahead(15, 2), _weekday_ahead(15, 3)
     mine = Booking.objects.create(
-        space=room, user=coordinator, kind=Booking.Kind.SEAT, purpose="資料作成",
-        starts_at=_at(thursday, 13), ends_at=_at(thursday, 15), status=Booking.Status.CONFIRMED,
-    )  # fmt: skip
+        space=room,
+        user=coordinator,
+        kind=Booking.Kind.SEAT,
+        purpose="資料作成",
+        starts_at=_at(thursday, 13),
+        ends_at=_at(thursday, 15),
+        status=Booking.Status.CONFIRMED,
+    )
     pending = Booking.objects.create(
-        space=room, user=member, kind=Booking.Kind.WHOLE_ROOM, purpose="提案の打合せ",
-        starts_at=_at(wednesday, 13), ends_at=_at(wednesday, 15), status=Booking.Status.PENDING,
-    )  # fmt: skip
+        space=room,
+        user=member,
+        kind=Booking.Kind.WHOLE_ROOM,
+        purpose="提案の打合せ",
+        starts_at=_at(wednesday, 13),
+        ends_at=_at(wednesday, 15),
+        status=Booking.Status.PENDING,
+    )
 
     cohort = Cohort.objects.get(fiscal_year=2020, programme__organiser=koriyama)
     today = timezone.localdate()
@@ -310,17 +320,26 @@ def _objects_in_every_state() -> list[str]:
     )
     if applicant is not None:
         Member.objects.create(
-            cohort=cohort, user=applicant, organisation=koriyama, department="政策開発課",
-            position="主事", birth_date=dt.date(1995, 4, 1), status=Member.Status.APPLIED,
-        )  # fmt: skip
+            cohort=cohort,
+            user=applicant,
+            organisation=koriyama,
+            department="政策開発課",
+            position="主事",
+            birth_date=dt.date(1995, 4, 1),
+            status=Member.Status.APPLIED,
+        )
     report = Session.objects.create(
-        cohort=cohort, kind=Session.Kind.MIDTERM_REPORT, title="中間報告会",
-        starts_at=_at(thursday, 15), ends_at=_at(thursday, 17), place="ビッグアイ 6階",
-    )  # fmt: skip
+        cohort=cohort,
+        kind=Session.Kind.MIDTERM_REPORT,
+        title="中間報告会",
+        starts_at=_at(thursday, 15),
+        ends_at=_at(thursday, 17),
+        place="ビッグアイ 6階",
+    )
     team = Team.objects.filter(cohort=cohort).order_by("number").first()
     deliverable = Deliverable.objects.filter(cohort=cohort).first()
     upload = SimpleUploadedFile("報告書.pdf", hostile.PDF_BYTES, "application/pdf")
-    submission = study_services.submit_version(
+    submission = submission_create(
         deliverable=deliverable, team=team, user=coordinator, upload=upload, title="中間報告"
     )
     return [

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from icalendar import Calendar
 
-from cocreation.accounts.calendar import calendar_token
 from cocreation.accounts.models import User
+from cocreation.accounts.services import calendar_token_issue
 from spaces.models import Space
 from studygroups.models import Cohort
 
@@ -29,7 +29,7 @@ def test_every_tzid_of_every_feed_has_its_vtimezone(client):
     call_command("load_demo", verbosity=0)
     user = User.objects.get(email="coordinator@city.koriyama.lg.jp")
     checked = 0
-    for url in _feeds(calendar_token(user)):
+    for url in _feeds(calendar_token_issue(user=user)):
         response = client.get(url)
         assert response.status_code == 200, url
         cal = Calendar.from_ical(response.content)

@@ -42,9 +42,11 @@ def people():
     koriyama.regions.add(region)
     today = timezone.localdate()
     space = make_space(
-        koriyama, regions=[region],
-        opens_on=today - dt.timedelta(days=1), closes_on=today + dt.timedelta(days=60),
-    )  # fmt: skip
+        koriyama,
+        regions=[region],
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=60),
+    )
     booker = factories.make_member(koriyama, email="booker@city.koriyama.lg.jp", family="予約")
     coordinator = factories.make_member(
         koriyama, role="coordinator", email="coordinator@city.koriyama.lg.jp", family="調整"
@@ -60,9 +62,13 @@ def people():
         user.password = PBKDF2PasswordHasher().encode(PASSWORD, "bigi6f" + str(user.pk))
         user.save(update_fields=["password"])
     return {
-        "space": space, "booker": booker, "coordinator": coordinator, "quest": quest,
-        "proposal": proposal, "proposer": proposer,
-    }  # fmt: skip
+        "space": space,
+        "booker": booker,
+        "coordinator": coordinator,
+        "quest": quest,
+        "proposal": proposal,
+        "proposer": proposer,
+    }
 
 
 @pytest.fixture
@@ -79,9 +85,15 @@ def portal(tmp_path):
     env.pop("CELERY_BROKER_URL", None)
     log = tmp_path / "gunicorn.log"
     command = [
-        "gunicorn", "cocreation.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", "1", "--timeout", "60",
-    ]  # fmt: skip
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--timeout",
+        "60",
+    ]
     process = start(command, env, log)
     base = f"http://127.0.0.1:{port}"
 
@@ -152,9 +164,12 @@ def test_every_write_succeeds_and_the_mail_waits_for_redis(people, portal, queue
     space = people["space"]
     friday = _next_friday()
     form = {
-        "kind": "seat", "date": friday.isoformat(), "start_time": "13:00",
-        "end_time": "14:00", "purpose": "資料作成",
-    }  # fmt: skip
+        "kind": "seat",
+        "date": friday.isoformat(),
+        "start_time": "13:00",
+        "end_time": "14:00",
+        "purpose": "資料作成",
+    }
     assert "予約が確定しました" in _page(booker.post(reverse("spaces:book", args=[space.pk]), form))
     booking = Booking.objects.get(space=space)
     assert booking.status == Booking.Status.CONFIRMED

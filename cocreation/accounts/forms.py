@@ -1,8 +1,11 @@
+"""The person's own details: the names added to allauth's sign-up, and the profile."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalModelForm
 
+from . import services
 from .models import User
 
 # The name fields, the same at sign-up and in the profile.
@@ -39,12 +42,14 @@ class SignupProfileForm(PortalModelForm):
             field.required = True
 
     def signup(self, request, user) -> None:
-        for name in self.Meta.fields:
-            setattr(user, name, self.cleaned_data[name])
-        user.preferred_language = (getattr(request, "LANGUAGE_CODE", "") or User.Language.JAPANESE)[
-            :2
-        ]
-        user.save(update_fields=[*self.Meta.fields, "preferred_language"])
+        """allauth's hook after the account is made: keep the names, and the language the
+        person signed up in as their preferred one."""
+        language = (getattr(request, "LANGUAGE_CODE", "") or User.Language.JAPANESE)[:2]
+        services.profile_update(
+            user=user,
+            preferred_language=language,
+            **{name: self.cleaned_data[name] for name in self.Meta.fields},
+        )
 
 
 class ProfileForm(PortalModelForm):
@@ -78,11 +83,3 @@ class ProfileForm(PortalModelForm):
         super().__init__(*args, **kwargs)
         for name in NAME_LABELS:
             self.fields[name].required = True
-
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        if commit:
-            # Only the profile's own columns: the user row read at the start of the request
-            # may be stale (a password change or calendar reset in another tab meanwhile).
-            user.save(update_fields=self._meta.fields)
-        return user

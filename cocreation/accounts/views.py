@@ -1,15 +1,22 @@
+"""A person's own account pages, the language switch, and the admin's sign-in."""
+
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cocreation.core.inputs import next_url
 from cocreation.organisations.selectors import memberships_of
 
+from . import services
 from .forms import ProfileForm
 
 
@@ -24,11 +31,32 @@ def profile_edit(request):
     """Signed-in users: edit their own profile."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     # The form says itself what is wrong, next to each field.
     return render(request, "accounts/profile_form.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Anyone: switch the language; a signed-in person's profile remembers it."""
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(next_url(request, "/"))
+    if language and check_for_language(language) and language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def admin_login(request):

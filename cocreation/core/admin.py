@@ -41,8 +41,10 @@ def drill_down_is_valid(params, field: str) -> bool:
         inputs.query_int(values[part]) if values[part] is not None else None
         for part in DRILL_DOWN_PARTS
     )
-    if any(values[part] is not None and number is None for part, number in
-           zip(DRILL_DOWN_PARTS, (year, month, day), strict=True)):  # fmt: skip
+    if any(
+        values[part] is not None and number is None
+        for part, number in zip(DRILL_DOWN_PARTS, (year, month, day), strict=True)
+    ):
         return False
     if year is None or (day is not None and month is None):
         return False

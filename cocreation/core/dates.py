@@ -41,6 +41,13 @@ def jdatetime(value: dt.datetime | None) -> str:
     return f"{jdate(value)} {value:%H:%M}"
 
 
+def isodatetime(value: dt.date | dt.datetime | None) -> str:
+    """The machine-readable value of <time datetime="…">, in local time; "" for None."""
+    if not value:
+        return ""
+    return _local(value).isoformat()
+
+
 def clock(value: dt.time, *, closing: bool = False) -> str:
     """13:30; with `closing`, 00:00 is written 24:00 (the end of the day, as a room that
     closes at midnight shows it)."""

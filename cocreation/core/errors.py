@@ -63,3 +63,17 @@ def add_to_form(form, error: PortalError, *, rows: Sequence | None = None) -> No
             target = rows[refusal.row]
         field = refusal.field if refusal.field in target.fields else None
         target.add_error(field, refusal.message)
+
+
+def refused(request, error: PortalError | str, to, *args):
+    """The answer to a POST refused where no form is shown again (a button on a list):
+    a redirect to `to` (a URL, a model instance, or a URL name with `args`) with the
+    refusal as an error message. The error message also tells OnceMiddleware that nothing
+    was done, so the same button pressed again runs again."""
+    from django.contrib import messages
+    from django.http import HttpResponseRedirect
+    from django.shortcuts import resolve_url
+
+    for refusal in error.refusals if isinstance(error, PortalError) else [error]:
+        messages.error(request, refusal.message if isinstance(refusal, PortalError) else refusal)
+    return HttpResponseRedirect(resolve_url(to, *args))

@@ -69,10 +69,12 @@ class PortalFormMixin:
                     self._errors.setdefault(
                         NON_FIELD_ERRORS, self.error_class(error_class="nonfield")
                     ).append(
-                        _("The form was out of date or altered (%(field)s: %(error)s). "
-                          "Reload the page and try again.")
+                        _(
+                            "The form was out of date or altered (%(field)s: %(error)s). "
+                            "Reload the page and try again."
+                        )
                         % {"field": field.label or name, "error": error}
-                    )  # fmt: skip
+                    )
 
 
 class PortalForm(PortalFormMixin, forms.Form):

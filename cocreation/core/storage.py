@@ -37,6 +37,12 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def private_files() -> PrivateStorage:
+    """`private_storage`, as the callable a FileField names (`storage=private_files`), so
+    that migrations record this path rather than a storage object."""
+    return private_storage
+
+
 def _forget_private_storage(*, setting, **kwargs):
     # Django resets its own storage handler on this signal (django.test.signals); the
     # lazy object must then look the backend up again.

@@ -97,11 +97,13 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> str:
     upload.seek(0)
     if kind is None or kind.mime != KINDS[extension]:
         raise ValidationError(
-            _("%(name)s does not contain what its name says (%(extension)s); "
-              "save it again as %(extension)s and upload that file."),
+            _(
+                "%(name)s does not contain what its name says (%(extension)s); "
+                "save it again as %(extension)s and upload that file."
+            ),
             code="content",
             params={"name": name, "extension": extension.upper()},
-        )  # fmt: skip
+        )
     upload.content_type = kind.mime
     upload.name = name
     return kind.mime

@@ -29,22 +29,44 @@ class NotificationAdmin(PortalModelAdmin):
     """Site admins: every notification, with the state of its mail and the last error.
 
     Failed mails are also reported to them each morning in the portal
-    (`services.report_failed_emails`).
+    (`services.email_report_failures`).
     """
 
     list_display = [
-        "title", "recipient", "kind", "created_at", "read_at", "email_status",
-        "email_attempts", "short_error",
-    ]  # fmt: skip
+        "title",
+        "recipient",
+        "kind",
+        "created_at",
+        "read_at",
+        "email_status",
+        "email_attempts",
+        "short_error",
+    ]
     list_filter = ["email_status", "kind", ReadFilter]
     search_fields = ["title", "recipient__email", "key"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "recipient", "kind", "key", "content_type", "object_id", "title", "body", "url",
-        "language", "created_at", "read_at", "email_status", "emailed_at", "email_attempts",
-        "last_error", "queued_at", "lease_until", "next_attempt_at", "failed_at",
-    ]  # fmt: skip
+        "recipient",
+        "kind",
+        "key",
+        "content_type",
+        "object_id",
+        "title",
+        "body",
+        "url",
+        "language",
+        "created_at",
+        "read_at",
+        "email_status",
+        "emailed_at",
+        "email_attempts",
+        "last_error",
+        "queued_at",
+        "lease_until",
+        "next_attempt_at",
+        "failed_at",
+    ]
     actions = ["requeue_failed_emails"]
 
     def has_add_permission(self, request):
@@ -57,7 +79,9 @@ class NotificationAdmin(PortalModelAdmin):
 
     @admin.action(description=_("Send the failed emails again"))
     def requeue_failed_emails(self, request, queryset):
-        count = services.requeue_failed(list(queryset.values_list("pk", flat=True)))
+        count = services.email_requeue_failed(
+            notification_ids=list(queryset.values_list("pk", flat=True))
+        )
         self.message_user(
             request,
             ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count)

@@ -35,9 +35,16 @@ class MarkReadForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["id"].queryset = Notification.objects.filter(recipient=user)
 
+    @property
+    def chosen_ids(self) -> list[int] | None:
+        """The ids of the (valid) form's notifications, or None for "all" (no `id` sent)."""
+        if "id" not in self.data:
+            return None
+        return [notification.pk for notification in self.cleaned_data["id"]]
+
 
 class NotificationListForm(PortalForm):
-    """The list's query string: `unread=1` for unread only, `page` a page number."""
+    """The list's query string: `unread=1` for unread only (`?page=` is read by
+    `cocreation.core.pages.paginate`)."""
 
     unread = forms.ChoiceField(choices=[("", ""), ("1", "1")], required=False)
-    page = forms.IntegerField(min_value=1, required=False)

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass(frozen=True)
 class NotificationKind:
+    """One kind: `name` ("<app>.<event>", given to notify()), `title` and `body` with
+    %(placeholder)s parts filled from notify()'s context, and whether it is mailed."""
+
     name: str
     title: str | Promise
     body: str | Promise
@@ -23,56 +26,19 @@ _REGISTRY: dict[str, NotificationKind] = {}
 
 
 def register(kind: NotificationKind) -> NotificationKind:
+    """Make `kind` known to notify(); returns it (apps keep it as a module constant)."""
     _REGISTRY[kind.name] = kind
     return kind
 
 
 def get(name: str) -> NotificationKind:
+    """The registered kind called `name`; LookupError for an unknown one."""
     try:
         return _REGISTRY[name]
     except KeyError:
         raise LookupError(f"Unknown notification kind {name!r}; register it first.") from None
 
 
-MEMBERSHIP_REQUESTED = register(
-    NotificationKind(
-        "membership.requested",
-        _("%(person)s asks to join %(organisation)s"),
-        _(
-            "%(person)s (%(email)s) asks to join %(organisation)s.\n"
-            "Message: %(message)s\n"
-            "Please approve or decline the request on the portal."
-        ),
-    )
-)
-MEMBERSHIP_APPROVED = register(
-    NotificationKind(
-        "membership.approved",
-        _("You are now a member of %(organisation)s"),
-        _("%(decider)s approved your request to join %(organisation)s."),
-    )
-)
-MEMBERSHIP_DECLINED = register(
-    NotificationKind(
-        "membership.declined",
-        _("Your request to join %(organisation)s was declined"),
-        _(
-            "%(decider)s declined your request to join %(organisation)s.\n"
-            "Reason: %(reason)s\n"
-            "If you think this is a mistake, contact the organisation or ask again."
-        ),
-    )
-)
-MEMBERSHIP_JOINED_BY_DOMAIN = register(
-    NotificationKind(
-        "membership.joined_by_domain",
-        _("You joined %(organisation)s"),
-        _(
-            "Your verified address %(email)s is on a mail domain registered by "
-            "%(organisation)s, so you joined it as staff."
-        ),
-    )
-)
 EMAIL_FAILURE_DIGEST = register(
     NotificationKind(
         "notifications.email_failure_digest",

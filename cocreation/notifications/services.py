@@ -139,7 +139,7 @@ def _mail_host() -> str:
 
 
 class Delivery(enum.Enum):
-    """What one delivery attempt did (see `deliver_email`)."""
+    """What one delivery attempt did (see `email_deliver`)."""
 
     SENT = "sent"
     SKIPPED = "skipped"  # not pending, not due yet, or another worker holds the lease
@@ -159,7 +159,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def deliver_email(notification_id: int) -> Delivery:
+def email_deliver(*, notification_id: int) -> Delivery:
     """Try once to mail one notification; never raises for a mail-server fault.
 
     The guarantee (README, "Mail delivery"): no notification is lost, and a mail is sent
@@ -237,7 +237,7 @@ def _record_failure(notification: Notification, error: str, *, final: bool) -> D
     return Delivery.GAVE_UP if final else Delivery.RETRY_LATER
 
 
-def queue_due_emails(*, stale_after: timedelta, limit: int = 500) -> int:
+def email_queue_due(*, stale_after: timedelta, limit: int = 500) -> int:
     """The sweeper: queue the mails that are due and not already queued; returns how many.
 
     A mail is taken when it is pending, due (`next_attempt_at` passed), not leased, and
@@ -270,7 +270,7 @@ def queue_due_emails(*, stale_after: timedelta, limit: int = 500) -> int:
     return len(ids)
 
 
-def requeue_failed(notification_ids: list[int]) -> int:
+def email_requeue_failed(*, notification_ids: list[int]) -> int:
     """Give failed mails (`notification_ids`, any status; only failed ones change) a new
     series of attempts, queued after the current transaction commits; returns how many."""
     ids = list(
@@ -291,7 +291,7 @@ def requeue_failed(notification_ids: list[int]) -> int:
     return len(ids)
 
 
-def report_failed_emails(*, since: datetime, until: datetime) -> int:
+def email_report_failures(*, since: datetime, until: datetime) -> int:
     """Tell every active site administrator, in the portal, of the mails the portal gave up
     on between `since` and `until` (aware datetimes); returns the number of admins told.
 
@@ -339,8 +339,10 @@ DIGEST_ROWS = 50
 FAILED_LIST_URL = "/admin/notifications/notification/?email_status__exact=failed"
 
 
-def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
-    """Mark the user's notifications read (all of them when no ids are given)."""
+def notification_mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    """Mark `user`'s unread notifications read: those of `notification_ids` (others' ids
+    are ignored), or all of them when None; returns how many changed. Marking a read one
+    again changes nothing, so a repeated request is harmless."""
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 # Account mails (cocreation.accounts.tasks) have no row of their own to keep their state,
 # so they retry through Celery with these options; notifications do not (see
-# services.deliver_email).
+# services.email_deliver).
 TRANSIENT_ERRORS = services.TRANSIENT_ERRORS
 MAIL_TASK_OPTIONS = {
     "bind": True,
@@ -31,12 +31,12 @@ def backoff(retries: int) -> int:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_notification_email(notification_id: int) -> str:
-    """One delivery attempt of one notification's mail (`services.deliver_email`).
+    """One delivery attempt of one notification's mail (`services.email_deliver`).
 
     No Celery retry: a failed attempt records when the next one is due, and the sweeper
     queues it then, so a notification never has two chains of attempts.
     """
-    return services.deliver_email(notification_id).value
+    return services.email_deliver(notification_id=notification_id).value
 
 
 @shared_task
@@ -48,14 +48,14 @@ def send_unsent_notifications(stale_after_seconds: int | None = None) -> int:
     """
     if stale_after_seconds is None:
         stale_after_seconds = settings.NOTIFICATION_EMAIL_STALE_SECONDS
-    return services.queue_due_emails(stale_after=timedelta(seconds=stale_after_seconds))
+    return services.email_queue_due(stale_after=timedelta(seconds=stale_after_seconds))
 
 
 @shared_task
 def report_failed_emails() -> int:
     """Daily: tell the site administrators of the mails given up on in the last day."""
     until = timezone.now()
-    return services.report_failed_emails(since=until - timedelta(days=1), until=until)
+    return services.email_report_failures(since=until - timedelta(days=1), until=until)
 
 
 @shared_task

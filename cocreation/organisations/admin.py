@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from cocreation.core.admin import PortalModelAdmin, PortalTabularInline
 
 from . import services
+from .errors import MembershipError
 from .models import Membership, Organisation, OrganisationDomain, Region
 
 
@@ -55,7 +56,7 @@ class MembershipAdmin(PortalModelAdmin):
                     note="" if approve else str(_("Declined by the portal administrators.")),
                 )
                 done += 1
-            except services.MembershipError as error:
+            except MembershipError as error:
                 refused.append(f"{membership}: {error}")
         if done:
             self.message_user(

@@ -6,3 +6,6 @@ class OrganisationsConfig(AppConfig):
     name = "cocreation.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401 - registers the membership notification kinds

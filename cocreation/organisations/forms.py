@@ -1,4 +1,8 @@
+"""What people send to the organisation pages: join requests, registrations, decisions,
+roles."""
+
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
@@ -7,6 +11,8 @@ from .models import PREFECTURE_CHOICES, Membership, Organisation
 
 
 class MembershipRequestForm(PortalForm):
+    """A request to join an organisation, with the person's place in it."""
+
     department = forms.CharField(label=_("Department (所属)"), max_length=100, required=False)
     position = forms.CharField(label=_("Position (職名)"), max_length=100, required=False)
     message = forms.CharField(
@@ -18,6 +24,8 @@ class MembershipRequestForm(PortalForm):
 
 
 class OrganisationRegistrationForm(PortalForm):
+    """A company, university or NPO registering itself (never a municipality)."""
+
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.MUNICIPALITY],
@@ -41,11 +49,18 @@ class OrganisationRegistrationForm(PortalForm):
         return " ".join(self.cleaned_data["name"].split())
 
 
+class Decision(models.TextChoices):
+    """The two answers to a membership request."""
+
+    APPROVE = "approve", _("Approve")
+    DECLINE = "decline", _("Decline")
+
+
 class DecisionForm(PortalForm):
+    """An answer to one membership request; declining needs a reason (`note`)."""
+
     decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve")), ("decline", _("Decline"))],
-        widget=forms.RadioSelect,
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
         label=_("Reason (required when declining)"),
@@ -56,10 +71,17 @@ class DecisionForm(PortalForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "decline" and not cleaned.get("note", "").strip():
+        if cleaned.get("decision") == Decision.DECLINE and not cleaned.get("note", "").strip():
             self.add_error("note", _("Please give a reason when you decline a request."))
         return cleaned
 
+    @property
+    def approves(self) -> bool:
+        """Whether the (valid) form approves the request."""
+        return self.cleaned_data["decision"] == Decision.APPROVE
+
 
 class RoleForm(PortalForm):
+    """A member's new role."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

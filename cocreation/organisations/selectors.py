@@ -1,11 +1,18 @@
+"""Reads of organisations, regions and memberships for pages, services and the header."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from cocreation import permissions
 
-from .models import Membership, Organisation, Region
+from .models import Membership, Organisation, OrganisationDomain, Region
+from .validators import normalise_domain
 
 
 def organisations_for_directory() -> QuerySet[Organisation]:
+    """Verified organisations in directory order (kind, reading, name), regions prefetched."""
     return (
         Organisation.objects.filter(is_verified=True)
         .prefetch_related("regions")
@@ -13,7 +20,14 @@ def organisations_for_directory() -> QuerySet[Organisation]:
     )
 
 
+def organisations_for_detail() -> QuerySet[Organisation]:
+    """Every organisation (verified or not) with its regions and mail domains prefetched,
+    for the detail page's lookup by id."""
+    return Organisation.objects.prefetch_related("regions", "domains")
+
+
 def region_organisations(region: Region) -> list[Organisation]:
+    """The region's verified organisations by local-government code, with `member_count`."""
     return with_member_counts(
         region.organisations.filter(is_verified=True).order_by("local_government_code", "name")
     )
@@ -35,6 +49,7 @@ def with_member_counts(organisations) -> list[Organisation]:
 
 
 def region_coordinators(region: Region) -> QuerySet[Membership]:
+    """Active coordinators of the region's organisations, with user and organisation."""
     return (
         Membership.objects.filter(
             status=Membership.Status.ACTIVE,
@@ -47,6 +62,7 @@ def region_coordinators(region: Region) -> QuerySet[Membership]:
 
 
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's active members with their users, by reading."""
     return (
         organisation.memberships.filter(status=Membership.Status.ACTIVE)
         .select_related("user")
@@ -54,8 +70,65 @@ def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
     )
 
 
+def open_membership(user, organisation: Organisation) -> Membership | None:
+    """`user`'s pending or active membership of `organisation`, or None."""
+    return (
+        memberships_of(user)
+        .filter(organisation=organisation, status__in=Membership.OPEN_STATUSES)
+        .first()
+    )
+
+
+def memberships_for_decision() -> QuerySet[Membership]:
+    """Memberships with their person and organisation, for deciding one by id."""
+    return Membership.objects.select_related("organisation", "user")
+
+
+def municipality_for_email(email: str) -> Organisation | None:
+    """The municipality whose registered mail domain (or a parent of it) `email` is on;
+    the longest (most specific) registered domain wins. None when there is none."""
+    domain = normalise_domain(email.rsplit("@", 1)[-1])
+    labels = domain.split(".")
+    candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+    match = (
+        OrganisationDomain.objects.filter(
+            domain__in=candidates, organisation__kind=Organisation.Kind.MUNICIPALITY
+        )
+        .select_related("organisation")
+        .order_by("-domain")
+    )
+    best = max(match, key=lambda d: len(d.domain), default=None)
+    return best.organisation if best else None
+
+
+def deciders_for(organisation: Organisation) -> list:
+    """Who answers a request to join `organisation` (users): its active admins; else the
+    active coordinators of its regions; else every active coordinator (a company that
+    just registered has no admin yet, and nobody is left waiting forever)."""
+    users = get_user_model().objects
+    admins = users.filter(
+        memberships__organisation=organisation,
+        memberships__role=Membership.Role.ADMIN,
+        memberships__status=Membership.Status.ACTIVE,
+        is_active=True,
+    ).distinct()
+    if admins.exists():
+        return list(admins)
+    region_ids = list(organisation.regions.values_list("id", flat=True))
+    coordinators = users.filter(
+        memberships__role=Membership.Role.COORDINATOR,
+        memberships__status=Membership.Status.ACTIVE,
+        is_active=True,
+    )
+    if region_ids:
+        regional = coordinators.filter(memberships__organisation__regions__in=region_ids)
+        if regional.exists():
+            return list(regional.distinct())
+    return list(coordinators.distinct())
+
+
 def pending_requests_for(user) -> QuerySet[Membership]:
-    """Requests this user may decide, oldest first."""
+    """Requests this user may decide (permissions.can_decide_membership), oldest first."""
     qs = Membership.objects.filter(status=Membership.Status.PENDING).select_related(
         "user", "organisation"
     )
@@ -90,16 +163,16 @@ def pending_requests_for(user) -> QuerySet[Membership]:
 
 
 def pending_requests_for_count(user) -> int:
-    if not (
-        permissions.is_site_admin(user)
-        or permissions.is_coordinator(user)
-        or any(m.role == Membership.Role.ADMIN for m in permissions.active_memberships(user))
-    ):
+    """How many requests wait for this user (the header's badge); no query for people who
+    answer none."""
+    if not permissions.can_answer_requests(user):
         return 0
     return pending_requests_for(user).count()
 
 
 def memberships_of(user) -> QuerySet[Membership]:
+    """All of `user`'s memberships (any status), newest first, with organisation and
+    decider."""
     return (
         Membership.objects.filter(user=user)
         .select_related("organisation", "decided_by")

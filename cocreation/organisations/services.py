@@ -1,4 +1,5 @@
-"""Membership writes: joining by mail domain, asking to join, deciding requests."""
+"""Membership writes: joining by mail domain, asking to join, registering an
+organisation, deciding requests, changing roles. Every refusal is a `MembershipError`."""
 
 from __future__ import annotations
 
@@ -12,34 +13,50 @@ from django.utils.translation import gettext as _
 from cocreation import permissions
 from cocreation.notifications.services import notify
 
-from .models import Membership, Organisation, OrganisationDomain
-from .validators import normalise_domain
+from . import selectors
+from .errors import MembershipError
+from .models import Membership, Organisation
 
 
-class MembershipError(Exception):
-    """A membership change that cannot be made; the message is for the user."""
-
-
-def municipality_for_email(email: str) -> Organisation | None:
-    """The municipality whose registered domain (or a parent of it) the address is on."""
-    domain = normalise_domain(email.rsplit("@", 1)[-1])
-    labels = domain.split(".")
-    candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
-    match = (
-        OrganisationDomain.objects.filter(
-            domain__in=candidates, organisation__kind=Organisation.Kind.MUNICIPALITY
-        )
-        .select_related("organisation")
-        .order_by("-domain")
+def _already_waiting(organisation: Organisation) -> MembershipError:
+    return MembershipError(
+        _("Your request to join %(name)s is already waiting.") % {"name": organisation.name},
+        code="waiting",
     )
-    # The longest (most specific) domain wins.
-    best = max(match, key=lambda d: len(d.domain), default=None)
-    return best.organisation if best else None
+
+
+def _already_registered(name: str) -> MembershipError:
+    return MembershipError(
+        _("%(name)s is already on the portal; ask to join it instead.") % {"name": name},
+        field="name",
+        code="registered",
+    )
+
+
+def _tell_deciders(membership: Membership, *, message: str) -> None:
+    """Tell whoever decides `membership`'s request (selectors.deciders_for) that it waits."""
+    user, organisation = membership.user, membership.organisation
+    for decider in selectors.deciders_for(organisation):
+        notify(
+            decider,
+            "membership.requested",
+            membership,
+            context={
+                "person": user.display_name,
+                "email": user.email,
+                "organisation": organisation.name,
+                "message": message or "-",
+            },
+            url=reverse("organisations:requests"),
+        )
 
 
 def membership_join_by_domain(*, user, email: str) -> Membership | None:
-    """Staff with a verified address on a municipality's domain join it at once."""
-    organisation = municipality_for_email(email)
+    """Staff with a verified address (`email`) on a municipality's registered mail domain
+    join it at once as members; returns the active membership, or None when the address
+    is on no municipality's domain. A pending request to the same municipality becomes
+    active. The person is told."""
+    organisation = selectors.municipality_for_email(email)
     if organisation is None:
         return None
     with transaction.atomic():
@@ -48,7 +65,7 @@ def membership_join_by_domain(*, user, email: str) -> Membership | None:
         get_user_model().objects.lock(user)
         existing = (
             Membership.objects.select_for_update()
-            .filter(user=user, organisation=organisation, status__in=["pending", "active"])
+            .filter(user=user, organisation=organisation, status__in=Membership.OPEN_STATUSES)
             .first()
         )
         if existing and existing.status == Membership.Status.ACTIVE:
@@ -81,31 +98,6 @@ def membership_join_by_domain(*, user, email: str) -> Membership | None:
     return membership
 
 
-def _deciders(organisation: Organisation):
-    """Who is told about a request: the organisation's admins, else its coordinators."""
-    from cocreation.accounts.models import User
-
-    admins = User.objects.filter(
-        memberships__organisation=organisation,
-        memberships__role=Membership.Role.ADMIN,
-        memberships__status=Membership.Status.ACTIVE,
-        is_active=True,
-    ).distinct()
-    if admins.exists():
-        return list(admins)
-    region_ids = list(organisation.regions.values_list("id", flat=True))
-    coordinators = User.objects.filter(
-        memberships__role=Membership.Role.COORDINATOR,
-        memberships__status=Membership.Status.ACTIVE,
-        is_active=True,
-    )
-    if region_ids:
-        regional = coordinators.filter(memberships__organisation__regions__in=region_ids)
-        if regional.exists():
-            return list(regional.distinct())
-    return list(coordinators.distinct())
-
-
 def membership_request(
     *,
     user,
@@ -114,23 +106,28 @@ def membership_request(
     position: str = "",
     message: str = "",
 ) -> Membership:
-    """Ask to join an organisation; its admins (or coordinators) are notified."""
+    """Ask to join a verified organisation; its admins (or coordinators) are told.
+
+    Raises MembershipError when the organisation is not verified yet, or the person is
+    already a member or already waiting (one open membership per person and organisation,
+    also a database constraint)."""
     if not organisation.is_verified:
-        raise MembershipError(_("This organisation is still waiting for approval."))
+        raise MembershipError(
+            _("This organisation is still waiting for approval."), code="unverified"
+        )
     with transaction.atomic():
         open_membership = (
             Membership.objects.select_for_update()
-            .filter(user=user, organisation=organisation, status__in=["pending", "active"])
+            .filter(user=user, organisation=organisation, status__in=Membership.OPEN_STATUSES)
             .first()
         )
         if open_membership is not None:
             if open_membership.status == Membership.Status.ACTIVE:
                 raise MembershipError(
-                    _("You are already a member of %(name)s.") % {"name": organisation.name}
+                    _("You are already a member of %(name)s.") % {"name": organisation.name},
+                    code="member",
                 )
-            raise MembershipError(
-                _("Your request to join %(name)s is already waiting.") % {"name": organisation.name}
-            )
+            raise _already_waiting(organisation)
         try:
             with transaction.atomic():
                 membership = Membership.objects.create(
@@ -141,22 +138,8 @@ def membership_request(
                     message=message,
                 )
         except IntegrityError:
-            raise MembershipError(
-                _("Your request to join %(name)s is already waiting.") % {"name": organisation.name}
-            ) from None
-        for decider in _deciders(organisation):
-            notify(
-                decider,
-                "membership.requested",
-                membership,
-                context={
-                    "person": user.display_name,
-                    "email": user.email,
-                    "organisation": organisation.name,
-                    "message": message or "-",
-                },
-                url=reverse("organisations:requests"),
-            )
+            raise _already_waiting(organisation) from None
+        _tell_deciders(membership, message=message)
     return membership
 
 
@@ -174,16 +157,19 @@ def organisation_register(
 ) -> Membership:
     """A company, university or NPO registers itself; a coordinator verifies it.
 
-    The organisation stays unverified, and its first member is its admin once the
-    request is approved.
-    """
+    `kind` is an `Organisation.Kind` other than a municipality. The organisation stays
+    unverified, and the person's membership (as its admin) waits until a coordinator
+    approves it. Raises MembershipError for a municipality or a name the kind already
+    has."""
     if kind == Organisation.Kind.MUNICIPALITY:
-        raise MembershipError(_("Municipalities are registered by the portal's administrators."))
+        raise MembershipError(
+            _("Municipalities are registered by the portal's administrators."),
+            field="name",
+            code="municipality",
+        )
     with transaction.atomic():
         if Organisation.objects.filter(kind=kind, name=name).exists():
-            raise MembershipError(
-                _("%(name)s is already on the portal; ask to join it instead.") % {"name": name}
-            )
+            raise _already_registered(name)
         try:
             with transaction.atomic():
                 organisation = Organisation.objects.create(
@@ -195,9 +181,7 @@ def organisation_register(
                     is_verified=False,
                 )
         except IntegrityError:
-            raise MembershipError(
-                _("%(name)s is already on the portal; ask to join it instead.") % {"name": name}
-            ) from None
+            raise _already_registered(name) from None
         membership = Membership.objects.create(
             user=user,
             organisation=organisation,
@@ -206,24 +190,16 @@ def organisation_register(
             position=position,
             message=message,
         )
-        for decider in _deciders(organisation):
-            notify(
-                decider,
-                "membership.requested",
-                membership,
-                context={
-                    "person": user.display_name,
-                    "email": user.email,
-                    "organisation": organisation.name,
-                    "message": message or "-",
-                },
-                url=reverse("organisations:requests"),
-            )
+        _tell_deciders(membership, message=message)
     return membership
 
 
 def membership_decide(*, membership_id: int, decider, approve: bool, note: str = "") -> Membership:
-    """Approve or decline a pending request, once: the row lock makes a second decision fail."""
+    """Approve or decline a pending request, once: the row lock makes a second decision
+    fail. Approving the first member of an unverified organisation verifies it. The
+    person is told. Raises MembershipError when the request is gone, already answered,
+    not `decider`'s to decide (permissions.can_decide_membership), or declined without
+    a reason (`note`)."""
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update(of=("self",))
@@ -232,16 +208,19 @@ def membership_decide(*, membership_id: int, decider, approve: bool, note: str =
             .first()
         )
         if membership is None:
-            raise MembershipError(_("This request no longer exists."))
+            raise MembershipError(_("This request no longer exists."), code="gone")
         if not permissions.can_decide_membership(decider, membership):
-            raise MembershipError(_("You may not decide on this request."))
+            raise MembershipError(_("You may not decide on this request."), code="forbidden")
         if membership.status != Membership.Status.PENDING:
             raise MembershipError(
                 _("This request was already answered (%(status)s).")
-                % {"status": membership.get_status_display()}
+                % {"status": membership.get_status_display()},
+                code="answered",
             )
         if not approve and not note.strip():
-            raise MembershipError(_("Please give a reason when you decline a request."))
+            raise MembershipError(
+                _("Please give a reason when you decline a request."), field="note", code="reason"
+            )
         membership.status = Membership.Status.ACTIVE if approve else Membership.Status.DECLINED
         membership.decided_by = decider
         membership.decided_at = timezone.now()
@@ -267,6 +246,9 @@ def membership_decide(*, membership_id: int, decider, approve: bool, note: str =
 
 
 def membership_update_role(*, membership_id: int, actor, role: str) -> Membership:
+    """Give an active member another `role` (a `Membership.Role` value). Raises
+    MembershipError when `actor` may not manage the organisation, the role is unknown,
+    the membership is not active, or it would leave the organisation without an admin."""
     organisation_id = Membership.objects.values_list("organisation_id", flat=True).get(
         pk=membership_id
     )
@@ -290,11 +272,13 @@ def membership_update_role(*, membership_id: int, actor, role: str) -> Membershi
         }
         membership = locked[membership_id]
         if not permissions.can_manage_organisation(actor, membership.organisation):
-            raise MembershipError(_("You may not change members of this organisation."))
+            raise MembershipError(
+                _("You may not change members of this organisation."), code="forbidden"
+            )
         if role not in Membership.Role.values:
-            raise MembershipError(_("Choose a valid role."))
+            raise MembershipError(_("Choose a valid role."), field="role", code="role")
         if membership.status != Membership.Status.ACTIVE:
-            raise MembershipError(_("Only active members have a role to change."))
+            raise MembershipError(_("Only active members have a role to change."), code="inactive")
         if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
             admins = [
                 m.pk
@@ -302,7 +286,9 @@ def membership_update_role(*, membership_id: int, actor, role: str) -> Membershi
                 if m.role == Membership.Role.ADMIN and m.status == Membership.Status.ACTIVE
             ]
             if admins == [membership.pk]:
-                raise MembershipError(_("An organisation needs at least one admin."))
+                raise MembershipError(
+                    _("An organisation needs at least one admin."), code="last_admin"
+                )
         membership.role = role
         membership.save(update_fields=["role"])
     return membership

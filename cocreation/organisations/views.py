@@ -1,71 +1,67 @@
+"""The organisation pages: directory, organisation and region pages, joining,
+registering, answering requests, changing roles. Each view states who may use it."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation import permissions
-from cocreation.core.inputs import query_int
+from cocreation.core.errors import add_to_form, refused
+from cocreation.core.pages import paginate
 
 from . import selectors, services
+from .errors import MembershipError
 from .filters import OrganisationFilter
 from .forms import DecisionForm, MembershipRequestForm, OrganisationRegistrationForm, RoleForm
 from .models import Membership, Organisation, Region
+
+DIRECTORY_PAGE_SIZE = 30
 
 
 @login_required
 def organisation_list(request):
     """Signed-in users: the directory of organisations on the portal."""
     filterset = OrganisationFilter(request.GET, queryset=selectors.organisations_for_directory())
-    raw_page = request.GET.get("page")
-    page_number = query_int(raw_page)
-    if filterset.form.errors or (raw_page and page_number is None):
+    listing = paginate(request, filterset.qs, per_page=DIRECTORY_PAGE_SIZE)
+    if filterset.form.errors or not listing.understood:
         # A refused condition is left out; the person is told rather than shown
         # results that silently ignore what they asked.
         messages.warning(request, _("Part of the search was not understood and was left out."))
-    page = Paginator(filterset.qs, 30).get_page(page_number or 1)
+    page = listing.page
     page.object_list = selectors.with_member_counts(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "organisations/organisation_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": listing.query},
     )
 
 
 @login_required
 def organisation_detail(request, pk: int):
-    """Signed-in users: an organisation; its members' names only for those allowed."""
-    organisation = get_object_or_404(
-        Organisation.objects.prefetch_related("regions", "domains"), pk=pk
-    )
+    """Signed-in users: an organisation; its members' names only for those allowed. An
+    unverified organisation only for those who manage it and coordinators."""
+    organisation = get_object_or_404(selectors.organisations_for_detail(), pk=pk)
+    can_manage = permissions.can_manage_organisation(request.user, organisation)
     if (
         not organisation.is_verified
-        and not permissions.can_manage_organisation(request.user, organisation)
+        and not can_manage
         and not permissions.is_coordinator(request.user)
     ):
         raise PermissionDenied
     can_view_members = permissions.can_view_members(request.user, organisation)
-    own = (
-        selectors.memberships_of(request.user)
-        .filter(organisation=organisation, status__in=["pending", "active"])
-        .first()
-    )
     return render(
         request,
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
             "members": selectors.organisation_members(organisation) if can_view_members else None,
-            "can_manage": permissions.can_manage_organisation(request.user, organisation),
-            "own_membership": own,
+            "can_manage": can_manage,
+            "own_membership": selectors.open_membership(request.user, organisation),
             "role_form": RoleForm(),
-            "join_form": MembershipRequestForm(
-                initial={"department": request.user.department, "position": request.user.position}
-            ),
+            "join_form": _join_form(request),
         },
     )
 
@@ -85,21 +81,24 @@ def region_detail(request, slug: str):
     )
 
 
+def _join_form(request, data=None) -> MembershipRequestForm:
+    return MembershipRequestForm(
+        data, initial={"department": request.user.department, "position": request.user.position}
+    )
+
+
 @login_required
 def membership_request(request, pk: int):
-    """Signed-in users: ask to join an organisation."""
+    """Signed-in users: ask to join a verified organisation."""
     organisation = get_object_or_404(Organisation, pk=pk, is_verified=True)
-    form = MembershipRequestForm(
-        request.POST or None,
-        initial={"department": request.user.department, "position": request.user.position},
-    )
+    form = _join_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_request(
                 user=request.user, organisation=organisation, **form.cleaned_data
             )
-        except services.MembershipError as error:
-            form.add_error(None, str(error))
+        except MembershipError as error:
+            add_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -121,8 +120,8 @@ def organisation_register(request):
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.organisation_register(user=request.user, **form.cleaned_data)
-        except services.MembershipError as error:
-            form.add_error("name", str(error))
+        except MembershipError as error:
+            add_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -136,13 +135,7 @@ def organisation_register(request):
 @login_required
 def request_list(request):
     """Organisation admins, coordinators and site admins: requests waiting for them."""
-    if not (
-        permissions.is_site_admin(request.user)
-        or permissions.is_coordinator(request.user)
-        or any(
-            m.role == Membership.Role.ADMIN for m in permissions.active_memberships(request.user)
-        )
-    ):
+    if not permissions.can_answer_requests(request.user):
         raise PermissionDenied
     return _render_requests(request)
 
@@ -163,41 +156,37 @@ def _render_requests(request, failed: DecisionForm | None = None, failed_id=None
 @login_required
 @require_POST
 def request_decide(request, membership_id: int):
-    """Whoever may decide the request (see permissions.can_decide_membership)."""
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation", "user"), pk=membership_id
-    )
+    """Whoever may decide the request (see permissions.can_decide_membership). A request
+    answered meanwhile (by another decider) is refused with 409 and the list again."""
+    membership = get_object_or_404(selectors.memberships_for_decision(), pk=membership_id)
     if not permissions.can_decide_membership(request.user, membership):
         raise PermissionDenied
     form = _decision_form(membership.pk, request.POST)
-    if form.is_valid():
-        try:
-            services.membership_decide(
-                membership_id=membership.pk,
-                decider=request.user,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-            )
-        except services.MembershipError as error:
-            messages.error(request, str(error))
-        else:
-            text = (
-                _("%(person)s joined %(organisation)s.")
-                if form.cleaned_data["decision"] == "approve"
-                else _("The request of %(person)s to join %(organisation)s was declined.")
-            )
-            messages.success(
-                request,
-                text
-                % {
-                    "person": membership.user.display_name,
-                    "organisation": membership.organisation.name,
-                },
-            )
-            return redirect("organisations:requests")
-    return _render_requests(
-        request, failed=form, failed_id=membership.pk, status=409 if form.is_valid() else 200
+    if not form.is_valid():
+        return _render_requests(request, failed=form, failed_id=membership.pk)
+    try:
+        services.membership_decide(
+            membership_id=membership.pk,
+            decider=request.user,
+            approve=form.approves,
+            note=form.cleaned_data["note"],
+        )
+    except MembershipError as error:
+        # The request has usually left the list (answered meanwhile), so the refusal is
+        # said above the list rather than next to a form.
+        messages.error(request, error.message)
+        return _render_requests(request, failed=form, failed_id=membership.pk, status=409)
+    text = (
+        _("%(person)s joined %(organisation)s.")
+        if form.approves
+        else _("The request of %(person)s to join %(organisation)s was declined.")
     )
+    messages.success(
+        request,
+        text
+        % {"person": membership.user.display_name, "organisation": membership.organisation.name},
+    )
+    return redirect("organisations:requests")
 
 
 @login_required
@@ -209,15 +198,13 @@ def member_role(request, pk: int, membership_id: int):
         raise PermissionDenied
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     form = RoleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.membership_update_role(
-                membership_id=membership.pk, actor=request.user, role=form.cleaned_data["role"]
-            )
-        except services.MembershipError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The role was changed."))
-    else:
-        messages.error(request, _("Choose a valid role."))
+    if not form.is_valid():
+        return refused(request, _("Choose a valid role."), "organisations:detail", organisation.pk)
+    try:
+        services.membership_update_role(
+            membership_id=membership.pk, actor=request.user, role=form.cleaned_data["role"]
+        )
+    except MembershipError as error:
+        return refused(request, error, "organisations:detail", organisation.pk)
+    messages.success(request, _("The role was changed."))
     return redirect("organisations:detail", pk=organisation.pk)

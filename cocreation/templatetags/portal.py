@@ -1,11 +1,8 @@
 """Template helpers shared by every app: the portal's date formatter as filters."""
 
-import datetime
-
 from django import template
-from django.utils import timezone
 
-from cocreation.core.dates import jdate, jdatetime
+from cocreation.core.dates import isodatetime, jdate, jdatetime
 
 register = template.Library()
 
@@ -22,11 +19,7 @@ def jdatetime_filter(value) -> str:
     return jdatetime(value)
 
 
-@register.filter
-def isodatetime(value) -> str:
-    """Machine-readable value for <time datetime="…">."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.isoformat()
+@register.filter(name="isodatetime")
+def isodatetime_filter(value) -> str:
+    """`{{ value|isodatetime }}`: for <time datetime="…"> (cocreation.core.dates)."""
+    return isodatetime(value)

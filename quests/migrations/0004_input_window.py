@@ -39,7 +39,7 @@ def repair_out_of_window_values(apps, schema_editor):
     Quest = apps.get_model("quests", "Quest")
     Trial = apps.get_model("quests", "Trial")
     for model, start, end in ((Quest, "trial_starts_on", "trial_ends_on"),
-                              (Trial, "starts_on", "ends_on")):  # fmt: skip
+                              (Trial, "starts_on", "ends_on")):
         from django.db.models import F
 
         model.objects.filter(**{f"{end}__lt": F(start)}).update(**{end: None})

@@ -10,7 +10,7 @@ BATCH = 500
 
 def recompute_search_text(apps, schema_editor):
     # The live rules, on purpose: the column must match what the search compares it with.
-    from quests.search import QUEST_SEARCH_FIELDS, quest_search_text
+    from quests.models import QUEST_SEARCH_FIELDS, quest_search_text
 
     Quest = apps.get_model("quests", "Quest")
     rows = Quest.objects.using(schema_editor.connection.alias).only(

@@ -1,4 +1,5 @@
-"""Public questions and answers, the trial's log, and the results report."""
+"""The public Q&A: companies ask the quest team while the quest is open; the team answers
+for everyone to read."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from cocreation.notifications.services import notify
 from cocreation.organisations.models import Membership
 
 from .. import permissions
-from ..models import Proposal, Quest, Question, ResultsReport, TeamMember
-from .quests import QuestError
+from ..errors import QuestError
+from ..models import Proposal, Quest, Question, TeamMember
 
 
 def question_ask(*, quest: Quest, user, body: str) -> Question:
+    """A question to the quest team (told of it); the asker's company is recorded and
+    shown to the team only. Raises QuestError for an empty question or a quest that takes
+    no questions now."""
     body = body.strip()
     if not body:
-        raise QuestError(_("Write your question."), "body")
+        raise QuestError(_("Write your question."), field="body")
     if not permissions.can_ask_question(user, quest):
         raise QuestError(_("Questions can be asked while the quest is open for proposals."))
     organisation = next(iter(roles.companies_of(user)), None) or next(
@@ -45,7 +49,7 @@ def question_answer(*, question: Question, user, answer: str) -> Question:
     a later correction is shown on the page without a second message (same key)."""
     answer = answer.strip()
     if not answer:
-        raise QuestError(_("Write the answer."), "answer")
+        raise QuestError(_("Write the answer."), field="answer")
     quest = question.quest
     if not permissions.can_answer_question(user, quest):
         raise QuestError(_("Only the quest team answers questions."))
@@ -86,44 +90,3 @@ def question_answer(*, question: Question, user, answer: str) -> Question:
                 key=f"quest.question_answered|{locked.pk}|{recipient.pk}",
             )
     return locked
-
-
-def results_save(*, quest: Quest, user, data: dict) -> ResultsReport:
-    if not permissions.can_manage_trial(user, quest):
-        raise QuestError(_("You cannot edit this quest's results."))
-    if quest.state not in {Quest.State.IN_TRIAL, Quest.State.COMPLETED}:
-        raise QuestError(_("Results are written once the trial has started."))
-    report, _created = ResultsReport.objects.update_or_create(quest=quest, defaults=data)
-    return report
-
-
-def results_publish(*, quest: Quest, user, publish: bool = True) -> ResultsReport:
-    if not permissions.can_manage_trial(user, quest):
-        raise QuestError(_("You cannot edit this quest's results."))
-    with transaction.atomic():
-        # Locked and idempotent: a second "publish" (double click, two team members) keeps
-        # the first publication's date and publisher.
-        locked_quest = Quest.objects.select_for_update().get(pk=quest.pk)
-        report = ResultsReport.objects.select_for_update().filter(quest=quest).first()
-        if report is None:
-            raise QuestError(_("Write the results report first."))
-        if publish and locked_quest.state != Quest.State.COMPLETED:
-            raise QuestError(_("Results are published when the quest is completed."))
-        if publish == (report.published_at is not None):
-            return report
-        report.published_at = timezone.now() if publish else None
-        report.published_by = user if publish else None
-        report.save(update_fields=["published_at", "published_by", "updated_at"])
-    return report
-
-
-def trial_item_save(*, item, user, is_new: bool):
-    """A milestone, meeting or KPI of the trial. An edit of an item someone deleted in the
-    meantime is refused rather than bringing the item back (a plain save would insert it)."""
-    if not permissions.can_manage_trial(user, item.trial.quest):
-        raise QuestError(_("You cannot edit this quest's trial."))
-    with transaction.atomic():
-        if not is_new and not type(item).objects.select_for_update().filter(pk=item.pk).exists():
-            raise QuestError(_("Someone deleted this item meanwhile."))
-        item.save(force_insert=is_new, force_update=not is_new)
-    return item

@@ -11,6 +11,7 @@ from cocreation.notifications.services import notify
 from cocreation.organisations.models import Membership
 
 from .. import permissions
+from ..errors import QuestError
 from ..models import (
     Proposal,
     ProposalAttachment,
@@ -21,23 +22,6 @@ from ..models import (
     ReviewScore,
     TeamMember,
 )
-from .quests import QuestError
-
-ProposalError = QuestError
-
-PROPOSAL_FIELDS = [
-    "title",
-    "summary",
-    "approach",
-    "company_brings",
-    "needs_from_municipality",
-    "expected_results",
-    "measurement",
-    "schedule",
-    "confidential",
-]
-
-DECISIONS = {Proposal.State.ADOPTED, Proposal.State.NOT_ADOPTED, Proposal.State.ON_HOLD}
 
 
 def _event(proposal: Proposal, from_state: str, user, comment: str = "") -> ProposalEvent:
@@ -66,11 +50,17 @@ def _team_users(quest: Quest):
 def proposal_save(
     *, quest: Quest, user, company, data: dict, files=(), submit: bool, proposal=None
 ) -> Proposal:
-    """Create or update a company's proposal; submit it when asked."""
+    """Create (`proposal` None) or update a company's proposal; submit it when `submit`.
+
+    `data`: {field of Proposal.WRITTEN_FIELDS: text} (a missing one is saved empty);
+    `files`: new attachments (UploadedFile, already checked by the proposal form's rule).
+    The quest team is told of a submission. Raises QuestError when the person is not a
+    member of `company`, the quest does not accept proposals now, the proposal can no
+    longer be changed, or the company already has a live proposal for the quest."""
     if company not in roles.companies_of(user):
-        raise ProposalError(_("Choose a company you are a member of."), "company")
+        raise QuestError(_("Choose a company you are a member of."), field="company")
     if not permissions.accepts_proposals(quest):
-        raise ProposalError(_("This quest does not accept proposals now."))
+        raise QuestError(_("This quest does not accept proposals now."))
     try:
         with transaction.atomic():
             if proposal is not None:
@@ -79,14 +69,14 @@ def proposal_save(
             # (e.g. closing proposals), so the check below sees the quest as it is now.
             quest = Quest.objects.select_for_update().get(pk=quest.pk)
             if not permissions.accepts_proposals(quest):
-                raise ProposalError(_("This quest does not accept proposals now."))
+                raise QuestError(_("This quest does not accept proposals now."))
             if proposal is None:
                 proposal = Proposal(quest=quest, company=company, submitted_by=user)
             else:
                 proposal.quest = quest
                 if not permissions.can_edit_proposal(user, proposal):
-                    raise ProposalError(_("This proposal can no longer be changed."))
-            for name in PROPOSAL_FIELDS:
+                    raise QuestError(_("This proposal can no longer be changed."))
+            for name in Proposal.WRITTEN_FIELDS:
                 setattr(proposal, name, data.get(name, ""))
             from_state = proposal.state
             submitted_now = submit and from_state == Proposal.State.DRAFT
@@ -121,10 +111,23 @@ def proposal_save(
                     )
     except IntegrityError:
         # The partial unique constraint: one live proposal per company and quest.
-        raise ProposalError(
-            _("Your company already has a proposal for this quest."), "company"
+        raise QuestError(
+            _("Your company already has a proposal for this quest."), field="company"
         ) from None
     return proposal
+
+
+def proposal_submit(*, proposal: Proposal, user) -> Proposal:
+    """Submit a saved draft as it stands (the proposal page's button). Raises QuestError
+    as proposal_save does."""
+    return proposal_save(
+        quest=proposal.quest,
+        user=user,
+        company=proposal.company,
+        data={name: getattr(proposal, name) for name in Proposal.WRITTEN_FIELDS},
+        submit=True,
+        proposal=proposal,
+    )
 
 
 def _change_state(proposal: Proposal, user, to_state: str, comment: str = "") -> ProposalEvent:
@@ -135,15 +138,18 @@ def _change_state(proposal: Proposal, user, to_state: str, comment: str = "") ->
 
 
 def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> None:
+    """The proposing company withdraws; `reason` goes into the proposal's history.
+    Raises QuestError once the proposal was decided (or withdrawn) meanwhile."""
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not permissions.can_withdraw_proposal(user, locked):
-            raise ProposalError(_("This proposal can no longer be withdrawn."))
+            raise QuestError(_("This proposal can no longer be withdrawn."))
         _change_state(locked, user, Proposal.State.WITHDRAWN, reason)
     proposal.state = Proposal.State.WITHDRAWN
 
 
 def proposal_start_review(*, proposal: Proposal, user) -> None:
+    """Mark a submitted proposal as under review (nothing for any other state)."""
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.state == Proposal.State.SUBMITTED:
@@ -152,17 +158,25 @@ def proposal_start_review(*, proposal: Proposal, user) -> None:
 
 
 def review_save(
-    *, proposal: Proposal, user, scores: dict[int, tuple[int, str]], comment: str,
-    conflict: bool, conflict_note: str,
-) -> Review:  # fmt: skip
-    """The reviewer's own review; a declared conflict of interest records no scores."""
+    *,
+    proposal: Proposal,
+    user,
+    scores: dict[int, tuple[int, str]],
+    comment: str,
+    conflict: bool,
+    conflict_note: str,
+) -> Review:
+    """The reviewer's own review: `scores` {criterion id: (score 1–5, comment)} for every
+    criterion of the quest, or none with `conflict` (a declared conflict of interest, with
+    `conflict_note`). A submitted proposal goes under review. Raises QuestError for someone
+    who may not review, scores missing or out of range, or criteria changed meanwhile."""
     if not permissions.can_review(user, proposal):
-        raise ProposalError(_("You cannot review this proposal."))
+        raise QuestError(_("You cannot review this proposal."))
     criteria = {c.pk for c in proposal.quest.criteria.all()}
     if not conflict and set(scores) != criteria:
-        raise ProposalError(_("Score every criterion from 1 to 5."))
+        raise QuestError(_("Score every criterion from 1 to 5."))
     if any(not 1 <= score <= 5 for score, _comment in scores.values()):
-        raise ProposalError(_("Score every criterion from 1 to 5."))
+        raise QuestError(_("Score every criterion from 1 to 5."))
     with transaction.atomic():
         proposal_start_review(proposal=proposal, user=user)
         # criteria_update holds the quest's lock while it removes criteria; taking it here
@@ -170,7 +184,7 @@ def review_save(
         # criteria that still exist when this commits.
         locked_quest = Quest.objects.select_for_update().get(pk=proposal.quest_id)
         if not conflict and set(scores) != {c.pk for c in locked_quest.criteria.all()}:
-            raise ProposalError(
+            raise QuestError(
                 _("The review criteria changed while you were scoring. Check the form again.")
             )
         review, _created = Review.objects.get_or_create(proposal=proposal, reviewer=user)
@@ -189,11 +203,14 @@ def review_save(
 
 
 def proposal_decide(*, proposal: Proposal, user, decision: str, reason: str = "") -> ProposalEvent:
-    """Adopted / not adopted (with a reason) / on hold; the company hears of it either way."""
-    if decision not in DECISIONS:
-        raise ProposalError(_("Choose a decision."), "decision")
+    """Adopted / not adopted (with a reason) / on hold (`decision`, one of
+    Proposal.DECISIONS); the company hears of it either way. Raises QuestError for an
+    unknown decision, a missing reason, someone who may not decide, or a proposal not in
+    Proposal.DECIDABLE_STATES."""
+    if decision not in Proposal.DECISIONS:
+        raise QuestError(_("Choose a decision."), field="decision")
     if decision == Proposal.State.NOT_ADOPTED and not reason.strip():
-        raise ProposalError(_("Give the reason the proposal is not adopted."), "reason")
+        raise QuestError(_("Give the reason the proposal is not adopted."), field="reason")
     with transaction.atomic():
         locked = (
             Proposal.objects.select_for_update()
@@ -201,13 +218,9 @@ def proposal_decide(*, proposal: Proposal, user, decision: str, reason: str = ""
             .get(pk=proposal.pk)
         )
         if not permissions.can_decide_proposal(user, locked):
-            raise ProposalError(_("You cannot decide on this proposal."))
-        if locked.state not in {
-            Proposal.State.SUBMITTED,
-            Proposal.State.UNDER_REVIEW,
-            Proposal.State.ON_HOLD,
-        }:
-            raise ProposalError(
+            raise QuestError(_("You cannot decide on this proposal."))
+        if locked.state not in Proposal.DECIDABLE_STATES:
+            raise QuestError(
                 _("This proposal is “%(state)s”; it cannot be decided now.")
                 % {"state": Proposal.State(locked.state).label}
             )
@@ -235,12 +248,13 @@ def proposal_decide(*, proposal: Proposal, user, decision: str, reason: str = ""
 
 
 def message_post(*, proposal: Proposal, user, body: str) -> ProposalMessage:
-    """The private thread between the company and the team; the other side is told."""
+    """A message in the private thread between the company and the team; the other side
+    is told. Raises QuestError for an empty message or someone outside the thread."""
     body = body.strip()
     if not body:
-        raise ProposalError(_("Write a message."), "body")
+        raise QuestError(_("Write a message."), field="body")
     if not permissions.can_message_on_proposal(user, proposal):
-        raise ProposalError(_("You cannot write on this proposal."))
+        raise QuestError(_("You cannot write on this proposal."))
     with transaction.atomic():
         message = ProposalMessage.objects.create(proposal=proposal, author=user, body=body)
         from_company = permissions.is_proposing_company_member(user, proposal)
@@ -268,10 +282,14 @@ def message_post(*, proposal: Proposal, user, body: str) -> ProposalMessage:
 
 @transaction.atomic
 def public_summary_update(*, proposal: Proposal, user, action: str, text: str = "") -> None:
-    """The team drafts, the company agrees, the team publishes (in that order)."""
+    """The team drafts, the company agrees, the team publishes (in that order).
+
+    `action`: "draft" (with `text`; a changed text needs the company's agreement again),
+    "agree", "publish" or "unpublish". Raises QuestError for a proposal not adopted, an
+    empty draft, a publication before the company agreed, or an action not theirs."""
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.state != Proposal.State.ADOPTED:
-        raise ProposalError(_("Only an adopted proposal gets a public summary."))
+        raise QuestError(_("Only an adopted proposal gets a public summary."))
     team_side = permissions.sees_all_proposals(user, locked.quest) and not (
         permissions.is_proposing_company_member(user, locked)
     )
@@ -279,7 +297,7 @@ def public_summary_update(*, proposal: Proposal, user, action: str, text: str = 
     now = timezone.now()
     if action == "draft" and team_side:
         if not text.strip():
-            raise ProposalError(_("Write the public summary."), "public_summary")
+            raise QuestError(_("Write the public summary."), field="public_summary")
         locked.public_summary = text.strip()
         # A changed text needs the company's agreement again.
         locked.public_summary_agreed_at = None
@@ -288,12 +306,12 @@ def public_summary_update(*, proposal: Proposal, user, action: str, text: str = 
         locked.public_summary_agreed_at = now
     elif action == "publish" and team_side:
         if locked.public_summary_agreed_at is None:
-            raise ProposalError(_("The company has not agreed to this summary yet."))
+            raise QuestError(_("The company has not agreed to this summary yet."))
         locked.public_summary_published_at = now
     elif action == "unpublish" and (team_side or company_side):
         locked.public_summary_published_at = None
     else:
-        raise ProposalError(_("You cannot do this with the public summary."))
+        raise QuestError(_("You cannot do this with the public summary."))
     locked.save(
         update_fields=[
             "public_summary",

@@ -14,6 +14,7 @@ from cocreation import permissions as roles
 from cocreation.notifications.services import notify
 
 from .. import permissions
+from ..errors import QuestError
 from ..models import (
     Proposal,
     Quest,
@@ -25,21 +26,6 @@ from ..models import (
     Trial,
 )
 from ..reference_data import DEFAULT_CRITERIA
-
-
-class QuestError(Exception):
-    """A refused quest operation; the message is shown to the user as it is.
-
-    `field` names the form field it belongs next to; `row` the index of the row (in a
-    list of rows given to the service, e.g. criteria) it is about.
-    """
-
-    def __init__(self, message, field: str | None = None, *, row: int | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.field = field
-        self.row = row
-
 
 # The moves a quest may make; anything else is refused on the server.
 ALLOWED_MOVES: dict[str, set[str]] = {
@@ -62,6 +48,7 @@ MOVE_LABELS = {
 
 
 def allowed_moves(quest: Quest) -> list[str]:
+    """The states `quest` may move to now (ALLOWED_MOVES), in the order of MOVE_LABELS."""
     return [state for state in MOVE_LABELS if state in ALLOWED_MOVES[quest.state]]
 
 
@@ -92,8 +79,14 @@ def _team_organisation(user, host):
 
 @transaction.atomic
 def quest_create(*, user, host, data: dict, themes=(), sdg_targets=(), co_hosts=()) -> Quest:
+    """A new draft quest hosted by `host`, with the five default review criteria; a member
+    of municipal staff who creates it leads its team.
+
+    `data`: {Quest column: value} (title, summary, … as QuestForm.quest_data gives them);
+    `themes`, `sdg_targets`, `co_hosts`: Theme, SdgTarget and Organisation rows. Raises
+    QuestError (field "host") when the user may not host quests for `host`."""
     if host not in hosts_user_may_choose(user):
-        raise QuestError(_("You cannot create quests for this municipality."), "host")
+        raise QuestError(_("You cannot create quests for this municipality."), field="host")
     quest = Quest.objects.create(host=host, created_by=user, **data)
     quest.themes.set(themes)
     quest.sdg_targets.set(sdg_targets)
@@ -125,6 +118,9 @@ def _set_co_hosts(quest: Quest, co_hosts) -> None:
 
 @transaction.atomic
 def quest_update(*, quest: Quest, user, data: dict, themes, sdg_targets, co_hosts) -> Quest:
+    """Save the quest's text (`data`, {Quest column: value}) and its themes, SDG targets and
+    co-hosts; the state is never touched. Raises QuestError for someone who may not edit
+    the quest, or once it is completed or cancelled."""
     if not permissions.can_edit_quest(user, quest):
         raise QuestError(_("You cannot edit this quest."))
     # The edit page read the quest earlier: lock the row so a state change committed since
@@ -218,7 +214,7 @@ def _check_move(quest: Quest, to_state: str) -> None:
         if quest.proposal_deadline is None or quest.proposal_deadline < today:
             raise QuestError(
                 _("Set a proposal deadline in the future before opening the quest."),
-                "proposal_deadline",
+                field="proposal_deadline",
             )
         if not quest.criteria.exists():
             raise QuestError(_("Add at least one review criterion before opening the quest."))
@@ -233,7 +229,10 @@ def _check_move(quest: Quest, to_state: str) -> None:
 
 
 def team_join(*, quest: Quest, user, organisation=None) -> TeamMember:
-    """Staff of any municipality join the team, for the municipality they work for."""
+    """Staff of any municipality join the team, for the municipality they work for
+    (`organisation`; default the host if they work there, else their first). Raises
+    QuestError for someone already on the team, not municipal staff, or choosing a
+    municipality they do not work for."""
     if not permissions.can_join_team(user, quest):
         if permissions.is_team_member(user, quest):
             raise QuestError(_("You are already on this quest's team."))
@@ -242,7 +241,7 @@ def team_join(*, quest: Quest, user, organisation=None) -> TeamMember:
     if organisation is None:
         organisation = _team_organisation(user, quest.host)
     if organisation not in municipalities:
-        raise QuestError(_("Choose a municipality you work for."), "organisation")
+        raise QuestError(_("Choose a municipality you work for."), field="organisation")
     try:
         with transaction.atomic():
             Quest.objects.select_for_update().get(pk=quest.pk)
@@ -255,6 +254,8 @@ def team_join(*, quest: Quest, user, organisation=None) -> TeamMember:
 
 @transaction.atomic
 def team_leave(*, quest: Quest, user) -> None:
+    """The user leaves the quest's team. Raises QuestError when they are not on it, or
+    are its last leader while others remain."""
     Quest.objects.select_for_update().get(pk=quest.pk)
     member = TeamMember.objects.filter(quest=quest, user=user).first()
     if member is None:
@@ -275,12 +276,15 @@ def _ensure_a_leader_remains(quest: Quest, leaving: TeamMember) -> None:
 
 
 @transaction.atomic
-def team_set_role(*, quest: Quest, user, member: TeamMember, role: str) -> TeamMember:
+def team_member_set_role(*, quest: Quest, user, member: TeamMember, role: str) -> TeamMember:
+    """Give `member` the `role` (TeamMember.Role). Raises QuestError for someone who may
+    not manage the team, an unknown role, a member who left meanwhile, or the last leader
+    made a member."""
     if not permissions.can_manage_team(user, quest):
         raise QuestError(_("You cannot manage this quest's team."))
     Quest.objects.select_for_update().get(pk=quest.pk)
     if role not in TeamMember.Role.values:
-        raise QuestError(_("Choose a valid role."), "role")
+        raise QuestError(_("Choose a valid role."), field="role")
     member = _current_member(quest, member)
     if role == TeamMember.Role.MEMBER:
         _ensure_a_leader_remains(quest, member)
@@ -291,7 +295,9 @@ def team_set_role(*, quest: Quest, user, member: TeamMember, role: str) -> TeamM
 
 
 @transaction.atomic
-def team_remove(*, quest: Quest, user, member: TeamMember) -> None:
+def team_member_remove(*, quest: Quest, user, member: TeamMember) -> None:
+    """Remove `member` from the team. Raises QuestError for someone who may not manage the
+    team, a member who left meanwhile, or the last leader while others remain."""
     if not permissions.can_manage_team(user, quest):
         raise QuestError(_("You cannot manage this quest's team."))
     Quest.objects.select_for_update().get(pk=quest.pk)
@@ -333,7 +339,7 @@ def criteria_update(*, quest: Quest, user, rows: list[dict]) -> None:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS quests_criterion_name_once IMMEDIATE")
     except IntegrityError:
-        raise QuestError(_("A criterion with this name already exists."), "name") from None
+        raise QuestError(_("A criterion with this name already exists."), field="name") from None
 
 
 def _criteria_save(quest: Quest, rows: list[dict]) -> None:
@@ -364,7 +370,9 @@ def _criteria_save(quest: Quest, rows: list[dict]) -> None:
         if not name:
             continue
         if name in kept_names or name in untouched:
-            raise QuestError(_("A criterion with this name already exists."), "name", row=index)
+            raise QuestError(
+                _("A criterion with this name already exists."), field="name", row=index
+            )
         kept_names.add(name)
         if criterion is None:
             criterion = ReviewCriterion(quest=quest)
@@ -395,18 +403,21 @@ def quest_reuse(*, source: Quest, user, host) -> Quest:
     if not permissions.can_reuse_quest(user, source):
         raise QuestError(_("Only a completed quest can be reused, by municipal staff."))
     if host not in hosts_user_may_choose(user):
-        raise QuestError(_("You cannot create quests for this municipality."), "host")
+        raise QuestError(_("You cannot create quests for this municipality."), field="host")
     # A double click (or two tabs) must not leave two identical drafts: under the user's
     # row lock, a draft this person started from the same quest minutes ago is the one.
     get_user_model().objects.lock(user)
     recent = (
         Quest.objects.filter(
-            reused_from=source, created_by=user, host=host, state=Quest.State.DRAFT,
+            reused_from=source,
+            created_by=user,
+            host=host,
+            state=Quest.State.DRAFT,
             created_at__gte=timezone.now() - REUSE_DOUBLE_SUBMIT_WINDOW,
         )
         .order_by("-created_at")
         .first()
-    )  # fmt: skip
+    )
     if recent is not None:
         return recent
     quest = Quest.objects.create(

@@ -4,19 +4,18 @@ existence is not revealed."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation import permissions as roles
-from cocreation.core.inputs import query_int
+from cocreation.core.errors import PortalError, add_to_form, refused
+from cocreation.core.pages import paginate
 from cocreation.core.uploads import attachment_response
 
 from .. import permissions
-from .. import selectors_proposals as selectors
-from ..forms_proposals import (
+from ..forms.proposals import (
     DecisionForm,
     MessageForm,
     ProposalForm,
@@ -24,28 +23,22 @@ from ..forms_proposals import (
     ReviewForm,
     WithdrawForm,
 )
-from ..models import Proposal, ProposalAttachment
+from ..models import Proposal
+from ..selectors import proposals as selectors
+from ..selectors.quests import quest_page_context, visible_quest_or_404
 from ..services import proposals as services
-from .common import get_visible_quest, quest_context, refused
-
-
-def _proposal_or_404(request, quest_pk: int, pk: int) -> Proposal:
-    proposal = selectors.proposal_for_detail(request.user, quest_pk, pk)
-    if proposal is None or not permissions.can_view_proposal(request.user, proposal):
-        raise Http404
-    return proposal
 
 
 @login_required
 def proposal_list(request, pk: int):
     """The quest team, coordinators, site admins: every submitted proposal.
     Company members: their own company's proposals for this quest."""
-    quest = get_visible_quest(request, pk)
+    quest = visible_quest_or_404(request.user, pk)
     if not (
         permissions.sees_all_proposals(request.user, quest) or roles.is_company_member(request.user)
     ):
         raise PermissionDenied
-    context = quest_context(request, quest, "proposals")
+    context = quest_page_context(request.user, quest, "proposals")
     context["proposals"] = selectors.proposals_for_quest(request.user, quest)
     return render(request, "quests/proposals/proposal_list.html", context)
 
@@ -53,7 +46,7 @@ def proposal_list(request, pk: int):
 @login_required
 def proposal_create(request, pk: int):
     """Company members, while the quest accepts proposals."""
-    quest = get_visible_quest(request, pk)
+    quest = visible_quest_or_404(request.user, pk)
     if not permissions.can_propose(request.user, quest):
         if roles.is_company_member(request.user):
             return refused(request, _("This quest does not accept proposals now."), quest)
@@ -70,26 +63,26 @@ def proposal_create(request, pk: int):
                 files=form.cleaned_data["attachments"],
                 submit="submit" in request.POST,
             )
-        except services.ProposalError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except PortalError as error:
+            add_to_form(form, error)
         else:
             if proposal.state == Proposal.State.SUBMITTED:
                 messages.success(request, _("Your proposal was submitted to the quest team."))
             else:
                 messages.success(request, _("Your draft was saved. Only your company can see it."))
             return redirect(proposal)
-    context = quest_context(request, quest, "proposals")
-    context.update(form=form, proposal=None)
+    context = quest_page_context(request.user, quest, "proposals")
+    context |= {"form": form, "proposal": None}
     return render(request, "quests/proposals/proposal_form.html", context)
 
 
 @login_required
 def proposal_edit(request, quest_pk: int, pk: int):
     """Members of the proposing company, until the quest closes or review starts."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
     if not permissions.can_edit_proposal(request.user, proposal):
         raise PermissionDenied
-    quest = get_visible_quest(request, quest_pk)
+    quest = visible_quest_or_404(request.user, quest_pk)
     form = ProposalForm(
         request.POST or None,
         request.FILES or None,
@@ -108,51 +101,49 @@ def proposal_edit(request, quest_pk: int, pk: int):
                 submit="submit" in request.POST,
                 proposal=proposal,
             )
-        except services.ProposalError as error:
-            form.add_error(None, error.message)
+        except PortalError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("The proposal was saved."))
             return redirect(proposal)
-    context = quest_context(request, quest, "proposals")
-    context.update(form=form, proposal=proposal)
+    context = quest_page_context(request.user, quest, "proposals")
+    context |= {"form": form, "proposal": proposal}
     return render(request, "quests/proposals/proposal_form.html", context)
 
 
 def _detail_context(request, proposal: Proposal) -> dict:
-    quest = get_visible_quest(request, proposal.quest_id)
+    quest = visible_quest_or_404(request.user, proposal.quest_id)
     user = request.user
-    context = quest_context(request, quest, "proposals")
-    criteria = list(quest.criteria.all())
-    my_review = next((r for r in proposal.reviews.all() if r.reviewer_id == user.id), None)
-    team_side = permissions.sees_all_proposals(user, quest) and not (
-        permissions.is_proposing_company_member(user, proposal)
-    )
-    context.update(
-        proposal=proposal,
-        team_side=team_side,
-        company_side=permissions.is_proposing_company_member(user, proposal),
-        can_edit=permissions.can_edit_proposal(user, proposal),
-        can_withdraw=permissions.can_withdraw_proposal(user, proposal),
-        can_review=permissions.can_review(user, proposal),
-        can_decide=permissions.can_decide_proposal(user, proposal)
-        and proposal.state in services.DECISIONS | {"submitted", "under_review"}
-        and proposal.state not in {"adopted", "not_adopted"},
-        can_message=permissions.can_message_on_proposal(user, proposal),
-        my_review=my_review,
+    context = quest_page_context(user, quest, "proposals")
+    company_side = permissions.is_proposing_company_member(user, proposal)
+    team_side = permissions.sees_all_proposals(user, quest) and not company_side
+    context |= {
+        "proposal": proposal,
+        "team_side": team_side,
+        "company_side": company_side,
+        "can_edit": permissions.can_edit_proposal(user, proposal),
+        "can_withdraw": permissions.can_withdraw_proposal(user, proposal),
+        "can_review": permissions.can_review(user, proposal),
+        "can_decide": permissions.can_decide_proposal(user, proposal)
+        and proposal.state in Proposal.DECIDABLE_STATES,
+        "can_message": permissions.can_message_on_proposal(user, proposal),
+        "my_review": selectors.own_review(proposal, user),
         # Reviews of others are shown to the team side only, so scores stay internal.
-        reviews=[r for r in proposal.reviews.all()] if team_side else [],
-        averages=selectors.criterion_averages(proposal, criteria) if team_side else [],
-        decision_form=DecisionForm(),
-        message_form=MessageForm(),
-        summary_form=PublicSummaryForm(initial={"public_summary": proposal.public_summary}),
-    )
+        "reviews": list(proposal.reviews.all()) if team_side else [],
+        "averages": selectors.criterion_averages(proposal, quest.criteria.all())
+        if team_side
+        else [],
+        "decision_form": DecisionForm(),
+        "message_form": MessageForm(),
+        "summary_form": PublicSummaryForm(initial={"public_summary": proposal.public_summary}),
+    }
     return context
 
 
 @login_required
 def proposal_detail(request, quest_pk: int, pk: int):
     """The proposing company, the quest team, coordinators of the region, site admins."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
     return render(
         request, "quests/proposals/proposal_detail.html", _detail_context(request, proposal)
     )
@@ -162,21 +153,13 @@ def proposal_detail(request, quest_pk: int, pk: int):
 @require_POST
 def proposal_submit(request, quest_pk: int, pk: int):
     """Members of the proposing company: submit a draft."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
     if not permissions.can_edit_proposal(request.user, proposal):
         raise PermissionDenied
-    data = {name: getattr(proposal, name) for name in services.PROPOSAL_FIELDS}
     try:
-        services.proposal_save(
-            quest=proposal.quest,
-            user=request.user,
-            company=proposal.company,
-            data=data,
-            submit=True,
-            proposal=proposal,
-        )
-    except services.ProposalError as error:
-        return refused(request, error.message, proposal)
+        services.proposal_submit(proposal=proposal, user=request.user)
+    except PortalError as error:
+        return refused(request, error, proposal)
     messages.success(request, _("Your proposal was submitted to the quest team."))
     return redirect(proposal)
 
@@ -184,24 +167,23 @@ def proposal_submit(request, quest_pk: int, pk: int):
 @login_required
 def proposal_withdraw(request, quest_pk: int, pk: int):
     """Members of the proposing company: withdraw (asks for confirmation first)."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
     if not permissions.can_withdraw_proposal(request.user, proposal):
         raise PermissionDenied
     form = WithdrawForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_withdraw(
                 proposal=proposal, user=request.user, reason=form.cleaned_data["reason"].strip()
             )
-        except services.ProposalError as error:
+        except PortalError as error:
             # Decided meanwhile: the page again with the reason typed and why.
-            form.add_error(None, error.message)
+            add_to_form(form, error)
             status = 400
         else:
             messages.success(request, _("The proposal was withdrawn."))
             return redirect(proposal)
-    else:
-        status = 200
     context = _detail_context(request, proposal)
     context["form"] = form
     return render(request, "quests/proposals/proposal_withdraw.html", context, status=status)
@@ -211,7 +193,7 @@ def proposal_withdraw(request, quest_pk: int, pk: int):
 @require_POST
 def proposal_start_review(request, quest_pk: int, pk: int):
     """Quest team members: mark a submitted proposal as under review."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
     if not permissions.can_review(request.user, proposal):
         raise PermissionDenied
     services.proposal_start_review(proposal=proposal, user=request.user)
@@ -221,12 +203,13 @@ def proposal_start_review(request, quest_pk: int, pk: int):
 @login_required
 def proposal_review(request, quest_pk: int, pk: int):
     """Quest team members (not of the proposing company): their own scores and comments."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
     if not permissions.can_review(request.user, proposal):
         raise PermissionDenied
-    my_review = next((r for r in proposal.reviews.all() if r.reviewer_id == request.user.id), None)
     form = ReviewForm(
-        request.POST or None, criteria=proposal.quest.criteria.all(), review=my_review
+        request.POST or None,
+        criteria=proposal.quest.criteria.all(),
+        review=selectors.own_review(proposal, request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -238,8 +221,8 @@ def proposal_review(request, quest_pk: int, pk: int):
                 conflict=form.cleaned_data["conflict"],
                 conflict_note=form.cleaned_data["conflict_note"],
             )
-        except services.ProposalError as error:
-            form.add_error(None, error.message)
+        except PortalError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("Your review was saved."))
             return redirect(proposal)
@@ -252,7 +235,7 @@ def proposal_review(request, quest_pk: int, pk: int):
 @require_POST
 def proposal_decide(request, quest_pk: int, pk: int):
     """The team leader, host staff, coordinators, site admins: record the decision."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
     if not permissions.can_decide_proposal(request.user, proposal):
         raise PermissionDenied
     form = DecisionForm(request.POST)
@@ -264,8 +247,8 @@ def proposal_decide(request, quest_pk: int, pk: int):
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"].strip(),
             )
-        except services.ProposalError as error:
-            form.add_error(None, error.message)
+        except PortalError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("The decision was recorded and the company notified."))
             return redirect(proposal)
@@ -278,14 +261,20 @@ def proposal_decide(request, quest_pk: int, pk: int):
 @require_POST
 def proposal_message(request, quest_pk: int, pk: int):
     """The proposing company and the team side: write in the private thread."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
     if not permissions.can_message_on_proposal(request.user, proposal):
         raise PermissionDenied
     form = MessageForm(request.POST)
     if form.is_valid():
-        services.message_post(proposal=proposal, user=request.user, body=form.cleaned_data["body"])
-        messages.success(request, _("Your message was sent."))
-        return redirect(proposal.get_absolute_url() + "#thread")
+        try:
+            services.message_post(
+                proposal=proposal, user=request.user, body=form.cleaned_data["body"]
+            )
+        except PortalError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Your message was sent."))
+            return redirect(proposal.get_absolute_url() + "#thread")
     context = _detail_context(request, proposal)
     context["message_form"] = form
     return render(request, "quests/proposals/proposal_detail.html", context, status=400)
@@ -295,36 +284,35 @@ def proposal_message(request, quest_pk: int, pk: int):
 @require_POST
 def proposal_public_summary(request, quest_pk: int, pk: int):
     """Team side drafts and publishes; the company agrees. Both may unpublish."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
     form = PublicSummaryForm(request.POST)
     if not form.is_valid():
         if "action" in form.errors:
             return refused(request, _("You cannot do this with the public summary."), proposal)
-        context = _detail_context(request, proposal)
-        context["summary_form"] = form
-        return render(request, "quests/proposals/proposal_detail.html", context, status=400)
-    try:
-        services.public_summary_update(
-            proposal=proposal,
-            user=request.user,
-            action=form.cleaned_data["action"],
-            text=form.cleaned_data["public_summary"],
-        )
-    except services.ProposalError as error:
-        # The page again with the summary typed and why (its field, or the whole form).
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        context = _detail_context(request, proposal)
-        context["summary_form"] = form
-        return render(request, "quests/proposals/proposal_detail.html", context, status=400)
-    messages.success(request, _("The public summary was updated."))
-    return redirect(proposal)
+    else:
+        try:
+            services.public_summary_update(
+                proposal=proposal,
+                user=request.user,
+                action=form.cleaned_data["action"],
+                text=form.cleaned_data["public_summary"],
+            )
+        except PortalError as error:
+            # The page again with the summary typed and why (its field, or the whole form).
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The public summary was updated."))
+            return redirect(proposal)
+    context = _detail_context(request, proposal)
+    context["summary_form"] = form
+    return render(request, "quests/proposals/proposal_detail.html", context, status=400)
 
 
 @login_required
 def proposal_attachment(request, quest_pk: int, pk: int, attachment_pk: int):
     """Whoever may see the proposal: download one attachment (never served from /media/)."""
-    proposal = _proposal_or_404(request, quest_pk, pk)
-    attachment = get_object_or_404(ProposalAttachment, pk=attachment_pk, proposal=proposal)
+    proposal = selectors.visible_proposal_or_404(request.user, quest_pk, pk)
+    attachment = selectors.attachment_of(proposal, attachment_pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -339,7 +327,5 @@ def my_proposals(request):
     """Company members: their companies' proposals across quests."""
     if not roles.is_company_member(request.user):
         raise PermissionDenied
-    page = Paginator(selectors.my_proposals(request.user), 20).get_page(
-        query_int(request.GET.get("page")) or 1
-    )
-    return render(request, "quests/proposals/my_proposals.html", {"page": page})
+    listing = paginate(request, selectors.my_proposals(request.user), per_page=20)
+    return render(request, "quests/proposals/my_proposals.html", {"page": listing.page})

@@ -1,20 +1,30 @@
-"""Quest pages: the list, a quest's overview, creating and editing, state, team, criteria."""
+"""Quest pages: the list, a quest's overview, creating and editing, state, team, criteria,
+reuse, and the open data (an Atom feed of newly opened quests, CSV and JSON exports of
+public quest data, which carry no proposal data and never a draft)."""
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cocreation import permissions as roles
-from cocreation.core.inputs import query_int
+from cocreation.core.errors import PortalError, add_to_form, refused
+from cocreation.core.exports import csv_response
+from cocreation.core.inputs import output_multiline, output_single_line
+from cocreation.core.pages import paginate
 
-from .. import permissions, selectors
+from .. import permissions
 from ..filters import QuestFilter
-from ..forms import (
+from ..forms.quests import (
     CriterionFormSet,
     QuestForm,
     ReuseForm,
@@ -22,9 +32,9 @@ from ..forms import (
     TeamMemberForm,
     TransitionForm,
 )
-from ..models import Quest, ReviewCriterion, TeamMember
+from ..models import Quest, TeamMember
+from ..selectors import quests as selectors
 from ..services import quests as services
-from .common import get_visible_quest, quest_context, refused
 
 
 def quest_list(request):
@@ -36,9 +46,9 @@ def quest_list(request):
     filterset = QuestFilter.understood(
         data, queryset=selectors.quests_for_list(request.user), request=request
     )
-    page_number = query_int(request.GET.get("page"))
+    listing = paginate(request, filterset.qs, per_page=20)
     ignored = list(filterset.ignored)
-    if request.GET.get("page") and page_number is None:
+    if not listing.understood:
         ignored.append(str(_("Page")))
     if ignored:
         messages.warning(
@@ -46,16 +56,13 @@ def quest_list(request):
             _("Some search conditions were not understood and were left out: %(fields)s.")
             % {"fields": "、".join(ignored)},
         )
-    page = Paginator(filterset.qs, 20).get_page(page_number or 1)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "quests/quest_list.html",
         {
             "filter": filterset,
-            "page": page,
-            "query": query.urlencode(),
+            "page": listing.page,
+            "query": listing.query,
             "can_create": permissions.can_create_quest(request.user),
             "is_company_member": roles.is_company_member(request.user),
         },
@@ -70,8 +77,8 @@ def quest_detail(request, pk: int):
 def _render_detail(request, pk: int, *, transition_form: TransitionForm | None = None):
     """The quest page; with `transition_form` (a refused move, bound) in place of the
     empty form of its move, with its errors and the text typed, answering 400."""
-    quest = get_visible_quest(request, pk, selectors.quest_for_detail(pk))
-    context = quest_context(request, quest, "overview")
+    quest = selectors.visible_quest_or_404(request.user, pk, selectors.quest_for_detail(pk))
+    context = selectors.quest_page_context(request.user, quest, "overview")
     transition_forms = (
         [
             (TransitionForm(initial={"to_state": state}), services.MOVE_LABELS[state])
@@ -88,21 +95,24 @@ def _render_detail(request, pk: int, *, transition_form: TransitionForm | None =
         # The move may no longer be offered (the quest moved meanwhile): it is shown
         # first anyway, so that the text typed is not lost.
         transition_forms = [(transition_form, services.MOVE_LABELS.get(refused_state, ""))] + kept
-    context.update(
-        team=permissions.team_of(quest),
-        my_membership=permissions.team_membership(request.user, quest),
-        join_form=TeamJoinForm(municipalities=roles.municipalities_of(request.user))
+    context |= {
+        "team": permissions.team_of(quest),
+        "my_membership": permissions.team_membership(request.user, quest),
+        "join_form": TeamJoinForm(municipalities=roles.municipalities_of(request.user))
         if context["may"]["join_team"]
         else None,
-        role_form_choices=TeamMember.Role.choices,
-        transition_forms=transition_forms,
-        show_private_notes=context["may"]["edit"] or context["may"]["is_team_member"],
-        offers=[Quest.Offer(value).label for value in quest.offers if value in Quest.Offer.values],
-    )
+        "role_form_choices": TeamMember.Role.choices,
+        "transition_forms": transition_forms,
+        "show_private_notes": context["may"]["edit"] or context["may"]["is_team_member"],
+        "offers": [
+            Quest.Offer(value).label for value in quest.offers if value in Quest.Offer.values
+        ],
+        # The team's room bookings are shown (spaces' quest_bookings tag) to the team and
+        # to those who edit the quest.
+        "show_bookings": context["may"]["is_team_member"] or context["may"]["edit"],
+    }
     if context["may"]["see_all_proposals"]:
         context["proposal_counts"] = selectors.proposal_counts(quest)
-    if context["may"]["is_team_member"] or context["may"]["edit"]:
-        context["bookings"] = selectors.upcoming_bookings(quest)
     status = 200 if transition_form is None else 400
     return render(request, "quests/quest_detail.html", context, status=status)
 
@@ -124,8 +134,8 @@ def quest_create(request):
                 sdg_targets=form.cleaned_data["sdg_targets"],
                 co_hosts=form.cleaned_data["co_hosts"],
             )
-        except services.QuestError as error:
-            form.add_error(error.field, error.message)
+        except PortalError as error:
+            add_to_form(form, error)
         else:
             messages.success(
                 request, _("The quest was saved as a draft. Open it for proposals when ready.")
@@ -137,7 +147,7 @@ def quest_create(request):
 @login_required
 def quest_edit(request, pk: int):
     """Host staff, the quest team, coordinators of the host's region, site admins."""
-    quest = get_visible_quest(request, pk)
+    quest = selectors.visible_quest_or_404(request.user, pk)
     if not permissions.can_edit_quest(request.user, quest):
         raise PermissionDenied
     if quest.state in permissions.CLOSED_STATES:
@@ -155,8 +165,8 @@ def quest_edit(request, pk: int):
                 sdg_targets=form.cleaned_data["sdg_targets"],
                 co_hosts=form.cleaned_data["co_hosts"],
             )
-        except services.QuestError as error:
-            form.add_error(error.field, error.message)
+        except PortalError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("The quest was updated."))
             return redirect(quest)
@@ -167,7 +177,7 @@ def quest_edit(request, pk: int):
 @require_POST
 def quest_transition(request, pk: int):
     """The team leader, host staff, coordinators, site admins: move the quest on."""
-    quest = get_visible_quest(request, pk)
+    quest = selectors.visible_quest_or_404(request.user, pk)
     if not permissions.can_change_state(request.user, quest):
         raise PermissionDenied
     form = TransitionForm(request.POST, initial={"to_state": request.POST.get("to_state")})
@@ -177,17 +187,21 @@ def quest_transition(request, pk: int):
         # The comment or note was refused: the page again, with the text typed.
         return _render_detail(request, quest.pk, transition_form=form)
     to_state = form.cleaned_data["to_state"]
+    comment = form.cleaned_data["comment"].strip()
+    private_note = form.cleaned_data["private_note"].strip()
     try:
         services.quest_transition(
             quest=quest,
             user=request.user,
             to_state=to_state,
-            comment=form.cleaned_data["comment"].strip(),
-            private_note=form.cleaned_data["private_note"].strip(),
+            comment=comment,
+            private_note=private_note,
         )
-    except services.QuestError as error:
-        if not (form.cleaned_data["comment"].strip() or form.cleaned_data["private_note"].strip()):
-            return refused(request, error.message, quest)
+    except PortalError as error:
+        if not (comment or private_note):
+            return refused(request, error, quest)
+        # The page again with the text typed and why (above the form: the reason is
+        # about the move, not about the text).
         form.add_error(None, error.message)
         return _render_detail(request, quest.pk, transition_form=form)
     messages.success(
@@ -201,15 +215,15 @@ def quest_transition(request, pk: int):
 @require_POST
 def team_join(request, pk: int):
     """Municipal staff of any municipality: join the quest team."""
-    quest = get_visible_quest(request, pk)
+    quest = selectors.visible_quest_or_404(request.user, pk)
     form = TeamJoinForm(request.POST, municipalities=roles.municipalities_of(request.user))
     if "organisation" in request.POST and not form.is_valid():
         return refused(request, _("Choose a municipality you work for."), quest)
     organisation = form.cleaned_data["organisation"] if form.is_valid() else None
     try:
         services.team_join(quest=quest, user=request.user, organisation=organisation)
-    except services.QuestError as error:
-        return refused(request, error.message, quest)
+    except PortalError as error:
+        return refused(request, error, quest)
     messages.success(request, _("You joined the quest team."))
     return redirect(quest)
 
@@ -218,11 +232,11 @@ def team_join(request, pk: int):
 @require_POST
 def team_leave(request, pk: int):
     """Team members: leave the team (a last leader must hand over first)."""
-    quest = get_visible_quest(request, pk)
+    quest = selectors.visible_quest_or_404(request.user, pk)
     try:
         services.team_leave(quest=quest, user=request.user)
-    except services.QuestError as error:
-        return refused(request, error.message, quest)
+    except PortalError as error:
+        return refused(request, error, quest)
     messages.success(request, _("You left the quest team."))
     return redirect(quest)
 
@@ -231,63 +245,47 @@ def team_leave(request, pk: int):
 @require_POST
 def team_member(request, pk: int, member_pk: int):
     """The leader, host staff, coordinators, site admins: change a member's role or remove."""
-    quest = get_visible_quest(request, pk)
+    quest = selectors.visible_quest_or_404(request.user, pk)
     if not permissions.can_manage_team(request.user, quest):
         raise PermissionDenied
-    member = get_object_or_404(TeamMember, pk=member_pk, quest=quest)
+    member = selectors.team_member_of(quest, member_pk)
     form = TeamMemberForm(request.POST)
     if not form.is_valid():
         return refused(request, _("Choose a valid role."), quest)
     try:
-        if form.cleaned_data["action"] == "remove":
-            services.team_remove(quest=quest, user=request.user, member=member)
+        if form.cleaned_data["action"] == TeamMemberForm.REMOVE:
+            services.team_member_remove(quest=quest, user=request.user, member=member)
             messages.success(request, _("The member was removed from the team."))
         else:
-            services.team_set_role(
+            services.team_member_set_role(
                 quest=quest, user=request.user, member=member, role=form.cleaned_data["role"]
             )
             messages.success(request, _("The role was changed."))
-    except services.QuestError as error:
-        return refused(request, error.message, quest)
+    except PortalError as error:
+        return refused(request, error, quest)
     return redirect(quest)
 
 
 @login_required
 def quest_criteria(request, pk: int):
     """Those who may edit the quest: the review criteria (default: Urban Innovation's five)."""
-    quest = get_visible_quest(request, pk)
+    quest = selectors.visible_quest_or_404(request.user, pk)
     if not permissions.can_edit_quest(request.user, quest):
         raise PermissionDenied
-    queryset = ReviewCriterion.objects.filter(quest=quest).order_by("position", "id")
-    formset = CriterionFormSet(request.POST or None, queryset=queryset)
+    formset = CriterionFormSet(request.POST or None, queryset=selectors.criteria_of(quest))
     if request.method == "POST" and formset.is_valid():
-        rows = []
-        for form in formset.forms:
-            if not form.has_changed() and form.instance.pk is None:
-                continue
-            data = form.cleaned_data
-            rows.append(
-                {
-                    # The row's own criterion, looked up among this quest's criteria by
-                    # the formset (never the posted id of an added row).
-                    "id": form.instance.pk,
-                    "name": data.get("name", ""),
-                    "description": data.get("description", ""),
-                    "delete": data.get("DELETE", False),
-                    "form": form,
-                }
-            )
+        rows, row_forms = formset.rows()
         try:
             services.criteria_update(quest=quest, user=request.user, rows=rows)
-        except services.QuestError as error:
-            if error.field and error.row is not None:
-                rows[error.row]["form"].add_error(error.field, error.message)
-            else:
+        except PortalError as error:
+            if error.row is None:
                 messages.error(request, error.message)
+            else:
+                add_to_form(row_forms[error.row], error)
         else:
             messages.success(request, _("The review criteria were saved."))
             return redirect("quests:criteria", quest.pk)
-    context = quest_context(request, quest, "overview")
+    context = selectors.quest_page_context(request.user, quest, "overview")
     context["formset"] = formset
     return render(request, "quests/quest_criteria.html", context)
 
@@ -295,7 +293,7 @@ def quest_criteria(request, pk: int):
 @login_required
 def quest_reuse(request, pk: int):
     """Municipal staff: start a new draft quest from a completed one."""
-    quest = get_visible_quest(request, pk)
+    quest = selectors.visible_quest_or_404(request.user, pk)
     if not permissions.can_reuse_quest(request.user, quest):
         if quest.state != Quest.State.COMPLETED:
             raise Http404
@@ -307,8 +305,8 @@ def quest_reuse(request, pk: int):
             new = services.quest_reuse(
                 source=quest, user=request.user, host=form.cleaned_data["host"]
             )
-        except services.QuestError as error:
-            form.add_error(error.field, error.message)
+        except PortalError as error:
+            add_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -316,6 +314,78 @@ def quest_reuse(request, pk: int):
                 % {"title": quest.title},
             )
             return redirect("quests:edit", new.pk)
-    context = quest_context(request, quest, "overview")
+    context = selectors.quest_page_context(request.user, quest, "overview")
     context["form"] = form
     return render(request, "quests/quest_reuse.html", context)
+
+
+# --- Open data ---------------------------------------------------------------------------
+
+
+class NewQuestsFeed(Feed):
+    """Anyone: the 50 most recently opened quests. Every stored text goes through
+    `output_single_line` / `output_multiline`: no quest's text can make the feed a 500."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("Co-creation portal: newly opened quests")
+    subtitle = gettext_lazy("Issues municipalities have opened for proposals from companies.")
+    item_guid_is_permalink = False
+
+    def link(self):
+        return reverse("quests:list")
+
+    def items(self):
+        return selectors.newly_opened_quests(limit=50)
+
+    def item_title(self, item):
+        return output_single_line(item.title)
+
+    def item_description(self, item):
+        return output_multiline(item.summary)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"quest-{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.opened_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return output_single_line(item.host.name)
+
+    def item_categories(self, item):
+        return [output_single_line(theme.display_name) for theme in item.themes.all()]
+
+
+def _export_rows(request):
+    # A condition the filter does not understand is left out, as on the list page.
+    quests = QuestFilter.understood(request.GET, queryset=selectors.public_quests()).qs
+    return selectors.public_quest_rows(
+        quests.order_by("pk"), absolute_url=request.build_absolute_uri
+    )
+
+
+def export_csv(request):
+    """Anyone: public quest data as CSV (UTF-8 with BOM, so Excel in Japan reads it)."""
+    rows = []
+    for row in _export_rows(request):
+        for key in ("co_hosts", "themes", "sdg_targets"):
+            row[key] = ";".join(row[key])
+        row["results_published"] = "1" if row["results_published"] else "0"
+        rows.append(
+            ["" if row[column] is None else row[column] for column in selectors.EXPORT_COLUMNS]
+        )
+    return csv_response("quests.csv", selectors.EXPORT_COLUMNS, rows)
+
+
+def export_json(request):
+    """Anyone: public quest data as JSON."""
+    payload = json.dumps(list(_export_rows(request)), ensure_ascii=False, indent=1)
+    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="quests.json"'
+    return response

@@ -11,6 +11,8 @@ CELL_W, CELL_H, LEFT, TOP = 44, 30, 48, 24
 
 @register.simple_tag
 def occupancy_svg(grid, hours):
+    """`{% occupancy_svg grid hours %}`: the occupancy chart; `grid` is [(weekday label,
+    [(hour, rate 0..1 or None when closed), …]), …], `hours` the hours shown."""
     width = LEFT + CELL_W * len(hours) + 8
     height = TOP + CELL_H * len(grid) + 8
     heads = format_html_join(
@@ -27,18 +29,24 @@ def occupancy_svg(grid, hours):
                 LEFT - 8,
                 y + CELL_H // 2 + 5,
                 label,
-            )  # fmt: skip
+            )
         )
         for col, (hour, rate) in enumerate(values):
             x = LEFT + CELL_W * col
             if rate is None:
-                fill, text, title = "#eef1f4", "", _("%(day)s %(hour)s:00 closed") % {
-                    "day": label, "hour": hour}  # fmt: skip
+                fill, text, title = (
+                    "#eef1f4",
+                    "",
+                    _("%(day)s %(hour)s:00 closed") % {"day": label, "hour": hour},
+                )
             else:
                 share = min(rate, 1)
                 # Light to dark blue; the percentage is written in the cell too.
-                red, green, blue = (int(230 - 200 * share), int(240 - 160 * share),
-                                    int(250 - 100 * share))  # fmt: skip
+                red, green, blue = (
+                    int(230 - 200 * share),
+                    int(240 - 160 * share),
+                    int(250 - 100 * share),
+                )
                 fill = f"rgb({red},{green},{blue})"
                 text = f"{round(share * 100)}%"
                 title = f"{label} {hour}:00 {text}"
@@ -58,11 +66,15 @@ def occupancy_svg(grid, hours):
                     y + CELL_H // 2 + 4,
                     colour,
                     text,
-                )  # fmt: skip
+                )
             )
     return format_html(
         '<svg role="img" aria-label="{}" viewBox="0 0 {} {}" width="{}" class="chart" '
         'xmlns="http://www.w3.org/2000/svg">{}{}</svg>',
-        _("Occupancy by weekday and hour"), width, height, width, heads,
+        _("Occupancy by weekday and hour"),
+        width,
+        height,
+        width,
+        heads,
         format_html_join("", "{}", ((c,) for c in cells)),
-    )  # fmt: skip
+    )

@@ -1,9 +1,10 @@
 """How the space pages write a booking's or a range's end: a room may close at midnight,
-stored as the next day's 00:00, and people read that as 24:00 (`spaces.rules.end_clock`)."""
+stored as the next day's 00:00, and people read that as 24:00
+(`cocreation.core.dates.end_clock`)."""
 
 from django import template
 
-from .. import rules
+from cocreation.core.dates import end_clock as _end_clock
 
 register = template.Library()
 
@@ -14,4 +15,4 @@ def end_clock(value) -> str:
     midnight; "" for no value."""
     if not value:
         return ""
-    return rules.end_clock(value)
+    return _end_clock(value)

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import quests.storage
+import cocreation.core.storage
 import studygroups.models
 from django.conf import settings
 from django.db import migrations, models
@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveSmallIntegerField(verbose_name='version')),
-                ('file', models.FileField(max_length=200, storage=quests.storage.private_storage, upload_to=studygroups.models.submission_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, storage=cocreation.core.storage.private_files, upload_to=studygroups.models.submission_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
                 ('title', models.CharField(blank=True, max_length=200, verbose_name='proposal title')),

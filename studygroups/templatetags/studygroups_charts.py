@@ -29,14 +29,15 @@ def attendance_chart(rates):
                 206 + width,
                 y + 13,
                 label,
-            )  # fmt: skip
+            )
         )
     return format_html(
         '<svg role="img" aria-label="{}" viewBox="0 0 560 {}" width="560" class="chart" '
         'xmlns="http://www.w3.org/2000/svg">{}</svg>',
-        _("Attendance rate by member"), height,
+        _("Attendance rate by member"),
+        height,
         format_html_join("", "{}", ((b,) for b in bars)),
-    )  # fmt: skip
+    )
 
 
 @register.simple_tag
@@ -64,7 +65,7 @@ def word_cloud(words):
                 palette[index % len(palette)],
                 _("%(word)s: %(count)d") % {"word": word, "count": count},
                 word,
-            )  # fmt: skip
+            )
         )
         x += word_width
     total_height = y + row_height + 10
@@ -73,5 +74,8 @@ def word_cloud(words):
         'xmlns="http://www.w3.org/2000/svg">{}</svg>',
         _("Words most used in the answers: %(words)s")
         % {"words": "、".join(f"{w}（{c}）" for w, c in words[:10])},
-        width, total_height, width, format_html_join("", "{}", ((i,) for i in items)),
-    )  # fmt: skip
+        width,
+        total_height,
+        width,
+        format_html_join("", "{}", ((i,) for i in items)),
+    )

@@ -17,17 +17,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_coordinator_starts_next_years_cohort(page, screenshot):
     region = factories.make_region()
     koriyama = factories.make_municipality(regions=[region])
-    factories.make_municipality("田村市", "072117", domain="city.tamura.example.jp",
-                                regions=[region])  # fmt: skip
-    factories.make_member(koriyama, role="coordinator", email="coord@city.koriyama.lg.jp",
-                          family="安藤", given="千尋")  # fmt: skip
+    factories.make_municipality(
+        "田村市", "072117", domain="city.tamura.example.jp", regions=[region]
+    )
+    factories.make_member(
+        koriyama, role="coordinator", email="coord@city.koriyama.lg.jp", family="安藤", given="千尋"
+    )
     programme = Programme.objects.create(name="チャレンジ「新発想」研究塾", organiser=koriyama)
-    last = Cohort.objects.create(programme=programme, fiscal_year=2020, title="研究塾 2020",
-                                 theme="広域圏の課題")  # fmt: skip
+    last = Cohort.objects.create(
+        programme=programme, fiscal_year=2020, title="研究塾 2020", theme="広域圏の課題"
+    )
     last.organisations.add(koriyama)
     for number, name in enumerate(["まち", "ひと", "しごと", "DX"], start=1):
-        Team.objects.create(cohort=last, number=number,
-                            field=Field.objects.create(cohort=last, name=name, position=number))  # fmt: skip
+        Team.objects.create(
+            cohort=last,
+            number=number,
+            field=Field.objects.create(cohort=last, name=name, position=number),
+        )
 
     _login(page, "coord@city.koriyama.lg.jp")
     page.goto("/studygroups/")

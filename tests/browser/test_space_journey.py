@@ -19,8 +19,12 @@ def test_book_a_seat_from_the_week_view(page, screenshot):
     koriyama.regions.add(region)
     factories.make_member(koriyama, email="staff@city.koriyama.lg.jp", family="吉田", given="大輔")
     today = timezone.localdate()
-    space = make_space(koriyama, regions=[region], opens_on=today - dt.timedelta(days=7),
-                       closes_on=today + dt.timedelta(days=60))  # fmt: skip
+    space = make_space(
+        koriyama,
+        regions=[region],
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=60),
+    )
     friday = today + dt.timedelta(days=(4 - today.weekday()) % 7 or 7)
     # A week whose Monday and Friday are not public holidays, so the reasons are the weekday's.
     while rules.public_holiday(friday - dt.timedelta(days=4)) or rules.public_holiday(friday):

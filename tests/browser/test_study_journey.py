@@ -27,14 +27,20 @@ def test_apply_accept_team_and_attendance(page, screenshot):
     staff = factories.make_member(
         koriyama, email="hanako@city.koriyama.lg.jp", family="佐藤", given="花子"
     )
-    coordinator = factories.make_member(koriyama, role="coordinator", email="coord@city.koriyama.lg.jp",
-                                        family="安藤", given="千尋")  # fmt: skip
+    coordinator = factories.make_member(
+        koriyama, role="coordinator", email="coord@city.koriyama.lg.jp", family="安藤", given="千尋"
+    )
     today = timezone.localdate()
     programme = Programme.objects.create(name="チャレンジ「新発想」研究塾", organiser=koriyama)
     cohort = Cohort.objects.create(
-        programme=programme, fiscal_year=today.year, title=f"研究塾 {today.year}", theme="広域圏の課題",
-        age_limit=35, recruitment_opens=today - dt.timedelta(days=5), recruitment_closes=today + dt.timedelta(days=5),
-    )  # fmt: skip
+        programme=programme,
+        fiscal_year=today.year,
+        title=f"研究塾 {today.year}",
+        theme="広域圏の課題",
+        age_limit=35,
+        recruitment_opens=today - dt.timedelta(days=5),
+        recruitment_closes=today + dt.timedelta(days=5),
+    )
     cohort.organisations.add(koriyama)
     cohort.coordinators.add(coordinator)
     for number, name in enumerate(["まち", "しごと"], start=1):
@@ -76,8 +82,14 @@ def test_apply_accept_team_and_attendance(page, screenshot):
     assert (member.team.number, member.team_role) == (2, "leader")
 
     start = timezone.now() - dt.timedelta(days=1)
-    session = Session.objects.create(cohort=cohort, team=member.team, kind="team_meeting", title="2班 会議",
-                                     starts_at=start, ends_at=start + dt.timedelta(hours=2))  # fmt: skip
+    session = Session.objects.create(
+        cohort=cohort,
+        team=member.team,
+        kind="team_meeting",
+        title="2班 会議",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
     _login(page, "hanako@city.koriyama.lg.jp")
     page.goto(f"/studygroups/sessions/{session.pk}/")
     page.get_by_label("佐藤 花子 出席").check()

@@ -55,8 +55,9 @@ def test_the_quest_admin_still_takes_ordinary_text(site_admin, koriyama):
 
 def test_the_cohort_admin_refuses_a_line_break_in_the_title(site_admin, koriyama):
     programme = Programme.objects.create(name="研究塾", organiser=koriyama)
-    cohort = Cohort.objects.create(programme=programme, fiscal_year=2020, title="研究塾 2020",
-                                   theme="課題")  # fmt: skip
+    cohort = Cohort.objects.create(
+        programme=programme, fiscal_year=2020, title="研究塾 2020", theme="課題"
+    )
     cohort.organisations.set([koriyama])
     for title in ("A\r\nB", "A\rX-INJECT:1"):
         form = _admin_form(Cohort, site_admin, cohort, title=title)

@@ -60,9 +60,11 @@ def portal_data(roots):
     quest = quest_factories.make_quest(koriyama, created_by=staff)
     proposal = quest_factories.make_proposal(quest, company, member)
     proposal.attachments.create(
-        file=SimpleUploadedFile("計画書.pdf", PDF), original_name="計画書.pdf",
-        content_type="application/pdf", size=len(PDF),
-    )  # fmt: skip
+        file=SimpleUploadedFile("計画書.pdf", PDF),
+        original_name="計画書.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+    )
     space = make_space(koriyama, regions=[region])
     space.photo.save("部屋.png", ContentFile(_png()))
     return quest
@@ -184,9 +186,11 @@ def test_restore_refuses_to_overwrite_files(portal_data, roots, empty_database):
 
     with translation.override("ja"), pytest.raises(CommandError) as refused:
         call_command(
-            "restore", str(archive), database_url=_conninfo(empty_database),
+            "restore",
+            str(archive),
+            database_url=_conninfo(empty_database),
             stdout=io.StringIO(),
-        )  # fmt: skip
+        )
 
     assert "--replace-files" in str(refused.value)
     assert _row_counts(_conninfo(empty_database)) == {}
@@ -246,9 +250,11 @@ def test_restore_refuses_an_archive_whose_file_does_not_match_its_checksum(
 
     with translation.override("ja"), pytest.raises(CommandError) as refused:
         call_command(
-            "restore", str(damaged), database_url=_conninfo(empty_database),
+            "restore",
+            str(damaged),
+            database_url=_conninfo(empty_database),
             stdout=io.StringIO(),
-        )  # fmt: skip
+        )
 
     assert "private/" in str(refused.value)
     assert _row_counts(_conninfo(empty_database)) == {}
@@ -278,9 +284,13 @@ def test_the_client_of_the_servers_major_version_is_preferred(monkeypatch):
 
 def test_the_password_reaches_pg_dump_only_through_its_environment(monkeypatch):
     production = {
-        "HOST": "db.example.jp", "PORT": "5433", "USER": "portal", "NAME": "cocreation",
-        "PASSWORD": "s3cret-pass", "OPTIONS": {"sslmode": "require", "pool": False},
-    }  # fmt: skip
+        "HOST": "db.example.jp",
+        "PORT": "5433",
+        "USER": "portal",
+        "NAME": "cocreation",
+        "PASSWORD": "s3cret-pass",
+        "OPTIONS": {"sslmode": "require", "pool": False},
+    }
     monkeypatch.setattr(
         backup_archive, "settings", SimpleNamespace(DATABASES={"default": production})
     )
@@ -290,7 +300,13 @@ def test_the_password_reaches_pg_dump_only_through_its_environment(monkeypatch):
     assert "s3cret-pass" not in " ".join(database.program_args())
     assert database.program_environ()["PGPASSWORD"] == "s3cret-pass"
     conninfo = database.program_args()[1]
-    for part in ("host=db.example.jp", "port=5433", "user=portal", "dbname=cocreation", "sslmode=require"):  # fmt: skip
+    for part in (
+        "host=db.example.jp",
+        "port=5433",
+        "user=portal",
+        "dbname=cocreation",
+        "sslmode=require",
+    ):
         assert part in conninfo
     assert "pool" not in conninfo
     assert database.describe() == "cocreation (db.example.jp:5433)"

@@ -9,8 +9,17 @@ from django.test import Client
 
 from cocreation.accounts.models import User
 
-PAGES = ["/", "/quests/", "/organisations/", "/spaces/", "/studygroups/", "/accounts/login/",
-         "/admin/login/", "/healthz", "/this-page-does-not-exist/"]  # fmt: skip
+PAGES = [
+    "/",
+    "/quests/",
+    "/organisations/",
+    "/spaces/",
+    "/studygroups/",
+    "/accounts/login/",
+    "/admin/login/",
+    "/healthz",
+    "/this-page-does-not-exist/",
+]
 
 
 @pytest.mark.django_db
@@ -34,8 +43,17 @@ def test_signed_in_pages_use_nothing_the_policy_blocks(settings):
     call_command("load_demo", verbosity=0)
     client = Client()
     client.force_login(User.objects.get(email="coordinator@city.koriyama.lg.jp"))
-    pages = ["/", "/quests/", "/quests/1/", "/spaces/", "/spaces/1/week/", "/spaces/occupancy/",
-             "/studygroups/", "/studygroups/1/", "/notifications/"]  # fmt: skip
+    pages = [
+        "/",
+        "/quests/",
+        "/quests/1/",
+        "/spaces/",
+        "/spaces/1/week/",
+        "/spaces/occupancy/",
+        "/studygroups/",
+        "/studygroups/1/",
+        "/notifications/",
+    ]
     for path in pages:
         response = client.get(path, follow=True)
         html = response.content.decode()

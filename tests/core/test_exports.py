@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from cocreation.exports import csv_response, neutralise
+from cocreation.core.exports import csv_response, neutralise
 
 
 @pytest.mark.parametrize(

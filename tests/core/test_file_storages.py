@@ -9,7 +9,7 @@ from django.urls import reverse
 from storages.backends.s3 import S3Storage
 
 from cocreation.core.storage import PrivateFileSystemStorage
-from cocreation.settings import file_storages
+from config.settings import file_storages
 from quests.models import ProposalAttachment, TeamMember
 from studygroups.models import Submission
 from tests import factories
@@ -91,9 +91,11 @@ def test_an_attachment_is_served_from_a_storage_without_paths(client, settings):
     quest_factories.add_to_team(quest, staff, koriyama, TeamMember.Role.LEADER)
     proposal = quest_factories.make_proposal(quest, company, member)
     attachment = proposal.attachments.create(
-        file=SimpleUploadedFile("x.pdf", PDF), original_name="計画書.pdf",
-        content_type="application/pdf", size=len(PDF),
-    )  # fmt: skip
+        file=SimpleUploadedFile("x.pdf", PDF),
+        original_name="計画書.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+    )
     assert isinstance(storages["private"], InMemoryStorage)
     assert storages["private"].exists(attachment.file.name)
 

@@ -21,13 +21,13 @@ def test_healthz_is_503_when_redis_is_unreachable(client, settings):
 def test_healthz_is_503_when_the_database_is_unreachable(client, monkeypatch):
     # The shared PostgreSQL cannot be stopped under a running suite, so the
     # cursor is made to fail the way a dropped connection does.
-    import cocreation.views
+    import cocreation.core.views
 
     class DownConnection:
         def cursor(self):
             raise OperationalError("connection refused")
 
-    monkeypatch.setattr(cocreation.views, "connection", DownConnection())
+    monkeypatch.setattr(cocreation.core.views, "connection", DownConnection())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"].startswith("error")

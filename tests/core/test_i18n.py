@@ -14,7 +14,18 @@ from django.utils import translation
 from cocreation.templatetags.portal import jdate, jdatetime
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["cocreation", "quests", "spaces", "studygroups", "templates", "locale", "manage.py"]
+SOURCES = [
+    "config",
+    "cocreation",
+    "quests",
+    "spaces",
+    "studygroups",
+    "portal",
+    "demo",
+    "templates",
+    "locale",
+    "manage.py",
+]
 
 
 @pytest.fixture(scope="module")

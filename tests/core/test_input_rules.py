@@ -14,7 +14,7 @@ from django.forms.formsets import BaseFormSet
 from cocreation.core import inputs
 from cocreation.core.forms import PortalForm, PortalFormMixin
 
-PACKAGES = ["cocreation", "quests", "spaces", "studygroups"]
+PACKAGES = ["cocreation", "quests", "spaces", "studygroups", "portal"]
 SKIP = ("migrations", "launcher", "wsgi", "demo", "management")
 
 
@@ -164,9 +164,17 @@ def test_every_admin_form_and_inline_applies_the_input_rules(site_admin):
 
 @pytest.mark.parametrize(
     "value",
-    ["https://evil.example/phish", "//evil.example/", "javascript:alert(1)", "ab\x00cd",
-     "home", "/\\evil.example", "/quests/\x1b[31m", ""],
-)  # fmt: skip
+    [
+        "https://evil.example/phish",
+        "//evil.example/",
+        "javascript:alert(1)",
+        "ab\x00cd",
+        "home",
+        "/\\evil.example",
+        "/quests/\x1b[31m",
+        "",
+    ],
+)
 def test_next_is_honoured_only_for_a_path_on_this_site(rf, value):
     request = rf.post("/x/", {"next": value})
     assert inputs.next_url(request, "/fallback/") == "/fallback/"

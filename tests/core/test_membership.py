@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cocreation.notifications.models import Notification
 from cocreation.organisations import services
+from cocreation.organisations.errors import MembershipError
 from cocreation.organisations.models import Membership
 from tests import factories
 from tests.core.account_mail import account_mail_sent
@@ -162,7 +163,7 @@ def test_a_declined_person_may_ask_again(company, org_admin_user, no_org_user):
 
 def test_staff_of_another_organisation_cannot_decide(company, staff_user, no_org_user):
     membership = services.membership_request(user=no_org_user, organisation=company)
-    with pytest.raises(services.MembershipError):
+    with pytest.raises(MembershipError):
         services.membership_decide(membership_id=membership.pk, decider=staff_user, approve=True)
 
 
@@ -180,7 +181,7 @@ def test_registered_company_is_verified_by_a_coordinator(coordinator_user, no_or
 
 def test_last_admin_cannot_be_demoted(company, org_admin_user):
     membership = Membership.objects.get(user=org_admin_user)
-    with pytest.raises(services.MembershipError):
+    with pytest.raises(MembershipError):
         services.membership_update_role(
             membership_id=membership.pk, actor=org_admin_user, role="member"
         )
@@ -234,3 +235,22 @@ def test_simultaneous_join_requests_make_one_membership():
     # Different content (another message) is a new request, refused with a message.
     response = clients[0].post(url, {"message": "もう一度"})
     assert response.status_code == 200 and "すでに" in response.content.decode()
+
+
+def test_a_membership_refusal_is_a_portal_error_shown_next_to_its_field(
+    client, company, no_org_user
+):
+    from cocreation.core.errors import PortalError
+
+    with pytest.raises(PortalError) as refusal:
+        services.organisation_register(user=no_org_user, kind="company", name=company.name)
+    assert isinstance(refusal.value, MembershipError)
+    assert refusal.value.field == "name" and refusal.value.code == "registered"
+
+    client.force_login(no_org_user)
+    response = client.post(
+        reverse("organisations:register"), {"kind": "company", "name": company.name}
+    )
+    assert response.status_code == 200
+    assert 'id="id_name_errors"' in response.content.decode()
+    assert not Membership.objects.filter(user=no_org_user).exists()

@@ -56,10 +56,14 @@ def test_directory_and_region_page_count_only_active_members(client, staff_user,
         factories.make_member(koriyama, email=f"active{i}@city.koriyama.lg.jp")
     factories.make_member(koriyama, email="waiting@city.koriyama.lg.jp", status="pending")
     client.force_login(staff_user)
-    for url in (reverse("organisations:list"), reverse("organisations:region",
-                                                        args=[koriyama.regions.get().slug])):  # fmt: skip
+    for url in (
+        reverse("organisations:list"),
+        reverse("organisations:region", args=[koriyama.regions.get().slug]),
+    ):
         page = client.get(url)
-        rows = {o.name: o.member_count for o in page.context["page"].object_list} if (
-            "page" in page.context
-        ) else {o.name: o.member_count for o in page.context["organisations"]}  # fmt: skip
+        rows = (
+            {o.name: o.member_count for o in page.context["page"].object_list}
+            if ("page" in page.context)
+            else {o.name: o.member_count for o in page.context["organisations"]}
+        )
         assert rows["郡山市"] == 4  # the staff user and three more; the pending one is not counted

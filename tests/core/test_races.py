@@ -5,8 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cocreation.accounts.calendar import calendar_token, user_for_token
 from cocreation.accounts.models import User
+from cocreation.accounts.selectors import user_for_calendar_token
+from cocreation.accounts.services import calendar_token_issue
 from cocreation.organisations.models import Membership
 from tests import factories
 from tests.parallel import at_once, parallel_posts
@@ -59,12 +60,12 @@ def test_a_profile_saved_during_a_calendar_reset_does_not_revive_the_old_address
     settings.ONCE_WINDOW_SECONDS = 0
     user = factories.make_user("kaede@example.test")
     for _round in range(4):
-        old = calendar_token(User.objects.get(pk=user.pk))
+        old = calendar_token_issue(user=User.objects.get(pk=user.pk))
         requests = [(_client(user), reverse("spaces:calendar_reset"), {})]
         requests += [(_client(user), reverse("accounts:profile_edit"), PROFILE) for _ in range(9)]
         responses = parallel_posts(requests)
         assert [r.status_code for r in responses] == [302] * len(requests)
-        assert user_for_token(old) is None, "a stale profile save revived the old address"
+        assert user_for_calendar_token(old) is None, "a stale profile save revived the old address"
         assert User.objects.get(pk=user.pk).department == "政策開発課"
 
 

@@ -7,23 +7,48 @@ import pytest
 from cocreation.core.text import SEARCH_KEYWORDS_MAX, normalise_for_search, search_keywords
 
 # Each row: spellings people type for the same thing; all must normalise to one string.
-# fmt: off
 SAME = [
     # Ranges: WAVE DASH (what Mac and Linux IMEs type), FULLWIDTH TILDE (Windows IMEs),
     # ASCII tilde, TILDE OPERATOR, INVERTED LAZY S, WAVY DASH, and dashes used as ranges.
-    ("wave dash and tildes", ["9時〜17時", "9時～17時", "9時~17時", "9時∼17時", "9時∾17時", "9時〰17時"]),
-    ("dashes as ranges", ["9時-17時", "9時－17時", "9時‐17時", "9時‑17時", "9時‒17時", "9時–17時",
-                          "9時—17時", "9時―17時", "9時−17時", "9時﹣17時", "9時─17時"]),
+    (
+        "wave dash and tildes",
+        ["9時〜17時", "9時～17時", "9時~17時", "9時∼17時", "9時∾17時", "9時〰17時"],
+    ),
+    (
+        "dashes as ranges",
+        [
+            "9時-17時",
+            "9時－17時",
+            "9時‐17時",
+            "9時‑17時",
+            "9時‒17時",
+            "9時–17時",
+            "9時—17時",
+            "9時―17時",
+            "9時−17時",
+            "9時﹣17時",
+            "9時─17時",
+        ],
+    ),
     ("tilde and dash ranges agree", ["10〜20人", "10-20人"]),
-    ("phone numbers", ["024-924-2111", "０２４－９２４－２１１１", "024ー924ー2111", "024−924−2111"]),
+    (
+        "phone numbers",
+        ["024-924-2111", "０２４－９２４－２１１１", "024ー924ー2111", "024−924−2111"],
+    ),
     # Long-vowel marks: ー, half-width ｰ, and the minus, hyphen or wave dash typed in its place.
-    ("long vowel after katakana", ["サービス", "サｰビス", "サ−ビス", "サ‐ビス", "サ-ビス", "サ〜ビス", "ｻｰﾋﾞｽ"]),
+    (
+        "long vowel after katakana",
+        ["サービス", "サｰビス", "サ−ビス", "サ‐ビス", "サ-ビス", "サ〜ビス", "ｻｰﾋﾞｽ"],
+    ),
     ("long vowel after hiragana", ["すごーい", "すご〜い", "すご~い"]),
     # Place names: small ヶ, large ケ and が between kanji are one.
     ("霞が関", ["霞ヶ関", "霞ケ関", "霞が関", "霞ヵ関", "霞ｹ関"]),
     ("龍ケ崎", ["龍ヶ崎", "龍ケ崎", "龍が崎"]),
     ("関ケ原", ["関ヶ原", "関ケ原", "関が原"]),
-    ("八ヶ岳 (a numeral before a non-counter kanji is a place name)", ["八ヶ岳", "八ケ岳", "八が岳"]),
+    (
+        "八ヶ岳 (a numeral before a non-counter kanji is a place name)",
+        ["八ヶ岳", "八ケ岳", "八が岳"],
+    ),
     ("自由が丘 (katakana ガ too)", ["自由が丘", "自由ヶ丘", "自由ケ丘", "自由ガ丘"]),
     ("一ノ関 (katakana ノ as hiragana の)", ["一ノ関", "一の関"]),
     # Counters: 3か月 as the 公用文 writes it, and every other way people write it.
@@ -34,11 +59,13 @@ SAME = [
     # Width, case, kana and spaces, as before.
     ("full and half width, case", ["DX推進", "ＤＸ推進", "ｄｘ推進", "dx推進"]),
     ("katakana as hiragana", ["フードロス", "ふーどろす", "ﾌｰﾄﾞﾛｽ"]),
-    ("ideographic space and runs of spaces", ["郡山市 横瀬町", "郡山市\u3000横瀬町", "  郡山市 \t 横瀬町  ", "郡山市\u00a0横瀬町"]),
+    (
+        "ideographic space and runs of spaces",
+        ["郡山市 横瀬町", "郡山市\u3000横瀬町", "  郡山市 \t 横瀬町  ", "郡山市\u00a0横瀬町"],
+    ),
     ("㈱ and (株)", ["㈱フードシェア福島", "(株)フードシェア福島", "（株）フードシェア福島"]),
     ("ß and ss (case folding, not only lower case)", ["Straße", "STRASSE", "strasse"]),
 ]
-# fmt: on
 
 
 @pytest.mark.parametrize(("rule", "spellings"), SAME, ids=[row[0] for row in SAME])

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cocreation.accounts import tasks
-from cocreation.accounts.calendar import calendar_token
+from cocreation.accounts.services import calendar_token_issue
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +194,7 @@ def test_the_language_switch_returns_to_the_page(client):
     ],
 )
 def test_a_malformed_calendar_token_is_not_found(client, staff_user, feed, token):
-    calendar_token(staff_user)
+    calendar_token_issue(user=staff_user)
     assert client.get(feed.format(token)).status_code == 404
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from cocreation.organisations.models import Organisation
 from cocreation.organisations.validators import validate_local_government_code
 
-SEED = Path(__file__).resolve().parents[2] / "cocreation/organisations/data/municipalities.csv"
+SEED = Path(__file__).resolve().parents[2] / "demo/data/municipalities.csv"
 
 
 @pytest.mark.parametrize("code", ["072036", "072117", "113611", "141305", "074071"])

@@ -38,7 +38,7 @@ def test_sweeps_queue_a_retrying_mail_once_per_attempt(queued, settings):
     notification = _notify(recipient)
     # Queued by notify() (after commit); the sweeps leave it alone while it is fresh.
     assert tasks.send_unsent_notifications() == 0
-    assert services.deliver_email(notification.pk) is Delivery.RETRY_LATER
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.RETRY_LATER
     # Before the next attempt is due, no sweep queues it, however often it runs.
     for _ in range(3):
         assert tasks.send_unsent_notifications() == 0
@@ -88,7 +88,7 @@ def test_two_workers_on_one_notification_send_it_once():
 
     recipient = factories.make_user("hanako.sato@city.koriyama.lg.jp", family="佐藤")
     notification = _notify(recipient)
-    results = at_once(lambda: services.deliver_email(notification.pk), 5)
+    results = at_once(lambda: services.email_deliver(notification_id=notification.pk), 5)
     assert sorted(r.value for r in results) == ["sent"] + ["skipped"] * 4
     assert len(mail.outbox) == 1
 

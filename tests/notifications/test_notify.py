@@ -66,8 +66,8 @@ def test_same_key_twice_records_one_notification_and_queues_one_email(
 
 def test_email_is_sent_once_however_often_delivery_runs(recipient):
     notification = _notify(recipient)
-    assert services.deliver_email(notification.pk) is Delivery.SENT
-    assert services.deliver_email(notification.pk) is Delivery.SKIPPED
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.SENT
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.SKIPPED
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.SENT
@@ -77,7 +77,7 @@ def test_email_is_sent_once_however_often_delivery_runs(recipient):
 def test_plain_text_email_reads_fully_without_html(recipient, settings):
     settings.SITE_URL = "https://portal.example.jp"
     notification = _notify(recipient)
-    services.deliver_email(notification.pk)
+    services.email_deliver(notification_id=notification.pk)
     message = mail.outbox[0]
     assert message.to == ["hanako.sato@city.koriyama.lg.jp"]
     assert "郡山市" in message.subject
@@ -97,7 +97,7 @@ def test_plain_text_email_reads_fully_without_html(recipient, settings):
 def test_email_is_in_the_recipients_language(db):
     english = factories.make_user("visitor@example.com", preferred_language="en")
     notification = _notify(english)
-    services.deliver_email(notification.pk)
+    services.email_deliver(notification_id=notification.pk)
     body = mail.outbox[0].body
     assert "declined your request" in body
     assert "Dear" in body
@@ -109,7 +109,7 @@ def test_smtp_failure_keeps_the_email_pending_and_the_attempt_when_due_sends_it(
     settings.EMAIL_BACKEND = "tests.notifications.test_notify.FlakySmtpBackend"
     FlakySmtpBackend.failures_left = 1
     notification = _notify(recipient)
-    assert services.deliver_email(notification.pk) is Delivery.RETRY_LATER
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.RETRY_LATER
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.PENDING
     assert notification.email_attempts == 1
@@ -119,9 +119,9 @@ def test_smtp_failure_keeps_the_email_pending_and_the_attempt_when_due_sends_it(
     assert timedelta(seconds=50) < wait <= timedelta(minutes=1)
 
     # Not before it is due, however often a task for it runs.
-    assert services.deliver_email(notification.pk) is Delivery.SKIPPED
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.SKIPPED
     Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
-    assert services.deliver_email(notification.pk) is Delivery.SENT
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.SENT
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.SENT
     assert notification.email_attempts == 2
@@ -134,24 +134,24 @@ def test_attempts_back_off_then_the_mail_is_given_up_and_kept_for_the_admins(rec
     notification = _notify(recipient)
     waits = []
     for _ in range(services.MAX_EMAIL_ATTEMPTS - 1):
-        assert services.deliver_email(notification.pk) is Delivery.RETRY_LATER
+        assert services.email_deliver(notification_id=notification.pk) is Delivery.RETRY_LATER
         notification.refresh_from_db()
         waits.append(round((notification.next_attempt_at - timezone.now()).total_seconds() / 60))
         Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
     assert waits == [1, 2, 4, 8, 16, 32, 60]
-    assert services.deliver_email(notification.pk) is Delivery.GAVE_UP
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.GAVE_UP
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.FAILED
     assert notification.failed_at is not None
     assert notification.email_attempts == services.MAX_EMAIL_ATTEMPTS
-    assert services.deliver_email(notification.pk) is Delivery.SKIPPED
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.SKIPPED
     assert mail.outbox == []
 
 
 def test_a_refused_recipient_is_given_up_at_once(recipient, settings):
     settings.EMAIL_BACKEND = "tests.notifications.test_notify.RefusingSmtpBackend"
     notification = _notify(recipient)
-    assert services.deliver_email(notification.pk) is Delivery.GAVE_UP
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.GAVE_UP
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.FAILED
     assert "SMTPRecipientsRefused" in notification.last_error

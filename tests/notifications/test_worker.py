@@ -10,9 +10,9 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.utils import timezone
 
-from cocreation.celery import app
 from cocreation.notifications import services, tasks
 from cocreation.notifications.models import Notification
+from config.celery import app
 from tests import factories
 from tests.notifications.test_notify import CONTEXT, FlakySmtpBackend
 from tests.parallel import close_other_connections

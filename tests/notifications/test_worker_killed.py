@@ -112,9 +112,17 @@ def test_no_mail_is_lost_and_only_cut_conversations_are_repeated(smtp_server, qu
         NOTIFICATION_EMAIL_LEASE_SECONDS="2",
     )
     command = [
-        "celery", "-A", "cocreation", "worker", "--pool=prefork", f"--concurrency={CHILDREN}",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
-    ]  # fmt: skip
+        "celery",
+        "-A",
+        "cocreation",
+        "worker",
+        "--pool=prefork",
+        f"--concurrency={CHILDREN}",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=WARNING",
+    ]
     log = tmp_path / "worker.log"
     rng = random.Random(20261130)
     worker = start(command, env, log)

@@ -10,16 +10,30 @@ from django.utils.translation import gettext
 from cocreation import permissions
 from cocreation.accounts.models import User
 from cocreation.notifications.models import Notification
-from cocreation.organisations import demo
 from cocreation.organisations.models import Membership, Organisation, OrganisationDomain, Region
 from cocreation.organisations.validators import validate_local_government_code
-from quests.demo import FOOD_LOSS_TEAM
-from studygroups.demo import KAWASAKI_SECRETARIAT, KAWASAKI_STAFF, OTHERS
+from demo import organisations as demo
+from demo.quests import FOOD_LOSS_TEAM
+from demo.studygroups import KAWASAKI_SECRETARIAT, KAWASAKI_STAFF, OTHERS
 
 KORIYAMA_WIDE_AREA = {
-    "郡山市", "須賀川市", "二本松市", "田村市", "本宮市", "大玉村", "鏡石町", "天栄村",
-    "猪苗代町", "石川町", "玉川村", "平田村", "浅川町", "古殿町", "三春町", "小野町",
-}  # fmt: skip
+    "郡山市",
+    "須賀川市",
+    "二本松市",
+    "田村市",
+    "本宮市",
+    "大玉村",
+    "鏡石町",
+    "天栄村",
+    "猪苗代町",
+    "石川町",
+    "玉川村",
+    "平田村",
+    "浅川町",
+    "古殿町",
+    "三春町",
+    "小野町",
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -145,8 +159,13 @@ def test_every_demo_address_is_fictional_or_koriyamas(settings):
     emails += list(EmailAddress.objects.values_list("email", flat=True))
     # Every user of the demo: the organisations' people, the food-loss quest's team and the
     # other members of the 2020 研究塾 cohort, and Kawasaki's staff projects.
-    made = (len(demo.demo_emails()) + len(FOOD_LOSS_TEAM) + len(OTHERS)
-            + len(KAWASAKI_STAFF) + len(KAWASAKI_SECRETARIAT))  # fmt: skip
+    made = (
+        len(demo.demo_emails())
+        + len(FOOD_LOSS_TEAM)
+        + len(OTHERS)
+        + len(KAWASAKI_STAFF)
+        + len(KAWASAKI_SECRETARIAT)
+    )
     assert len(emails) == 2 * made
     for email in emails:
         domain = email.rsplit("@", 1)[1]

@@ -92,10 +92,17 @@ def test_five_parallel_milestones_make_one(team, company):
     ("kind", "data", "model"),
     [
         ("kpi", {"kpi-name": "参加店舗数", "kpi-target": "20"}, Kpi),
-        ("meeting", {"meeting-held_on": "2030-01-31", "meeting-attendees": "6名",
-                     "meeting-minutes": "初回"}, None),
+        (
+            "meeting",
+            {
+                "meeting-held_on": "2030-01-31",
+                "meeting-attendees": "6名",
+                "meeting-minutes": "初回",
+            },
+            None,
+        ),
     ],
-)  # fmt: skip
+)
 def test_five_parallel_kpis_and_meetings_make_one(team, company, kind, data, model):
     from quests.models import Trial, TrialMeeting
 

@@ -41,9 +41,14 @@ def test_question_is_public_but_the_asking_company_is_not(
 
 @pytest.mark.parametrize(
     ("role", "may_ask"),
-    [("no_org_user", False), ("staff_user", False), ("tamura_staff", True),
-     ("company_user", True), ("other_company_user", True)],
-)  # fmt: skip
+    [
+        ("no_org_user", False),
+        ("staff_user", False),
+        ("tamura_staff", True),
+        ("company_user", True),
+        ("other_company_user", True),
+    ],
+)
 def test_who_may_ask(request, client, quest, role, may_ask):
     client.force_login(request.getfixturevalue(role))
     url = reverse("quests:questions", args=[quest.pk])
@@ -101,9 +106,13 @@ def test_team_records_a_meeting_and_a_bad_time_is_refused(client, trial, staff_u
     client.force_login(staff_user)
     url = reverse("quests:trial_item_add", args=[trial.quest_id, "meeting"])
     data = {
-        "meeting-held_on": "2020-12-18", "meeting-starts_at": "15:00", "meeting-ends_at": "13:30",
-        "meeting-place": "ビッグアイ6階", "meeting-attendees": "6名", "meeting-minutes": "初回",
-    }  # fmt: skip
+        "meeting-held_on": "2020-12-18",
+        "meeting-starts_at": "15:00",
+        "meeting-ends_at": "13:30",
+        "meeting-place": "ビッグアイ6階",
+        "meeting-attendees": "6名",
+        "meeting-minutes": "初回",
+    }
     html = client.post(url, data).content.decode()
     assert "打合せの終了時刻は開始時刻より後にしてください" in html
     data["meeting-starts_at"], data["meeting-ends_at"] = "13:30", "15:00"
@@ -112,15 +121,30 @@ def test_team_records_a_meeting_and_a_bad_time_is_refused(client, trial, staff_u
 
 
 def test_an_item_deleted_meanwhile_is_not_brought_back_by_an_edit(trial, staff_user):
-    from quests.services import engagement
-    from quests.services.quests import QuestError
+    from quests.errors import QuestError
+    from quests.services import trial as trial_services
 
     kpi = trial.kpis.get()
     stale = Kpi.objects.get(pk=kpi.pk)  # the edit page's copy
     kpi.delete()  # another team member deletes it
     stale.actual = 4000
     with pytest.raises(QuestError, match="削除"):
-        engagement.trial_item_save(item=stale, user=staff_user, is_new=False)
+        trial_services.trial_item_save(
+            trial=trial, user=staff_user, kind="kpi", pk=stale.pk, values={"actual": stale.actual}
+        )
+    assert not Kpi.objects.filter(pk=kpi.pk).exists()
+
+
+def test_an_item_is_deleted_through_its_own_address_by_the_team_only(
+    client, trial, staff_user, company_user
+):
+    kpi = trial.kpis.get()
+    url = reverse("quests:trial_item_delete", args=[trial.quest_id, "kpi", kpi.pk])
+    client.force_login(company_user)  # the adopted company reads the trial, not manages it
+    assert client.post(url).status_code == 403
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
     assert not Kpi.objects.filter(pk=kpi.pk).exists()
 
 
@@ -136,9 +160,13 @@ def test_results_are_public_only_once_published_and_completed(client, trial, sta
     client.force_login(staff_user)
     client.post(
         reverse("quests:results_edit", args=[quest.pk]),
-        {"what_was_done": "14店舗で試行", "outcomes": "3.2トン削減", "lessons": "周知が鍵",
-         "reuse_requirements": "協力店舗の募集体制"},
-    )  # fmt: skip
+        {
+            "what_was_done": "14店舗で試行",
+            "outcomes": "3.2トン削減",
+            "lessons": "周知が鍵",
+            "reuse_requirements": "協力店舗の募集体制",
+        },
+    )
     page = client.post(reverse("quests:results_publish", args=[quest.pk]), follow=True)
     assert "成果はクエストの完了後に公開できます" in page.content.decode()
     client.logout()
@@ -182,8 +210,13 @@ def test_csv_opens_in_excel_and_never_carries_drafts_or_proposals(
 
 
 def test_json_export_follows_the_list_filter(client, quest, koriyama):
-    qf.make_quest(koriyama, title="除雪の見える化", summary="除雪車の位置", background="雪",
-                  outcome_sought="問い合わせ削減")  # fmt: skip
+    qf.make_quest(
+        koriyama,
+        title="除雪の見える化",
+        summary="除雪車の位置",
+        background="雪",
+        outcome_sought="問い合わせ削減",
+    )
     data = json.loads(client.get(reverse("quests:export_json") + "?q=除雪").content)
     assert [row["title"] for row in data] == ["除雪の見える化"]
     assert data[0]["proposal_deadline"]

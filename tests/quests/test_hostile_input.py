@@ -78,6 +78,25 @@ def test_two_criteria_with_the_same_name_are_refused_next_to_the_field(client, q
     assert list(quest.criteria.order_by("position").values_list("name", flat=True)) == before
 
 
+def test_criteria_changed_since_the_page_was_opened_are_refused_as_a_whole(
+    client, quest, staff_user
+):
+    # RowsInStep (cocreation.core.formsets): a criterion added by someone else after the
+    # page was opened makes the page out of step; nothing is saved, the page says why.
+    client.force_login(staff_user)
+    data = _criteria_data(quest)
+    data["form-0-name"] = "チーム力"
+    ReviewCriterion.objects.create(quest=quest, name="地域性", position=99)
+    before = list(quest.criteria.order_by("position", "id").values_list("pk", "name"))
+    response = client.post(reverse("quests:criteria", args=[quest.pk]), data)
+    assert response.status_code == 200
+    assert [error.code for error in response.context["formset"].non_form_errors().data] == [
+        "rows_changed"
+    ]
+    assert "ページを再読み込みして" in response.content.decode()
+    assert list(quest.criteria.order_by("position", "id").values_list("pk", "name")) == before
+
+
 @pytest.mark.parametrize(
     ("initial", "total"),
     [(0, None), (10**9, None), (None, 10**9), ("abc", None), (None, "²"), (-1, None)],
@@ -153,12 +172,15 @@ def test_a_quest_trial_that_ends_before_it_starts_is_refused(client, koriyama, s
     ("kind", "data", "field"),
     [
         ("milestone", {"title": "店舗募集", "due_on": "0001-01-01"}, "due_on"),
-        ("milestone", {"title": "店舗募集", "due_on": "2030-01-01", "done_on": "9999-12-31"},
-         "done_on"),
+        (
+            "milestone",
+            {"title": "店舗募集", "due_on": "2030-01-01", "done_on": "9999-12-31"},
+            "done_on",
+        ),
         ("meeting", {"held_on": "0001-01-01", "attendees": "6名", "minutes": "初回"}, "held_on"),
         ("meeting", {"held_on": "2020-02-30", "attendees": "6名", "minutes": "初回"}, "held_on"),
     ],
-)  # fmt: skip
+)
 def test_trial_item_dates_outside_the_window_are_refused(
     client, trial, staff_user, kind, data, field
 ):
@@ -172,9 +194,12 @@ def test_trial_item_dates_outside_the_window_are_refused(
 
 @pytest.mark.parametrize(
     ("starts", "ends", "field"),
-    [("0001-01-01", "", "starts_on"), ("", "9999-12-31", "ends_on"),
-     ("2030-04-01", "2030-03-01", "ends_on")],
-)  # fmt: skip
+    [
+        ("0001-01-01", "", "starts_on"),
+        ("", "9999-12-31", "ends_on"),
+        ("2030-04-01", "2030-03-01", "ends_on"),
+    ],
+)
 def test_trial_period_is_window_bounded_and_ordered(client, trial, staff_user, starts, ends, field):
     client.force_login(staff_user)
     response = client.post(

@@ -120,9 +120,11 @@ def test_closed_quest_takes_no_proposal(client, quest, company, company_user):
 
 def test_other_company_sees_nothing(client, quest, proposal, other_company_user):
     attachment = proposal.attachments.create(
-        file=SimpleUploadedFile("x.pdf", PDF), original_name="見積.pdf",
-        content_type="application/pdf", size=len(PDF),
-    )  # fmt: skip
+        file=SimpleUploadedFile("x.pdf", PDF),
+        original_name="見積.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+    )
     client.force_login(other_company_user)
     assert client.get(proposal.get_absolute_url()).status_code == 404
     assert (
@@ -170,9 +172,11 @@ def test_staff_outside_the_team_cannot_see_proposals(client, proposal, tamura_st
 
 def test_attachment_is_served_with_its_name_to_the_team(client, quest, proposal, staff_user):
     attachment = proposal.attachments.create(
-        file=SimpleUploadedFile("x.pdf", PDF), original_name="計画書.pdf",
-        content_type="application/pdf", size=len(PDF),
-    )  # fmt: skip
+        file=SimpleUploadedFile("x.pdf", PDF),
+        original_name="計画書.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+    )
     client.force_login(staff_user)
     response = client.get(
         reverse("quests:proposal_attachment", args=[quest.pk, proposal.pk, attachment.pk])

@@ -4,9 +4,10 @@ note where it needs one (issue 9, section 7: "public without saying so")."""
 import pytest
 from django.urls import reverse
 
-from quests.forms import TransitionForm
-from quests.forms_engagement import AnswerForm, ResultsForm
-from quests.forms_proposals import DecisionForm, PublicSummaryForm, WithdrawForm
+from quests.forms.engagement import AnswerForm
+from quests.forms.proposals import DecisionForm, PublicSummaryForm, WithdrawForm
+from quests.forms.quests import TransitionForm
+from quests.forms.trial import ResultsForm
 from quests.models import Proposal, Quest, QuestTransition
 
 pytestmark = pytest.mark.django_db

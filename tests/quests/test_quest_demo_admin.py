@@ -56,9 +56,18 @@ def test_demo_is_idempotent_and_has_an_open_quest_today(demo):
 
 @pytest.mark.parametrize(
     "model",
-    ["quest", "proposal", "review", "question", "trial", "resultsreport", "theme", "sdggoal",
-     "sdgtarget"],
-)  # fmt: skip
+    [
+        "quest",
+        "proposal",
+        "review",
+        "question",
+        "trial",
+        "resultsreport",
+        "theme",
+        "sdggoal",
+        "sdgtarget",
+    ],
+)
 def test_admin_pages(client, site_admin, demo, model):
     client.force_login(site_admin)
     changelist = reverse(f"admin:quests_{model}_changelist")

@@ -47,9 +47,15 @@ def test_full_life_with_audit_trail_on_the_page(client, quest, staff_user, compa
 
 @pytest.mark.parametrize(
     ("start", "target"),
-    [("draft", "selecting"), ("draft", "completed"), ("open", "in_trial"),
-     ("completed", "open"), ("cancelled", "open"), ("in_trial", "open")],
-)  # fmt: skip
+    [
+        ("draft", "selecting"),
+        ("draft", "completed"),
+        ("open", "in_trial"),
+        ("completed", "open"),
+        ("cancelled", "open"),
+        ("in_trial", "open"),
+    ],
+)
 def test_wrong_moves_are_refused_with_a_message(client, quest, staff_user, start, target):
     Quest.objects.filter(pk=quest.pk).update(state=start)
     client.force_login(staff_user)
@@ -139,8 +145,12 @@ def test_create_gives_default_criteria_and_makes_the_creator_leader(client, staf
     quest = Quest.objects.get(title="除雪情報のリアルタイム共有")
     assert quest.state == Quest.State.DRAFT
     assert [c.name for c in quest.criteria.all()] == [
-        "チーム", "課題の理解", "職員と協働する力", "新規性", "持続可能性"
-    ]  # fmt: skip
+        "チーム",
+        "課題の理解",
+        "職員と協働する力",
+        "新規性",
+        "持続可能性",
+    ]
     assert quest.team.get().role == "leader"
     assert sorted(t.code for t in quest.sdg_targets.all()) == ["11.2", "9.1"]
 
@@ -149,9 +159,13 @@ def test_bad_form_keeps_what_was_typed(client, staff_user, koriyama):
     client.force_login(staff_user)
     response = client.post(
         reverse("quests:create"),
-        {"title": "途中まで書いたクエスト", "host": koriyama.pk,
-         "trial_starts_on": "2026-12-10", "trial_ends_on": "2026-12-01"},
-    )  # fmt: skip
+        {
+            "title": "途中まで書いたクエスト",
+            "host": koriyama.pk,
+            "trial_starts_on": "2026-12-10",
+            "trial_ends_on": "2026-12-01",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert 'value="途中まで書いたクエスト"' in page
@@ -163,9 +177,14 @@ def test_staff_cannot_host_for_another_municipality(client, tamura_staff, koriya
     client.force_login(tamura_staff)
     response = client.post(
         reverse("quests:create"),
-        {"title": "x", "summary": "x", "background": "x", "outcome_sought": "x",
-         "host": koriyama.pk},
-    )  # fmt: skip
+        {
+            "title": "x",
+            "summary": "x",
+            "background": "x",
+            "outcome_sought": "x",
+            "host": koriyama.pk,
+        },
+    )
     assert response.status_code == 200
     assert not Quest.objects.filter(title="x").exists()
 

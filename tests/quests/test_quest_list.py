@@ -25,17 +25,25 @@ def _titles(client, query: str = "") -> list[str]:
 def quests(koriyama, tamura, region):
     food = qf.make_quest(koriyama, title="食品ロス削減に向けての新事業の検討及び試行")
     dx = qf.make_quest(
-        tamura, title="窓口のオンライン化", summary="ＤＸで書かない窓口を実現する",
-        background="マイナンバーカードの活用", outcome_sought="待ち時間の短縮",
+        tamura,
+        title="窓口のオンライン化",
+        summary="ＤＸで書かない窓口を実現する",
+        background="マイナンバーカードの活用",
+        outcome_sought="待ち時間の短縮",
         deadline_in_days=3,
-    )  # fmt: skip
+    )
     dx.themes.set(Theme.objects.filter(slug="dx"))
     dx.sdg_targets.set(SdgTarget.objects.filter(code="16.6"))
     closed = qf.make_quest(
-        koriyama, title="観光パンフレットの刷新", state=Quest.State.SELECTING,
-        summary="観光客向けの案内を見直す", background="情報が古い", affected="", tried="",
+        koriyama,
+        title="観光パンフレットの刷新",
+        state=Quest.State.SELECTING,
+        summary="観光客向けの案内を見直す",
+        background="情報が古い",
+        affected="",
+        tried="",
         outcome_sought="来訪者の満足度向上",
-    )  # fmt: skip
+    )
     return food, dx, closed
 
 

@@ -19,11 +19,12 @@ def _titles(client, keyword: str) -> list[str]:
 @pytest.fixture
 def quests(koriyama, tamura):
     window = qf.make_quest(
-        koriyama, title="窓口の開庁時間の見直し",
+        koriyama,
+        title="窓口の開庁時間の見直し",
         summary="平日9時〜17時の窓口を、夜と週末にも開く。",
         background="霞ヶ関の省庁と同じ時間では、働く住民が来られない。",
         outcome_sought="3ヶ月の実証で行政サービスの満足度を測る",
-    )  # fmt: skip
+    )
     other = qf.make_quest(tamura, title="観光パンフレットの刷新")
     return window, other
 

@@ -153,8 +153,9 @@ def test_removing_a_criterion_while_reviewers_score_it_is_never_a_500(koriyama, 
     five: either the criterion goes and nobody's scores point at it, or it stays because
     scores arrived first; nobody sees a 500."""
     leader = factories.make_member(koriyama, email="leader@city.koriyama.lg.jp")
-    reviewers = [factories.make_member(koriyama, email=f"r{i}@city.koriyama.lg.jp")
-                 for i in range(6)]  # fmt: skip
+    reviewers = [
+        factories.make_member(koriyama, email=f"r{i}@city.koriyama.lg.jp") for i in range(6)
+    ]
     company_user = factories.make_member(company, email="p@foodshare.example.com")
     for round_ in range(3):
         quest = qf.make_quest(koriyama, title=f"食品ロス削減 {round_}")
@@ -163,11 +164,20 @@ def test_removing_a_criterion_while_reviewers_score_it_is_never_a_500(koriyama, 
             qf.add_to_team(quest, reviewer, koriyama)
         proposal = qf.make_proposal(quest, company, company_user)
         criteria = list(quest.criteria.order_by("position", "id"))
-        removal = {"form-TOTAL_FORMS": len(criteria), "form-INITIAL_FORMS": len(criteria),
-                   "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000}  # fmt: skip
+        removal = {
+            "form-TOTAL_FORMS": len(criteria),
+            "form-INITIAL_FORMS": len(criteria),
+            "form-MIN_NUM_FORMS": 0,
+            "form-MAX_NUM_FORMS": 1000,
+        }
         for i, criterion in enumerate(criteria):
-            removal.update({f"form-{i}-id": criterion.pk, f"form-{i}-name": criterion.name,
-                            f"form-{i}-description": criterion.description})  # fmt: skip
+            removal.update(
+                {
+                    f"form-{i}-id": criterion.pk,
+                    f"form-{i}-name": criterion.name,
+                    f"form-{i}-description": criterion.description,
+                }
+            )
         removal[f"form-{len(criteria) - 1}-DELETE"] = "on"
         scores = {f"score_{c.pk}": 4 for c in criteria}
         review_url = reverse("quests:proposal_review", args=[quest.pk, proposal.pk])

@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from quests.forms import QuestForm, TransitionForm
-from quests.forms_engagement import AnswerForm, KpiForm
-from quests.forms_proposals import ProposalForm
+from quests.errors import QuestError
+from quests.forms.engagement import AnswerForm
+from quests.forms.proposals import ProposalForm
+from quests.forms.quests import QuestForm, TransitionForm
+from quests.forms.trial import KpiForm
 from quests.models import Kpi, Proposal, Quest, Question, QuestTransition
-from quests.services.proposals import ProposalError
-from quests.services.quests import QuestError
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_refused_public_summary_keeps_the_text(client, proposal, staff_user, m
     Proposal.objects.filter(pk=proposal.pk).update(state=Proposal.State.ADOPTED)
 
     def refuse(**kwargs):
-        raise ProposalError("The company has not agreed to this summary yet.")
+        raise QuestError("The company has not agreed to this summary yet.")
 
     monkeypatch.setattr("quests.views.proposals.services.public_summary_update", refuse)
     client.force_login(staff_user)
@@ -90,7 +90,7 @@ def test_a_refused_public_summary_keeps_the_text(client, proposal, staff_user, m
 
 def test_a_refused_withdrawal_keeps_the_reason(client, proposal, company_user, monkeypatch):
     def refuse(**kwargs):
-        raise ProposalError("This proposal can no longer be withdrawn.")
+        raise QuestError("This proposal can no longer be withdrawn.")
 
     monkeypatch.setattr("quests.views.proposals.services.proposal_withdraw", refuse)
     client.force_login(company_user)
@@ -112,14 +112,20 @@ def test_a_trial_item_refused_by_the_service_keeps_the_input(
     def refuse(**kwargs):
         raise QuestError("Someone deleted this item meanwhile.")
 
-    monkeypatch.setattr("quests.views.engagement.services.trial_item_save", refuse)
+    monkeypatch.setattr("quests.views.trial.services.trial_item_save", refuse)
     kpi = Kpi.objects.get(trial=trial)
     client.force_login(staff_user)
     response = client.post(
         reverse("quests:trial_item_edit", args=[trial.quest_id, "kpi", kpi.pk]),
-        {"kpi-name": "食品ロス削減量（改）", "kpi-unit": "kg", "kpi-target": "6000",
-         "kpi-actual": "3300", "kpi-baseline": "", "kpi-note": "月次集計"},
-    )  # fmt: skip
+        {
+            "kpi-name": "食品ロス削減量（改）",
+            "kpi-unit": "kg",
+            "kpi-target": "6000",
+            "kpi-actual": "3300",
+            "kpi-baseline": "",
+            "kpi-note": "月次集計",
+        },
+    )
     assert response.status_code == 400
     html = _page(response)
     assert "Someone deleted this item meanwhile." in html

@@ -1,6 +1,7 @@
 """Deadline reminders: 7 days and 1 day before, to the team and to companies with drafts,
 each exactly once however often beat runs."""
 
+import datetime as dt
 import uuid
 from datetime import timedelta
 
@@ -9,17 +10,24 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
-from cocreation.celery import app
 from cocreation.notifications import tasks as notification_tasks
 from cocreation.notifications.models import Notification
-from quests import tasks
+from cocreation.notifications.reminders import run_reminders
+from config.celery import app
 from quests.models import Proposal, Quest
-from quests.services.reminders import send_deadline_reminders
 from tests import factories
 from tests.parallel import close_other_connections
 from tests.quests import factories as qf
 
 TODAY = timezone.localdate()
+SOURCE = "quests.deadline_reminders"
+
+
+def remind_on(today):
+    """The one reminder runner, asked for the quests' deadline reminders only, on `today`
+    at 09:00 in the site's zone; returns how many it sent."""
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(9)))
+    return run_reminders(now=now, only=[SOURCE])[SOURCE]
 
 
 def _reminded(kind="quest.deadline_reminder"):
@@ -34,7 +42,7 @@ def test_seven_days_before_team_and_draft_companies_only(
     qf.make_proposal(quest, company, company_user, state=Proposal.State.DRAFT)
     qf.make_proposal(quest, other_company, submitter, state=Proposal.State.SUBMITTED)
     Quest.objects.filter(pk=quest.pk).update(proposal_deadline=TODAY + timedelta(days=7))
-    assert send_deadline_reminders(today=TODAY) == 2
+    assert remind_on(TODAY) == 2
     assert _reminded() == ["member@foodshare.example.com", "staff@city.koriyama.lg.jp"]
     draft_note = Notification.objects.get(recipient=company_user)
     assert "下書き" in draft_note.body
@@ -44,17 +52,17 @@ def test_seven_days_before_team_and_draft_companies_only(
 @pytest.mark.django_db
 def test_runs_again_send_nothing_more(quest):
     Quest.objects.filter(pk=quest.pk).update(proposal_deadline=TODAY + timedelta(days=1))
-    assert send_deadline_reminders(today=TODAY) == 1
-    assert send_deadline_reminders(today=TODAY) == 0
-    assert send_deadline_reminders(today=TODAY) == 0
+    assert remind_on(TODAY) == 1
+    assert remind_on(TODAY) == 0
+    assert remind_on(TODAY) == 0
     assert Notification.objects.filter(kind="quest.deadline_reminder").count() == 1
 
 
 @pytest.mark.django_db
 def test_seven_and_one_day_reminders_are_separate(quest):
     Quest.objects.filter(pk=quest.pk).update(proposal_deadline=TODAY + timedelta(days=7))
-    send_deadline_reminders(today=TODAY)
-    send_deadline_reminders(today=TODAY + timedelta(days=6))
+    remind_on(TODAY)
+    remind_on(TODAY + timedelta(days=6))
     assert Notification.objects.filter(kind="quest.deadline_reminder").count() == 2
 
 
@@ -62,7 +70,7 @@ def test_seven_and_one_day_reminders_are_separate(quest):
 def test_a_missed_run_is_caught_up(quest):
     # Beat was down on the 7-day mark; the next run, at 6 days, still sends it once.
     Quest.objects.filter(pk=quest.pk).update(proposal_deadline=TODAY + timedelta(days=6))
-    assert send_deadline_reminders(today=TODAY) == 1
+    assert remind_on(TODAY) == 1
     assert "あと6日" in Notification.objects.get().title
 
 
@@ -70,7 +78,7 @@ def test_a_missed_run_is_caught_up(quest):
 @pytest.mark.parametrize("days", [8, -1])
 def test_nothing_outside_the_windows(quest, days):
     Quest.objects.filter(pk=quest.pk).update(proposal_deadline=TODAY + timedelta(days=days))
-    assert send_deadline_reminders(today=TODAY) == 0
+    assert remind_on(TODAY) == 0
 
 
 @pytest.mark.django_db
@@ -78,7 +86,7 @@ def test_closed_quests_are_not_reminded(quest):
     Quest.objects.filter(pk=quest.pk).update(
         state=Quest.State.SELECTING, proposal_deadline=TODAY + timedelta(days=1)
     )
-    assert send_deadline_reminders(today=TODAY) == 0
+    assert remind_on(TODAY) == 0
 
 
 @pytest.mark.worker
@@ -92,7 +100,7 @@ def test_beat_task_through_a_real_worker_sends_one_email_each(monkeypatch, koriy
     qf.add_to_team(quest, leader, koriyama, "leader")
     with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
         for _ in range(3):
-            tasks.send_deadline_reminders.apply_async(queue=queue)
+            notification_tasks.send_reminders.apply_async(queue=queue)
         import time
 
         deadline = time.monotonic() + 20
@@ -108,7 +116,7 @@ def test_beat_task_through_a_real_worker_sends_one_email_each(monkeypatch, koriy
 def test_a_moved_deadline_is_reminded_again(quest):
     """Issue 10 B4: the reminder key names the deadline it reminds of."""
     Quest.objects.filter(pk=quest.pk).update(proposal_deadline=TODAY + timedelta(days=1))
-    assert send_deadline_reminders(today=TODAY) == 1
+    assert remind_on(TODAY) == 1
     Quest.objects.filter(pk=quest.pk).update(proposal_deadline=TODAY + timedelta(days=8))
-    assert send_deadline_reminders(today=TODAY + timedelta(days=7)) == 1
-    assert send_deadline_reminders(today=TODAY + timedelta(days=7)) == 0
+    assert remind_on(TODAY + timedelta(days=7)) == 1
+    assert remind_on(TODAY + timedelta(days=7)) == 0

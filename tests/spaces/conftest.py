@@ -37,9 +37,12 @@ def make_space(host, *, name="郡山市民プラザ 多目的ルーム", capacit
         for w in (1, 2, 3, 4)
     )
     Closure.objects.create(
-        space=space, starts_on=dt.date(2020, 12, 29), ends_on=dt.date(2021, 1, 3),
-        reason="年末年始", every_year=True,
-    )  # fmt: skip
+        space=space,
+        starts_on=dt.date(2020, 12, 29),
+        ends_on=dt.date(2021, 1, 3),
+        reason="年末年始",
+        every_year=True,
+    )
     space.allowed_regions.set(regions)
     return space
 

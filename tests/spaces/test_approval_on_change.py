@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cocreation.notifications.models import Notification
-from spaces import services
+from spaces.errors import BookingError
 from spaces.models import Booking, Space
+from spaces.services.approval import booking_approve, booking_version
+from spaces.services.bookings import booking_cancel, booking_change, booking_create
 from tests import factories
 from tests.parallel import parallel_posts
 from tests.spaces.conftest import BEFORE_OPENING, at, make_space
@@ -29,12 +31,17 @@ def _approval_room(space):
 
 
 def _approved(space, booker, coordinator, start=(2020, 12, 18, 13, 30), end=(2020, 12, 18, 15)):
-    booking = services.booking_create(
-        space=space, user=booker, kind="whole_room", starts_at=at(*start), ends_at=at(*end),
-        purpose="食品ロス削減クエスト 打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
+    booking = booking_create(
+        space=space,
+        user=booker,
+        kind="whole_room",
+        starts_at=at(*start),
+        ends_at=at(*end),
+        purpose="食品ロス削減クエスト 打合せ",
+        now=BEFORE_OPENING,
+    )
     assert booking.status == Booking.Status.PENDING
-    services.booking_approve(booking=booking, user=coordinator)
+    booking_approve(booking=booking, user=coordinator)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
     return booking
@@ -52,10 +59,14 @@ def test_an_approved_request_moved_and_doubled_awaits_approval_again(
     """The issue's example: moved to another day with twice the length."""
     room = _approval_room(big_i)
     booking = _approved(room, staff_user, coordinator_user)
-    changed = services.booking_change(
-        booking=booking, user=staff_user, starts_at=at(2020, 12, 22, 13), ends_at=at(2020, 12, 22, 16),
-        purpose=booking.purpose, now=BEFORE_OPENING,
-    )  # fmt: skip
+    changed = booking_change(
+        booking=booking,
+        user=staff_user,
+        starts_at=at(2020, 12, 22, 13),
+        ends_at=at(2020, 12, 22, 16),
+        purpose=booking.purpose,
+        now=BEFORE_OPENING,
+    )
     assert changed.status == Booking.Status.PENDING
     booking.refresh_from_db()
     assert booking.status == Booking.Status.PENDING
@@ -70,8 +81,13 @@ def test_an_approved_request_moved_and_doubled_awaits_approval_again(
 
 
 # Who may edit someone's approved booking, and whether their change needs approval.
-EDITORS = [("staff_user", True), ("coordinator_user", False), ("tamura_coordinator", False),
-           ("named_coordinator", False), ("site_admin", False)]  # fmt: skip
+EDITORS = [
+    ("staff_user", True),
+    ("coordinator_user", False),
+    ("tamura_coordinator", False),
+    ("named_coordinator", False),
+    ("site_admin", False),
+]
 
 
 @pytest.fixture
@@ -80,10 +96,14 @@ def current_room(koriyama, region):
     the clock) accepts the dates."""
     today = timezone.localdate()
     space = make_space(
-        koriyama, name="ビッグアイ（今期）", regions=[region],
-        opens_on=today - dt.timedelta(days=7), closes_on=today + dt.timedelta(days=90),
-        whole_room_needs_approval=True, closed_on_public_holidays=False,
-    )  # fmt: skip
+        koriyama,
+        name="ビッグアイ（今期）",
+        regions=[region],
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=90),
+        whole_room_needs_approval=True,
+        closed_on_public_holidays=False,
+    )
     # Dates are chosen relative to today: no closure or holiday may fall on them.
     space.closures.all().delete()
     return space
@@ -100,18 +120,27 @@ def _aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def _approved_now(space, booker, coordinator, day, start=13, end=15):
-    booking = services.booking_create(
-        space=space, user=booker, kind="whole_room", starts_at=_aware(day, start),
-        ends_at=_aware(day, end), purpose="定例打合せ",
-    )  # fmt: skip
-    services.booking_approve(booking=booking, user=coordinator)
+    booking = booking_create(
+        space=space,
+        user=booker,
+        kind="whole_room",
+        starts_at=_aware(day, start),
+        ends_at=_aware(day, end),
+        purpose="定例打合せ",
+    )
+    booking_approve(booking=booking, user=coordinator)
     booking.refresh_from_db()
     return booking
 
 
 def _change(kind, day, start, end, purpose="定例打合せ"):
-    return {"kind": kind, "date": day.isoformat(), "start_time": start, "end_time": end,
-            "purpose": purpose}  # fmt: skip
+    return {
+        "kind": kind,
+        "date": day.isoformat(),
+        "start_time": start,
+        "end_time": end,
+        "purpose": purpose,
+    }
 
 
 @pytest.mark.django_db
@@ -174,10 +203,14 @@ def test_the_booker_turning_a_seat_into_the_whole_room_awaits_approval(
     client, current_room, staff_user, coordinator_user
 ):
     friday = _weekday_after(7, 4)
-    seat = services.booking_create(
-        space=current_room, user=staff_user, kind="seat", starts_at=_aware(friday, 13),
-        ends_at=_aware(friday, 14), purpose="資料作成",
-    )  # fmt: skip
+    seat = booking_create(
+        space=current_room,
+        user=staff_user,
+        kind="seat",
+        starts_at=_aware(friday, 13),
+        ends_at=_aware(friday, 14),
+        purpose="資料作成",
+    )
     assert seat.status == Booking.Status.CONFIRMED
     client.force_login(staff_user)
     response = client.post(
@@ -197,20 +230,35 @@ def test_the_booker_turning_a_seat_into_the_whole_room_awaits_approval(
 @pytest.mark.django_db
 def test_a_change_of_kind_by_the_service_goes_back_to_pending(big_i, staff_user, coordinator_user):
     room = _approval_room(big_i)
-    seat = services.booking_create(
-        space=room, user=staff_user, kind="seat", starts_at=at(2020, 12, 18, 10),
-        ends_at=at(2020, 12, 18, 12), purpose="作業", now=BEFORE_OPENING,
-    )  # fmt: skip
-    changed = services.booking_change(
-        booking=seat, user=staff_user, kind="whole_room", starts_at=seat.starts_at,
-        ends_at=seat.ends_at, purpose="作業", now=BEFORE_OPENING,
-    )  # fmt: skip
+    seat = booking_create(
+        space=room,
+        user=staff_user,
+        kind="seat",
+        starts_at=at(2020, 12, 18, 10),
+        ends_at=at(2020, 12, 18, 12),
+        purpose="作業",
+        now=BEFORE_OPENING,
+    )
+    changed = booking_change(
+        booking=seat,
+        user=staff_user,
+        kind="whole_room",
+        starts_at=seat.starts_at,
+        ends_at=seat.ends_at,
+        purpose="作業",
+        now=BEFORE_OPENING,
+    )
     assert (changed.kind, changed.status) == ("whole_room", "pending")
     # Back to a seat: seats need no approval, so it is confirmed again.
-    back = services.booking_change(
-        booking=changed, user=staff_user, kind="seat", starts_at=seat.starts_at,
-        ends_at=seat.ends_at, purpose="作業", now=BEFORE_OPENING,
-    )  # fmt: skip
+    back = booking_change(
+        booking=changed,
+        user=staff_user,
+        kind="seat",
+        starts_at=seat.starts_at,
+        ends_at=seat.ends_at,
+        purpose="作業",
+        now=BEFORE_OPENING,
+    )
     assert (back.kind, back.status) == ("seat", "confirmed")
 
 
@@ -219,12 +267,23 @@ def test_a_pending_request_moved_stays_pending_and_the_coordinators_hear_of_it(
     big_i, staff_user, coordinator_user
 ):
     room = _approval_room(big_i)
-    booking = services.booking_create(
-        space=room, user=staff_user, kind="whole_room", starts_at=at(2020, 12, 18, 13, 30),
-        ends_at=at(2020, 12, 18, 15), purpose="打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
-    services.booking_change(booking=booking, user=staff_user, starts_at=at(2020, 12, 23, 10),
-                            ends_at=at(2020, 12, 23, 12), purpose="打合せ", now=BEFORE_OPENING)  # fmt: skip
+    booking = booking_create(
+        space=room,
+        user=staff_user,
+        kind="whole_room",
+        starts_at=at(2020, 12, 18, 13, 30),
+        ends_at=at(2020, 12, 18, 15),
+        purpose="打合せ",
+        now=BEFORE_OPENING,
+    )
+    booking_change(
+        booking=booking,
+        user=staff_user,
+        starts_at=at(2020, 12, 23, 10),
+        ends_at=at(2020, 12, 23, 12),
+        purpose="打合せ",
+        now=BEFORE_OPENING,
+    )
     booking.refresh_from_db()
     assert booking.status == Booking.Status.PENDING
     note = Notification.objects.get(kind=CHANGED, recipient=coordinator_user)
@@ -235,24 +294,37 @@ def test_a_pending_request_moved_stays_pending_and_the_coordinators_hear_of_it(
 def test_changing_only_the_purpose_keeps_the_approval(big_i, staff_user, coordinator_user):
     room = _approval_room(big_i)
     booking = _approved(room, staff_user, coordinator_user)
-    changed = services.booking_change(
-        booking=booking, user=staff_user, starts_at=booking.starts_at, ends_at=booking.ends_at,
-        purpose="食品ロス削減クエスト 第2回打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
+    changed = booking_change(
+        booking=booking,
+        user=staff_user,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        purpose="食品ロス削減クエスト 第2回打合せ",
+        now=BEFORE_OPENING,
+    )
     assert changed.status == Booking.Status.CONFIRMED
     assert not Notification.objects.filter(kind=CHANGED).exists()
 
 
 @pytest.mark.django_db
 def test_a_room_without_approval_keeps_changes_confirmed(big_i, staff_user):
-    booking = services.booking_create(
-        space=big_i, user=staff_user, kind="whole_room", starts_at=at(2020, 12, 18, 13, 30),
-        ends_at=at(2020, 12, 18, 15), purpose="打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
-    changed = services.booking_change(
-        booking=booking, user=staff_user, starts_at=at(2020, 12, 22, 13),
-        ends_at=at(2020, 12, 22, 16), purpose="打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
+    booking = booking_create(
+        space=big_i,
+        user=staff_user,
+        kind="whole_room",
+        starts_at=at(2020, 12, 18, 13, 30),
+        ends_at=at(2020, 12, 18, 15),
+        purpose="打合せ",
+        now=BEFORE_OPENING,
+    )
+    changed = booking_change(
+        booking=booking,
+        user=staff_user,
+        starts_at=at(2020, 12, 22, 13),
+        ends_at=at(2020, 12, 22, 16),
+        purpose="打合せ",
+        now=BEFORE_OPENING,
+    )
     assert changed.status == Booking.Status.CONFIRMED
     assert not Notification.objects.filter(kind=CHANGED).exists()
 
@@ -264,11 +336,24 @@ def test_a_refused_move_keeps_the_approved_booking_as_it_was(
     room = _approval_room(big_i)
     booking = _approved(room, staff_user, coordinator_user)
     other = factories.make_member(tamura, email="staff@city.tamura.example.jp")
-    services.booking_create(space=room, user=other, kind="seat", starts_at=at(2020, 12, 22, 15),
-                            ends_at=at(2020, 12, 22, 16), purpose="作業", now=BEFORE_OPENING)  # fmt: skip
-    with pytest.raises(services.BookingError) as refused:
-        services.booking_change(booking=booking, user=staff_user, starts_at=at(2020, 12, 22, 13),
-                                ends_at=at(2020, 12, 22, 16), purpose="x", now=BEFORE_OPENING)  # fmt: skip
+    booking_create(
+        space=room,
+        user=other,
+        kind="seat",
+        starts_at=at(2020, 12, 22, 15),
+        ends_at=at(2020, 12, 22, 16),
+        purpose="作業",
+        now=BEFORE_OPENING,
+    )
+    with pytest.raises(BookingError) as refused:
+        booking_change(
+            booking=booking,
+            user=staff_user,
+            starts_at=at(2020, 12, 22, 13),
+            ends_at=at(2020, 12, 22, 16),
+            purpose="x",
+            now=BEFORE_OPENING,
+        )
     assert refused.value.refusals[0].message == "この時間帯は他の予約と重なっています"
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED and booking.starts_at == at(
@@ -284,18 +369,29 @@ def test_an_approval_sent_for_the_old_time_is_refused_after_a_move(
     """The coordinator opened the pending list, the booker moved the request, then the
     coordinator pressed "approve": that approves what they saw, not the new time."""
     room = _approval_room(big_i)
-    booking = services.booking_create(
-        space=room, user=staff_user, kind="whole_room", starts_at=at(2020, 12, 18, 13, 30),
-        ends_at=at(2020, 12, 18, 15), purpose="打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
+    booking = booking_create(
+        space=room,
+        user=staff_user,
+        kind="whole_room",
+        starts_at=at(2020, 12, 18, 13, 30),
+        ends_at=at(2020, 12, 18, 15),
+        purpose="打合せ",
+        now=BEFORE_OPENING,
+    )
     client.force_login(coordinator_user)
     html = client.get(reverse("spaces:pending")).content.decode()
-    seen = services.booking_version(booking)
+    seen = booking_version(booking)
     assert f'name="version" value="{seen}"' in html
     detail = client.get(booking.get_absolute_url()).content.decode()
     assert f'value="{seen}"' in detail
-    services.booking_change(booking=booking, user=staff_user, starts_at=at(2020, 12, 22, 10),
-                            ends_at=at(2020, 12, 22, 19), purpose="打合せ", now=BEFORE_OPENING)  # fmt: skip
+    booking_change(
+        booking=booking,
+        user=staff_user,
+        starts_at=at(2020, 12, 22, 10),
+        ends_at=at(2020, 12, 22, 19),
+        purpose="打合せ",
+        now=BEFORE_OPENING,
+    )
     response = client.post(
         reverse("spaces:booking_decide", args=[booking.pk]),
         {"decision": "approve", "version": seen, "next": reverse("spaces:pending")},
@@ -307,15 +403,16 @@ def test_an_approval_sent_for_the_old_time_is_refused_after_a_move(
     # With the new version (the page reloaded), the approval goes through.
     client.post(
         reverse("spaces:booking_decide", args=[booking.pk]),
-        {"decision": "approve", "version": services.booking_version(booking)},
+        {"decision": "approve", "version": booking_version(booking)},
     )
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
 
 
 @pytest.mark.django_db
-def test_the_change_page_warns_the_booker_before_saving(client, current_room, staff_user,
-                                                         coordinator_user):  # fmt: skip
+def test_the_change_page_warns_the_booker_before_saving(
+    client, current_room, staff_user, coordinator_user
+):
     booking = _approved_now(current_room, staff_user, coordinator_user, _weekday_after(7, 4))
     client.force_login(staff_user)
     html = client.get(reverse("spaces:booking_change", args=[booking.pk])).content.decode()
@@ -326,8 +423,9 @@ def test_the_change_page_warns_the_booker_before_saving(client, current_room, st
 
 
 @pytest.mark.django_db
-def test_the_admin_cannot_move_a_booking_around_the_rules(big_i, staff_user, coordinator_user,
-                                                          site_admin):  # fmt: skip
+def test_the_admin_cannot_move_a_booking_around_the_rules(
+    big_i, staff_user, coordinator_user, site_admin
+):
     """Site admins change bookings on the portal's pages (they coordinate every space),
     where the rules and approvals apply; the admin shows time, kind and status read-only
     and adds no bookings."""
@@ -346,9 +444,18 @@ def test_the_admin_cannot_move_a_booking_around_the_rules(big_i, staff_user, coo
     page = client.get(url)
     assert page.status_code == 200
     assert reverse("spaces:booking_change", args=[booking.pk]) in page.content.decode()
-    client.post(url, {"purpose": booking.purpose, "kind": "whole_room",
-                      "starts_at_0": "2020-12-22", "starts_at_1": "13:00",
-                      "ends_at_0": "2020-12-22", "ends_at_1": "19:00", "status": "confirmed"})  # fmt: skip
+    client.post(
+        url,
+        {
+            "purpose": booking.purpose,
+            "kind": "whole_room",
+            "starts_at_0": "2020-12-22",
+            "starts_at_1": "13:00",
+            "ends_at_0": "2020-12-22",
+            "ends_at_1": "19:00",
+            "status": "confirmed",
+        },
+    )
     booking.refresh_from_db()
     assert booking.starts_at == at(2020, 12, 18, 13, 30)
 
@@ -365,14 +472,18 @@ def test_two_bookers_moving_approved_bookings_into_one_time_at_once():
     koriyama.regions.add(region)
     today = timezone.localdate()
     room = make_space(
-        koriyama, regions=[region], opens_on=today - dt.timedelta(days=1),
-        closes_on=today + dt.timedelta(days=60), whole_room_needs_approval=True,
+        koriyama,
+        regions=[region],
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=60),
+        whole_room_needs_approval=True,
         closed_on_public_holidays=False,
-    )  # fmt: skip
+    )
     room.closures.all().delete()
     coordinator = factories.make_member(koriyama, role="coordinator", email="c@city.koriyama.lg.jp")
-    people = [factories.make_member(koriyama, email=f"mover{i}@city.koriyama.lg.jp")
-              for i in range(6)]  # fmt: skip
+    people = [
+        factories.make_member(koriyama, email=f"mover{i}@city.koriyama.lg.jp") for i in range(6)
+    ]
     base = _weekday_after(7, 1)
     days = [base + dt.timedelta(days=offset) for offset in (0, 1, 2, 3, 7, 8)]
     bookings = [
@@ -385,9 +496,12 @@ def test_two_bookers_moving_approved_bookings_into_one_time_at_once():
         client = Client()
         client.force_login(person)
         requests.append(
-            (client, reverse("spaces:booking_change", args=[booking.pk]),
-             _change("whole_room", target, "13:00", "17:00"))
-        )  # fmt: skip
+            (
+                client,
+                reverse("spaces:booking_change", args=[booking.pk]),
+                _change("whole_room", target, "13:00", "17:00"),
+            )
+        )
     responses = parallel_posts(requests, follow=True)
     assert 500 not in [r.status_code for r in responses]
     pages = [r.content.decode() for r in responses]
@@ -409,29 +523,44 @@ def test_an_approval_racing_a_move_never_confirms_the_new_time_unseen():
     koriyama.regions.add(region)
     today = timezone.localdate()
     room = make_space(
-        koriyama, regions=[region], opens_on=today - dt.timedelta(days=1),
-        closes_on=today + dt.timedelta(days=60), whole_room_needs_approval=True,
+        koriyama,
+        regions=[region],
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=60),
+        whole_room_needs_approval=True,
         closed_on_public_holidays=False,
-    )  # fmt: skip
+    )
     room.closures.all().delete()
     coordinator = factories.make_member(koriyama, role="coordinator", email="c@city.koriyama.lg.jp")
     booker = factories.make_member(koriyama, email="booker@city.koriyama.lg.jp")
     for round_ in range(4):
         day = _weekday_after(7 + 7 * round_, 2)
-        booking = services.booking_create(
-            space=room, user=booker, kind="whole_room", starts_at=_aware(day, 10),
-            ends_at=_aware(day, 12), purpose=f"打合せ{round_}",
-        )  # fmt: skip
-        seen = services.booking_version(booking)
+        booking = booking_create(
+            space=room,
+            user=booker,
+            kind="whole_room",
+            starts_at=_aware(day, 10),
+            ends_at=_aware(day, 12),
+            purpose=f"打合せ{round_}",
+        )
+        seen = booking_version(booking)
         booker_client, coordinator_client = Client(), Client()
         booker_client.force_login(booker)
         coordinator_client.force_login(coordinator)
-        responses = parallel_posts([
-            (booker_client, reverse("spaces:booking_change", args=[booking.pk]),
-             _change("whole_room", day, "10:00", "19:00", purpose=f"打合せ{round_}")),
-            (coordinator_client, reverse("spaces:booking_decide", args=[booking.pk]),
-             {"decision": "approve", "version": seen}),
-        ])  # fmt: skip
+        responses = parallel_posts(
+            [
+                (
+                    booker_client,
+                    reverse("spaces:booking_change", args=[booking.pk]),
+                    _change("whole_room", day, "10:00", "19:00", purpose=f"打合せ{round_}"),
+                ),
+                (
+                    coordinator_client,
+                    reverse("spaces:booking_decide", args=[booking.pk]),
+                    {"decision": "approve", "version": seen},
+                ),
+            ]
+        )
         assert 500 not in [r.status_code for r in responses]
         booking.refresh_from_db()
         assert booking.ends_at == _aware(day, 19), round_
@@ -449,17 +578,28 @@ def test_deciding_cancelling_and_changing_lock_only_the_booking_row(
     from django.test.utils import CaptureQueriesContext
 
     room = _approval_room(big_i)
-    booking = services.booking_create(
-        space=room, user=staff_user, kind="whole_room", starts_at=at(2020, 12, 18, 13, 30),
-        ends_at=at(2020, 12, 18, 15), purpose="打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
+    booking = booking_create(
+        space=room,
+        user=staff_user,
+        kind="whole_room",
+        starts_at=at(2020, 12, 18, 13, 30),
+        ends_at=at(2020, 12, 18, 15),
+        purpose="打合せ",
+        now=BEFORE_OPENING,
+    )
     with CaptureQueriesContext(connection) as change:
-        services.booking_change(booking=booking, user=staff_user, starts_at=at(2020, 12, 22, 13),
-                                ends_at=at(2020, 12, 22, 15), purpose="打合せ", now=BEFORE_OPENING)  # fmt: skip
+        booking_change(
+            booking=booking,
+            user=staff_user,
+            starts_at=at(2020, 12, 22, 13),
+            ends_at=at(2020, 12, 22, 15),
+            purpose="打合せ",
+            now=BEFORE_OPENING,
+        )
     with CaptureQueriesContext(connection) as decide:
-        services.booking_approve(booking=booking, user=coordinator_user)
+        booking_approve(booking=booking, user=coordinator_user)
     with CaptureQueriesContext(connection) as cancel:
-        services.booking_cancel(booking=booking, user=coordinator_user, now=BEFORE_OPENING)
+        booking_cancel(booking=booking, user=coordinator_user, now=BEFORE_OPENING)
     for captured in (change, decide, cancel):
         locks = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
         booking_locks = [sql for sql in locks if 'FROM "spaces_booking"' in sql]

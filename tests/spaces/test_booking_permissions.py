@@ -3,14 +3,25 @@
 import pytest
 from django.urls import reverse
 
-from spaces import permissions, services
+from spaces import permissions
+from spaces.errors import BookingError
+from spaces.services.approval import booking_approve, booking_decline
+from spaces.services.bookings import booking_cancel, booking_create
 from tests import factories
 from tests.spaces.conftest import BEFORE_OPENING, at
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "no_org_user", "staff_user", "tamura_staff", "company_user",
-         "coordinator_user", "site_admin", "outside_staff"]  # fmt: skip
+ROLES = [
+    "anonymous",
+    "no_org_user",
+    "staff_user",
+    "tamura_staff",
+    "company_user",
+    "coordinator_user",
+    "site_admin",
+    "outside_staff",
+]
 MAY_BOOK = {"staff_user", "tamura_staff", "coordinator_user", "site_admin"}
 
 
@@ -66,10 +77,24 @@ def test_quest_team_members_may_book_a_space_open_to_their_quest(big_i, koriyama
 def test_names_of_seat_bookers_only_for_coordinators(
     client, big_i, staff_user, tamura_staff, coordinator_user
 ):
-    services.booking_create(space=big_i, user=tamura_staff, kind="seat", starts_at=at(2020, 12, 18, 10),
-                            ends_at=at(2020, 12, 18, 12), purpose="作業", now=BEFORE_OPENING)  # fmt: skip
-    services.booking_create(space=big_i, user=staff_user, kind="whole_room", starts_at=at(2020, 12, 18, 13, 30),
-                            ends_at=at(2020, 12, 18, 15), purpose="クエスト打合せ", now=BEFORE_OPENING)  # fmt: skip
+    booking_create(
+        space=big_i,
+        user=tamura_staff,
+        kind="seat",
+        starts_at=at(2020, 12, 18, 10),
+        ends_at=at(2020, 12, 18, 12),
+        purpose="作業",
+        now=BEFORE_OPENING,
+    )
+    booking_create(
+        space=big_i,
+        user=staff_user,
+        kind="whole_room",
+        starts_at=at(2020, 12, 18, 13, 30),
+        ends_at=at(2020, 12, 18, 15),
+        purpose="クエスト打合せ",
+        now=BEFORE_OPENING,
+    )
     url = reverse("spaces:week", args=[big_i.pk]) + "?date=2020-12-18"
     client.force_login(tamura_staff)
     html = client.get(url).content.decode()
@@ -82,8 +107,15 @@ def test_names_of_seat_bookers_only_for_coordinators(
 
 
 def test_others_cannot_open_or_cancel_my_booking(client, big_i, staff_user, tamura_staff):
-    booking = services.booking_create(space=big_i, user=staff_user, kind="seat", starts_at=at(2020, 12, 18, 10),
-                                      ends_at=at(2020, 12, 18, 12), purpose="作業", now=BEFORE_OPENING)  # fmt: skip
+    booking = booking_create(
+        space=big_i,
+        user=staff_user,
+        kind="seat",
+        starts_at=at(2020, 12, 18, 10),
+        ends_at=at(2020, 12, 18, 12),
+        purpose="作業",
+        now=BEFORE_OPENING,
+    )
     client.force_login(tamura_staff)
     assert client.get(booking.get_absolute_url()).status_code == 404
     assert client.post(reverse("spaces:booking_cancel", args=[booking.pk])).status_code == 404
@@ -102,10 +134,17 @@ def outside_coordinator(db):
 
 @pytest.mark.parametrize(
     ("role", "may_coordinate"),
-    [("staff_user", False), ("tamura_staff", False), ("company_user", False),
-     ("coordinator_user", True), ("tamura_coordinator", True), ("outside_coordinator", False),
-     ("site_admin", True), ("no_org_user", False)],
-)  # fmt: skip
+    [
+        ("staff_user", False),
+        ("tamura_staff", False),
+        ("company_user", False),
+        ("coordinator_user", True),
+        ("tamura_coordinator", True),
+        ("outside_coordinator", False),
+        ("site_admin", True),
+        ("no_org_user", False),
+    ],
+)
 def test_who_coordinates_the_space(request, big_i, role, may_coordinate):
     user = request.getfixturevalue(role)
     assert permissions.can_coordinate(user, big_i) is may_coordinate
@@ -127,19 +166,32 @@ def test_members_of_a_listed_organisation_may_book(big_i, company, company_user)
 
 
 def test_a_refused_role_gets_the_reason_from_the_service(big_i, outside_staff):
-    with pytest.raises(services.BookingError) as refused:
-        services.booking_create(space=big_i, user=outside_staff, kind="seat",
-                                starts_at=at(2020, 12, 18, 10), ends_at=at(2020, 12, 18, 12),
-                                purpose="作業", now=BEFORE_OPENING)  # fmt: skip
+    with pytest.raises(BookingError) as refused:
+        booking_create(
+            space=big_i,
+            user=outside_staff,
+            kind="seat",
+            starts_at=at(2020, 12, 18, 10),
+            ends_at=at(2020, 12, 18, 12),
+            purpose="作業",
+            now=BEFORE_OPENING,
+        )
     assert refused.value.refusals[0].message == "このスペースを予約する権限がありません"
 
 
 @pytest.mark.parametrize(
     ("role", "whole_room", "seat"),
-    [("anonymous", False, False), ("no_org_user", False, False), ("staff_user", True, False),
-     ("tamura_staff", True, False), ("outside_staff", False, False),
-     ("company_user", False, False), ("coordinator_user", True, True), ("site_admin", True, True)],
-)  # fmt: skip
+    [
+        ("anonymous", False, False),
+        ("no_org_user", False, False),
+        ("staff_user", True, False),
+        ("tamura_staff", True, False),
+        ("outside_staff", False, False),
+        ("company_user", False, False),
+        ("coordinator_user", True, True),
+        ("site_admin", True, True),
+    ],
+)
 def test_who_sees_booker_names(request, big_i, role, whole_room, seat):
     from django.contrib.auth.models import AnonymousUser
 
@@ -153,17 +205,23 @@ def test_who_may_cancel_and_until_when(big_i, staff_user, tamura_staff, coordina
 
     Space.objects.filter(pk=big_i.pk).update(cancel_hours_before=24)
     big_i.refresh_from_db()
-    booking = services.booking_create(space=big_i, user=staff_user, kind="seat",
-                                      starts_at=at(2020, 12, 18, 13), ends_at=at(2020, 12, 18, 14),
-                                      purpose="作業", now=BEFORE_OPENING)  # fmt: skip
+    booking = booking_create(
+        space=big_i,
+        user=staff_user,
+        kind="seat",
+        starts_at=at(2020, 12, 18, 13),
+        ends_at=at(2020, 12, 18, 14),
+        purpose="作業",
+        now=BEFORE_OPENING,
+    )
     early, late, after = at(2020, 12, 16, 9), at(2020, 12, 18, 9), at(2020, 12, 18, 15)
     assert permissions.can_cancel(staff_user, booking, now=early)
     assert not permissions.can_cancel(staff_user, booking, now=late)
     assert not permissions.can_cancel(tamura_staff, booking, now=early)
     assert permissions.can_cancel(coordinator_user, booking, now=late)
     assert not permissions.can_cancel(coordinator_user, booking, now=after)
-    with pytest.raises(services.BookingError) as refused:
-        services.booking_cancel(booking=booking, user=tamura_staff, now=early)
+    with pytest.raises(BookingError) as refused:
+        booking_cancel(booking=booking, user=tamura_staff, now=early)
     assert refused.value.refusals[0].message == "この予約を取り消す権限がありません"
 
 
@@ -175,26 +233,44 @@ def test_only_coordinators_approve_and_a_decline_needs_a_reason(
 
     Space.objects.filter(pk=big_i.pk).update(whole_room_needs_approval=True)
     big_i.refresh_from_db()
-    booking = services.booking_create(space=big_i, user=tamura_staff, kind="whole_room",
-                                      starts_at=at(2020, 12, 18, 13, 30), ends_at=at(2020, 12, 18, 15),
-                                      purpose="クエスト打合せ", now=BEFORE_OPENING)  # fmt: skip
+    booking = booking_create(
+        space=big_i,
+        user=tamura_staff,
+        kind="whole_room",
+        starts_at=at(2020, 12, 18, 13, 30),
+        ends_at=at(2020, 12, 18, 15),
+        purpose="クエスト打合せ",
+        now=BEFORE_OPENING,
+    )
     assert booking.status == "pending"
     # Pending holds the time: nobody else may take it meanwhile.
-    with pytest.raises(services.BookingError):
-        services.booking_create(space=big_i, user=staff_user, kind="seat",
-                                starts_at=at(2020, 12, 18, 14), ends_at=at(2020, 12, 18, 15),
-                                purpose="作業", now=BEFORE_OPENING)  # fmt: skip
-    with pytest.raises(services.BookingError):
-        services.booking_approve(booking=booking, user=staff_user)
-    with pytest.raises(services.BookingError) as refused:
-        services.booking_decline(booking=booking, user=coordinator_user, reason=" ")
+    with pytest.raises(BookingError):
+        booking_create(
+            space=big_i,
+            user=staff_user,
+            kind="seat",
+            starts_at=at(2020, 12, 18, 14),
+            ends_at=at(2020, 12, 18, 15),
+            purpose="作業",
+            now=BEFORE_OPENING,
+        )
+    with pytest.raises(BookingError):
+        booking_approve(booking=booking, user=staff_user)
+    with pytest.raises(BookingError) as refused:
+        booking_decline(booking=booking, user=coordinator_user, reason=" ")
     assert refused.value.refusals[0].field == "reason"
-    services.booking_decline(booking=booking, user=coordinator_user, reason="館内行事のため")
+    booking_decline(booking=booking, user=coordinator_user, reason="館内行事のため")
     booking.refresh_from_db()
     assert booking.status == "declined"
     note = Notification.objects.get(recipient=tamura_staff, kind="space.booking_declined")
     assert "館内行事のため" in note.body
     # Declined frees the time.
-    services.booking_create(space=big_i, user=staff_user, kind="seat",
-                            starts_at=at(2020, 12, 18, 14), ends_at=at(2020, 12, 18, 15),
-                            purpose="作業", now=BEFORE_OPENING)  # fmt: skip
+    booking_create(
+        space=big_i,
+        user=staff_user,
+        kind="seat",
+        starts_at=at(2020, 12, 18, 14),
+        ends_at=at(2020, 12, 18, 15),
+        purpose="作業",
+        now=BEFORE_OPENING,
+    )

@@ -11,10 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from cocreation.accounts.calendar import calendar_token
+from cocreation.accounts.services import calendar_token_issue
 from cocreation.notifications.models import Notification
-from spaces import selectors, services
+from spaces.errors import BookingError
 from spaces.models import Booking, Closure, Space
+from spaces.selectors.availability import space_with_rules
+from spaces.selectors.availability import week as week_of
+from spaces.services import rules as rules_services
+from spaces.services.bookings import booking_cancel, booking_create
+from spaces.services.rules import space_rules_change
 from tests import factories, hostile
 from tests.spaces.conftest import BEFORE_OPENING, at, make_space
 
@@ -43,9 +48,13 @@ def room(koriyama, region):
     sees its bookings as still to come; whole-room bookings need approval."""
     today = timezone.localdate()
     return make_space(
-        koriyama, name="ビッグアイ（今期）", regions=[region], whole_room_needs_approval=True,
-        opens_on=today - dt.timedelta(days=7), closes_on=today + dt.timedelta(days=120),
-    )  # fmt: skip
+        koriyama,
+        name="ビッグアイ（今期）",
+        regions=[region],
+        whole_room_needs_approval=True,
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=120),
+    )
 
 
 @pytest.fixture
@@ -62,27 +71,28 @@ def bookings(room, day, koriyama, staff_user):
     """Eight confirmed seats in the morning and one whole-room request in the afternoon."""
     made = []
     for n in range(8):
-        user = factories.make_member(koriyama, email=f"seat{n}@city.koriyama.lg.jp",
-                                     family=f"利用者{n}")  # fmt: skip
+        user = factories.make_member(
+            koriyama, email=f"seat{n}@city.koriyama.lg.jp", family=f"利用者{n}"
+        )
         made.append(
-            services.booking_create(
+            booking_create(
                 space=room,
                 user=user,
                 kind="seat",
                 purpose=f"資料作成{n}",
                 starts_at=_aware(day, 10),
                 ends_at=_aware(day, 12),
-            )  # fmt: skip
+            )
         )
     made.append(
-        services.booking_create(
+        booking_create(
             space=room,
             user=staff_user,
             kind="whole_room",
             purpose="クエスト打合せ",
             starts_at=_aware(day, 13),
             ends_at=_aware(day, 15),
-        )  # fmt: skip
+        )
     )
     assert [b.status for b in made] == ["confirmed"] * 8 + ["pending"]
     return made
@@ -92,24 +102,46 @@ def _rules_data(space: Space) -> dict:
     """The rules page's form as loaded: the space's fields, hours and closures."""
     hours, closures = list(space.opening_hours.all()), list(space.closures.all())
     data = {
-        "description": "", "photo_alt": "", "capacity": space.capacity,
-        "opens_on": space.opens_on.isoformat(), "closes_on": space.closes_on.isoformat(),
-        "closed_on_public_holidays": "on", "slot_minutes": 30, "min_booking_minutes": 30,
-        "max_booking_minutes": 540, "book_ahead_days": 60, "cancel_hours_before": 0,
-        "whole_room_needs_approval": "on", "is_active": "on",
-        "hours-TOTAL_FORMS": len(hours), "hours-INITIAL_FORMS": len(hours),
-        "hours-MIN_NUM_FORMS": 0, "hours-MAX_NUM_FORMS": 1000,
-        "closures-TOTAL_FORMS": len(closures), "closures-INITIAL_FORMS": len(closures),
-        "closures-MIN_NUM_FORMS": 0, "closures-MAX_NUM_FORMS": 1000,
-    }  # fmt: skip
+        "description": "",
+        "photo_alt": "",
+        "capacity": space.capacity,
+        "opens_on": space.opens_on.isoformat(),
+        "closes_on": space.closes_on.isoformat(),
+        "closed_on_public_holidays": "on",
+        "slot_minutes": 30,
+        "min_booking_minutes": 30,
+        "max_booking_minutes": 540,
+        "book_ahead_days": 60,
+        "cancel_hours_before": 0,
+        "whole_room_needs_approval": "on",
+        "is_active": "on",
+        "hours-TOTAL_FORMS": len(hours),
+        "hours-INITIAL_FORMS": len(hours),
+        "hours-MIN_NUM_FORMS": 0,
+        "hours-MAX_NUM_FORMS": 1000,
+        "closures-TOTAL_FORMS": len(closures),
+        "closures-INITIAL_FORMS": len(closures),
+        "closures-MIN_NUM_FORMS": 0,
+        "closures-MAX_NUM_FORMS": 1000,
+    }
     for i, h in enumerate(hours):
-        data.update({f"hours-{i}-id": h.pk, f"hours-{i}-weekday": h.weekday,
-                     f"hours-{i}-opens_at": f"{h.opens_at:%H:%M}",
-                     f"hours-{i}-closes_at": f"{h.closes_at:%H:%M}"})  # fmt: skip
+        data.update(
+            {
+                f"hours-{i}-id": h.pk,
+                f"hours-{i}-weekday": h.weekday,
+                f"hours-{i}-opens_at": f"{h.opens_at:%H:%M}",
+                f"hours-{i}-closes_at": f"{h.closes_at:%H:%M}",
+            }
+        )
     for i, c in enumerate(closures):
-        data.update({f"closures-{i}-id": c.pk, f"closures-{i}-starts_on": c.starts_on.isoformat(),
-                     f"closures-{i}-ends_on": c.ends_on.isoformat(),
-                     f"closures-{i}-reason": c.reason})  # fmt: skip
+        data.update(
+            {
+                f"closures-{i}-id": c.pk,
+                f"closures-{i}-starts_on": c.starts_on.isoformat(),
+                f"closures-{i}-ends_on": c.ends_on.isoformat(),
+                f"closures-{i}-reason": c.reason,
+            }
+        )
         if c.every_year:
             data[f"closures-{i}-every_year"] = "on"
     return data
@@ -119,10 +151,14 @@ def _with_closure(space: Space, day: dt.date, **extra) -> dict:
     """The rules page's form as loaded, with a new closed day added on `day`."""
     data = _rules_data(space)
     n = data["closures-TOTAL_FORMS"]
-    data.update({
-        "closures-TOTAL_FORMS": n + 1, f"closures-{n}-starts_on": day.isoformat(),
-        f"closures-{n}-ends_on": day.isoformat(), f"closures-{n}-reason": REASON,
-    })  # fmt: skip
+    data.update(
+        {
+            "closures-TOTAL_FORMS": n + 1,
+            f"closures-{n}-starts_on": day.isoformat(),
+            f"closures-{n}-ends_on": day.isoformat(),
+            f"closures-{n}-reason": REASON,
+        }
+    )
     data.update(extra)
     return data
 
@@ -182,10 +218,18 @@ def test_cancelling_tells_each_booker_why_and_saves_the_closure(
     client.force_login(coordinator_user)
     url = reverse("spaces:rules", args=[room.pk])
     first = client.post(url, _with_closure(room, day)).content.decode()
-    response = client.post(url, _with_closure(room, day, **{
-        "affected-signature": _signature(first), "affected-choice": "cancel",
-        "affected-note": "ご迷惑をおかけします。",
-    }))  # fmt: skip
+    response = client.post(
+        url,
+        _with_closure(
+            room,
+            day,
+            **{
+                "affected-signature": _signature(first),
+                "affected-choice": "cancel",
+                "affected-note": "ご迷惑をおかけします。",
+            },
+        ),
+    )
     assert response.status_code == 302
     assert Closure.objects.filter(space=room, reason=REASON).exists()
     assert _live(room) == 0
@@ -204,7 +248,7 @@ def test_the_closure_and_the_cancellations_are_one_transaction(
     room, day, bookings, coordinator_user, monkeypatch
 ):
     """A cancellation that fails leaves the closure unsaved and every booking live."""
-    cancel = services.booking_cancel
+    cancel = booking_cancel
     calls = []
 
     def failing(**kwargs):
@@ -213,29 +257,47 @@ def test_the_closure_and_the_cancellations_are_one_transaction(
             raise RuntimeError("mail server on fire")
         return cancel(**kwargs)
 
-    monkeypatch.setattr(services, "booking_cancel", failing)
+    monkeypatch.setattr(rules_services.bookings, "booking_cancel", failing)
     proposal = _proposal(room, day)
-    outcome = services.space_rules_change(space=room, user=coordinator_user, proposed=proposal,
-                                          write=lambda: None, confirmed="", keep=None)  # fmt: skip
+    outcome = space_rules_change(
+        space=room,
+        user=coordinator_user,
+        **proposal,
+        confirmed="",
+        keep=None,
+    )
     with pytest.raises(RuntimeError):
-        services.space_rules_change(
-            space=room, user=coordinator_user, proposed=proposal, confirmed=outcome.signature,
-            keep=False, write=lambda: Closure.objects.create(
-                space=room, starts_on=day, ends_on=day, reason=REASON),
-        )  # fmt: skip
+        space_rules_change(
+            space=room,
+            user=coordinator_user,
+            **proposal,
+            confirmed=outcome.signature,
+            keep=False,
+        )
     assert not Closure.objects.filter(reason=REASON).exists()
     assert _live(room) == 9
 
 
 def _proposal(space, day):
-    from spaces import rules
-
-    loaded = selectors.space_with_rules(space.pk)
-    return rules.RuleSet.of(
-        loaded,
-        closures=[*loaded.closures.all(),
-                  Closure(space=space, starts_on=day, ends_on=day, reason=REASON)],
-    )  # fmt: skip
+    """The space's rules as plain rows, with a closure on `day` added."""
+    hours = [
+        {"id": h.pk, "weekday": h.weekday, "opens_at": h.opens_at, "closes_at": h.closes_at}
+        for h in space.opening_hours.all()
+    ]
+    closures = [
+        {
+            "id": c.pk,
+            "starts_on": c.starts_on,
+            "ends_on": c.ends_on,
+            "reason": c.reason,
+            "every_year": c.every_year,
+        }
+        for c in space.closures.all()
+    ]
+    closures.append(
+        {"id": None, "starts_on": day, "ends_on": day, "reason": REASON, "every_year": False}
+    )
+    return {"values": {}, "hours": hours, "closures": closures}
 
 
 # --- The second POST: keep ---------------------------------------------------------------
@@ -247,9 +309,17 @@ def test_kept_bookings_stay_visible_as_exceptions_and_in_the_feeds(
     client.force_login(coordinator_user)
     url = reverse("spaces:rules", args=[room.pk])
     first = client.post(url, _with_closure(room, day)).content.decode()
-    response = client.post(url, _with_closure(room, day, **{
-        "affected-signature": _signature(first), "affected-choice": "keep",
-    }))  # fmt: skip
+    response = client.post(
+        url,
+        _with_closure(
+            room,
+            day,
+            **{
+                "affected-signature": _signature(first),
+                "affected-choice": "keep",
+            },
+        ),
+    )
     assert response.status_code == 302
     assert Closure.objects.filter(space=room, reason=REASON).exists()
     assert _live(room) == 9
@@ -262,8 +332,9 @@ def test_kept_bookings_stay_visible_as_exceptions_and_in_the_feeds(
     assert html.count('class="exception"') == 9
     assert "クエスト打合せ" in html and "資料作成0" in html
     monday = day - dt.timedelta(days=day.weekday())
-    (closed_day,) = [d for d in selectors.week(selectors.space_with_rules(room.pk), monday)["days"]
-                     if d.info.day == day]  # fmt: skip
+    (closed_day,) = [
+        d for d in week_of(space_with_rules(room.pk), monday)["days"] if d.info.day == day
+    ]
     assert not closed_day.info.is_open and len(closed_day.exceptions) == 9
     # The month view counts them on the closed day.
     month = client.get(reverse("spaces:month", args=[room.pk]), {"month": f"{day:%Y-%m}"})
@@ -271,7 +342,7 @@ def test_kept_bookings_stay_visible_as_exceptions_and_in_the_feeds(
     # A booker's feed and list still have theirs.
     booker = bookings[0].user
     cal = Calendar.from_ical(
-        client.get(reverse("spaces:ical_mine", args=[calendar_token(booker)])).content
+        client.get(reverse("spaces:ical_mine", args=[calendar_token_issue(user=booker)])).content
     )
     assert len(cal.walk("VEVENT")) == 1
     # A later, unrelated change does not ask about them again.
@@ -301,11 +372,25 @@ def test_a_booking_made_between_the_two_posts_is_asked_about(
     url = reverse("spaces:rules", args=[room.pk])
     first = client.post(url, _with_closure(room, day)).content.decode()
     late = factories.make_member(koriyama, email="late@city.koriyama.lg.jp", family="駆込")
-    services.booking_create(space=room, user=late, kind="seat", purpose="駆け込みの予約",
-                            starts_at=_aware(day, 16), ends_at=_aware(day, 17))  # fmt: skip
-    response = client.post(url, _with_closure(room, day, **{
-        "affected-signature": _signature(first), "affected-choice": "cancel",
-    }))  # fmt: skip
+    booking_create(
+        space=room,
+        user=late,
+        kind="seat",
+        purpose="駆け込みの予約",
+        starts_at=_aware(day, 16),
+        ends_at=_aware(day, 17),
+    )
+    response = client.post(
+        url,
+        _with_closure(
+            room,
+            day,
+            **{
+                "affected-signature": _signature(first),
+                "affected-choice": "cancel",
+            },
+        ),
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "確認の後に予約が変わりました" in html
@@ -313,9 +398,17 @@ def test_a_booking_made_between_the_two_posts_is_asked_about(
     assert not Closure.objects.filter(space=room, reason=REASON).exists()
     assert _live(room) == 10
     # Confirmed again, with the set now shown: saved, all ten told.
-    response = client.post(url, _with_closure(room, day, **{
-        "affected-signature": _signature(html), "affected-choice": "cancel",
-    }))  # fmt: skip
+    response = client.post(
+        url,
+        _with_closure(
+            room,
+            day,
+            **{
+                "affected-signature": _signature(html),
+                "affected-choice": "cancel",
+            },
+        ),
+    )
     assert response.status_code == 302
     assert _live(room) == 0
     assert Notification.objects.filter(kind="space.booking_cancelled_by_coordinator").count() == 10
@@ -340,9 +433,17 @@ def test_a_forged_or_hostile_signature_only_asks_again(
     client, coordinator_user, room, day, bookings, signature
 ):
     client.force_login(coordinator_user)
-    response = client.post(reverse("spaces:rules", args=[room.pk]), _with_closure(room, day, **{
-        "affected-signature": signature, "affected-choice": "cancel",
-    }))  # fmt: skip
+    response = client.post(
+        reverse("spaces:rules", args=[room.pk]),
+        _with_closure(
+            room,
+            day,
+            **{
+                "affected-signature": signature,
+                "affected-choice": "cancel",
+            },
+        ),
+    )
     assert response.status_code == 200
     assert not Closure.objects.filter(space=room, reason=REASON).exists()
     assert _live(room) == 9
@@ -382,35 +483,58 @@ def test_deleting_a_weekday_or_ending_the_period_early_asks_too(
 
 
 def test_past_and_cancelled_bookings_are_not_asked_about(room, day, bookings, coordinator_user):
-    services.booking_cancel(booking=bookings[0], user=coordinator_user, reason="別件")
-    outcome = services.space_rules_change(
-        space=room, user=coordinator_user, proposed=_proposal(room, day), write=lambda: None,
-        confirmed="", keep=None,
-    )  # fmt: skip
+    booking_cancel(booking=bookings[0], user=coordinator_user, reason="別件")
+    outcome = space_rules_change(
+        space=room,
+        user=coordinator_user,
+        **_proposal(room, day),
+        confirmed="",
+        keep=None,
+    )
     assert len(outcome.affected) == 8 and not outcome.saved
     later = _aware(day, 23)
-    outcome = services.space_rules_change(
-        space=room, user=coordinator_user, proposed=_proposal(room, day), write=lambda: None,
-        confirmed="", keep=None, now=later,
-    )  # fmt: skip
+    outcome = space_rules_change(
+        space=room,
+        user=coordinator_user,
+        **_proposal(room, day),
+        confirmed="",
+        keep=None,
+        now=later,
+    )
     assert outcome.affected == [] and outcome.saved
 
 
 def test_only_coordinators_change_rules(room, day, bookings, staff_user):
-    with pytest.raises(services.BookingError):
-        services.space_rules_change(space=room, user=staff_user, proposed=_proposal(room, day),
-                                    write=lambda: None, confirmed="", keep=True)  # fmt: skip
+    with pytest.raises(BookingError):
+        space_rules_change(
+            space=room,
+            user=staff_user,
+            **_proposal(room, day),
+            confirmed="",
+            keep=True,
+        )
 
 
 def test_the_2020_room_closed_over_its_first_quest_meeting(big_i, staff_user, coordinator_user):
     """The seed room: a closure on Fri 2020-12-18 over the quest's first meeting."""
-    services.booking_create(space=big_i, user=staff_user, kind="whole_room",
-                            purpose="食品ロス削減クエスト 打合せ", now=BEFORE_OPENING,
-                            starts_at=at(2020, 12, 18, 13, 30), ends_at=at(2020, 12, 18, 15))  # fmt: skip
+    booking_create(
+        space=big_i,
+        user=staff_user,
+        kind="whole_room",
+        purpose="食品ロス削減クエスト 打合せ",
+        now=BEFORE_OPENING,
+        starts_at=at(2020, 12, 18, 13, 30),
+        ends_at=at(2020, 12, 18, 15),
+    )
     proposal = _proposal(big_i, dt.date(2020, 12, 18))
-    outcome = services.space_rules_change(space=big_i, user=coordinator_user, proposed=proposal,
-                                          write=lambda: None, confirmed="", keep=None,
-                                          now=BEFORE_OPENING)  # fmt: skip
+    outcome = space_rules_change(
+        space=big_i,
+        user=coordinator_user,
+        **proposal,
+        confirmed="",
+        keep=None,
+        now=BEFORE_OPENING,
+    )
     (affected,) = outcome.affected
     assert affected.reason == f"12月18日は{REASON}のため休館です"
 
@@ -423,15 +547,22 @@ def test_the_admin_refuses_to_hide_bookings_silently(client, site_admin, room, d
     url = reverse("admin:spaces_space_change", args=[room.pk])
     forms, _links = hostile.read_page(client.get(url).content.decode(), url)
     (form,) = [f for f in forms if "closures-TOTAL_FORMS" in f.fields]
-    data = {name: values for name, values in hostile.baseline(form).items()
-            if not name.startswith("_") or name == "_save"}  # fmt: skip
+    data = {
+        name: values
+        for name, values in hostile.baseline(form).items()
+        if not name.startswith("_") or name == "_save"
+    }
     data = {k: v for k, v in data.items() if "__prefix__" not in k}
     n = int(data["closures-TOTAL_FORMS"][0])
-    data.update({
-        "closures-TOTAL_FORMS": [str(n + 1)], f"closures-{n}-starts_on": [day.isoformat()],
-        f"closures-{n}-ends_on": [day.isoformat()], f"closures-{n}-reason": [REASON],
-        f"closures-{n}-space": [str(room.pk)],
-    })  # fmt: skip
+    data.update(
+        {
+            "closures-TOTAL_FORMS": [str(n + 1)],
+            f"closures-{n}-starts_on": [day.isoformat()],
+            f"closures-{n}-ends_on": [day.isoformat()],
+            f"closures-{n}-reason": [REASON],
+            f"closures-{n}-space": [str(room.pk)],
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 200
     html = response.content.decode()

@@ -22,9 +22,12 @@ def _room(capacity):
     koriyama.regions.add(region)
     today = timezone.localdate()
     space = make_space(
-        koriyama, capacity=capacity, regions=[region],
-        opens_on=today - dt.timedelta(days=1), closes_on=today + dt.timedelta(days=60),
-    )  # fmt: skip
+        koriyama,
+        capacity=capacity,
+        regions=[region],
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=60),
+    )
     return koriyama, space
 
 
@@ -44,8 +47,13 @@ def _clients(koriyama, n, prefix):
 
 
 def _post(space, kind, start="13:30", end="15:00"):
-    return {"kind": kind, "date": _next_friday(), "start_time": start, "end_time": end,
-            "purpose": "自治体クエスト 打合せ"}  # fmt: skip
+    return {
+        "kind": kind,
+        "date": _next_friday(),
+        "start_time": start,
+        "end_time": end,
+        "purpose": "自治体クエスト 打合せ",
+    }
 
 
 def _outcome(responses):
@@ -113,17 +121,22 @@ def test_a_weekly_series_racing_single_bookings_never_double_books_a_date():
     clients = _clients(koriyama, 6, "r")
     first = dt.date.fromisoformat(_next_friday())
     second = first + dt.timedelta(weeks=1)
-    series = {"kind": "whole_room", "first_date": first.isoformat(),
-              "last_date": (first + dt.timedelta(weeks=3)).isoformat(),
-              "start_time": "13:30", "end_time": "15:00", "purpose": "定例", "confirm": "1"}  # fmt: skip
+    series = {
+        "kind": "whole_room",
+        "first_date": first.isoformat(),
+        "last_date": (first + dt.timedelta(weeks=3)).isoformat(),
+        "start_time": "13:30",
+        "end_time": "15:00",
+        "purpose": "定例",
+        "confirm": "1",
+    }
     single = {**_post(space, "whole_room"), "date": second.isoformat()}
     requests = [(clients[0], reverse("spaces:series", args=[space.pk]), series)] + [
         (c, reverse("spaces:book", args=[space.pk]), single) for c in clients[1:]
     ]
     responses = parallel_posts(requests, follow=True)
     assert 500 not in [r.status_code for r in responses]
-    on_second = Booking.objects.filter(space=space, status="confirmed",
-                                       starts_at__date=second)  # fmt: skip
+    on_second = Booking.objects.filter(space=space, status="confirmed", starts_at__date=second)
     assert on_second.count() == 1
     # The series booked its other three dates whoever won the second.
     assert Booking.objects.filter(space=space, series__isnull=False).count() in (3, 4)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cocreation.notifications.models import Notification
-from spaces import services
 from spaces.models import Booking, BookingSeries, OpeningHours
+from spaces.services.bookings import booking_create
 from tests import factories
 from tests.parallel import parallel_posts
 from tests.spaces.conftest import make_space
@@ -29,9 +29,12 @@ def room():
     koriyama.regions.add(region)
     today = timezone.localdate()
     space = make_space(
-        koriyama, regions=[region], whole_room_needs_approval=True,
-        opens_on=today - dt.timedelta(days=1), closes_on=today + dt.timedelta(days=60),
-    )  # fmt: skip
+        koriyama,
+        regions=[region],
+        whole_room_needs_approval=True,
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=60),
+    )
     coordinator = factories.make_member(
         koriyama, role="coordinator", email="coordinator@city.koriyama.lg.jp"
     )
@@ -46,11 +49,14 @@ def _friday() -> dt.date:
 
 def _book(space, user, kind="whole_room") -> Booking:
     friday = _friday()
-    return services.booking_create(
-        space=space, user=user, kind=kind, purpose="クエスト打合せ",
+    return booking_create(
+        space=space,
+        user=user,
+        kind=kind,
+        purpose="クエスト打合せ",
         starts_at=timezone.make_aware(dt.datetime.combine(friday, dt.time(13, 30))),
         ends_at=timezone.make_aware(dt.datetime.combine(friday, dt.time(15))),
-    )  # fmt: skip
+    )
 
 
 def _clicks(user, url, data):
@@ -106,25 +112,45 @@ def test_five_identical_rules_saves_add_one_opening_range(room):
     hours = list(space.opening_hours.all())
     closure = space.closures.get()
     data = {
-        "description": "", "photo_alt": "", "capacity": 20,
-        "opens_on": space.opens_on.isoformat(), "closes_on": space.closes_on.isoformat(),
-        "closed_on_public_holidays": "on", "slot_minutes": 30, "min_booking_minutes": 30,
-        "max_booking_minutes": 540, "book_ahead_days": 60, "cancel_hours_before": 0,
+        "description": "",
+        "photo_alt": "",
+        "capacity": 20,
+        "opens_on": space.opens_on.isoformat(),
+        "closes_on": space.closes_on.isoformat(),
+        "closed_on_public_holidays": "on",
+        "slot_minutes": 30,
+        "min_booking_minutes": 30,
+        "max_booking_minutes": 540,
+        "book_ahead_days": 60,
+        "cancel_hours_before": 0,
         "is_active": "on",
-        "hours-TOTAL_FORMS": len(hours) + 1, "hours-INITIAL_FORMS": len(hours),
-        "hours-MIN_NUM_FORMS": 0, "hours-MAX_NUM_FORMS": 1000,
-        "closures-TOTAL_FORMS": 1, "closures-INITIAL_FORMS": 1,
-        "closures-MIN_NUM_FORMS": 0, "closures-MAX_NUM_FORMS": 1000,
-        "closures-0-id": closure.pk, "closures-0-starts_on": "2020-12-29",
-        "closures-0-ends_on": "2021-01-03", "closures-0-reason": "年末年始",
+        "hours-TOTAL_FORMS": len(hours) + 1,
+        "hours-INITIAL_FORMS": len(hours),
+        "hours-MIN_NUM_FORMS": 0,
+        "hours-MAX_NUM_FORMS": 1000,
+        "closures-TOTAL_FORMS": 1,
+        "closures-INITIAL_FORMS": 1,
+        "closures-MIN_NUM_FORMS": 0,
+        "closures-MAX_NUM_FORMS": 1000,
+        "closures-0-id": closure.pk,
+        "closures-0-starts_on": "2020-12-29",
+        "closures-0-ends_on": "2021-01-03",
+        "closures-0-reason": "年末年始",
         "closures-0-every_year": "on",
-    }  # fmt: skip
+    }
     for i, h in enumerate(hours):
-        data.update({f"hours-{i}-id": h.pk, f"hours-{i}-weekday": h.weekday,
-                     f"hours-{i}-opens_at": "10:00", f"hours-{i}-closes_at": "19:00"})  # fmt: skip
+        data.update(
+            {
+                f"hours-{i}-id": h.pk,
+                f"hours-{i}-weekday": h.weekday,
+                f"hours-{i}-opens_at": "10:00",
+                f"hours-{i}-closes_at": "19:00",
+            }
+        )
     n = len(hours)
-    data.update({f"hours-{n}-weekday": 5, f"hours-{n}-opens_at": "10:00",
-                 f"hours-{n}-closes_at": "17:00"})  # fmt: skip
+    data.update(
+        {f"hours-{n}-weekday": 5, f"hours-{n}-opens_at": "10:00", f"hours-{n}-closes_at": "17:00"}
+    )
     _all_redirect(_clicks(coordinator, reverse("spaces:rules", args=[space.pk]), data))
     assert OpeningHours.objects.filter(space=space, weekday=5).count() == 1
 
@@ -132,10 +158,15 @@ def test_five_identical_rules_saves_add_one_opening_range(room):
 def test_five_identical_series_confirmations_make_one_series(room):
     space, _coordinator, booker = room
     friday = _friday()
-    data = {"kind": "seat", "first_date": friday.isoformat(),
-            "last_date": (friday + dt.timedelta(weeks=2)).isoformat(),
-            "start_time": "13:30", "end_time": "15:00", "purpose": "定例打合せ",
-            "confirm": "1"}  # fmt: skip
+    data = {
+        "kind": "seat",
+        "first_date": friday.isoformat(),
+        "last_date": (friday + dt.timedelta(weeks=2)).isoformat(),
+        "start_time": "13:30",
+        "end_time": "15:00",
+        "purpose": "定例打合せ",
+        "confirm": "1",
+    }
     responses = _clicks(booker, reverse("spaces:series", args=[space.pk]), data)
     _all_redirect(responses)
     series = BookingSeries.objects.get()

@@ -13,31 +13,45 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from cocreation.accounts.calendar import calendar_token
-from cocreation.celery import app
+from cocreation.accounts.services import calendar_token_issue
 from cocreation.notifications import tasks as notification_tasks
 from cocreation.notifications.models import Notification
-from spaces import services, tasks
+from cocreation.notifications.reminders import run_reminders
+from config.celery import app
 from spaces.models import Booking, Space
-from spaces.reminders import send_booking_reminders
+from spaces.services.series import series_confirm
 from tests import factories
 from tests.parallel import close_other_connections
 from tests.spaces.conftest import BEFORE_OPENING, at, make_space
 
+BOOKING_REMINDERS = "spaces.booking_reminders"
+
+
+def _remind_on(day: dt.date) -> int:
+    """The booking reminders the one runner sends at 09:00 on `day`."""
+    now = at(day.year, day.month, day.day, 9)
+    return run_reminders(now=now, only=[BOOKING_REMINDERS])[BOOKING_REMINDERS]
+
 
 @pytest.fixture
 def meetings(big_i, staff_user):
-    services.series_confirm(
-        space=big_i, user=staff_user, kind="whole_room", first_date=dt.date(2020, 12, 18),
-        last_date=dt.date(2021, 1, 29), start_time=dt.time(13, 30), end_time=dt.time(15),
-        purpose="食品ロス削減クエスト 打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
+    series_confirm(
+        space=big_i,
+        user=staff_user,
+        kind="whole_room",
+        first_date=dt.date(2020, 12, 18),
+        last_date=dt.date(2021, 1, 29),
+        start_time=dt.time(13, 30),
+        end_time=dt.time(15),
+        purpose="食品ロス削減クエスト 打合せ",
+        now=BEFORE_OPENING,
+    )
     return big_i
 
 
 @pytest.mark.django_db
 def test_my_feed_is_valid_icalendar(client, meetings, staff_user):
-    url = reverse("spaces:ical_mine", args=[calendar_token(staff_user)])
+    url = reverse("spaces:ical_mine", args=[calendar_token_issue(user=staff_user)])
     response = client.get(url)  # no login: calendar apps carry the secret address only
     assert response["Content-Type"].startswith("text/calendar")
     cal = Calendar.from_ical(response.content)
@@ -53,16 +67,16 @@ def test_my_feed_is_valid_icalendar(client, meetings, staff_user):
 
 @pytest.mark.django_db
 def test_space_feed_needs_a_token_of_someone_allowed(client, meetings, staff_user, company_user):
-    good = reverse("spaces:ical_space", args=[calendar_token(staff_user), meetings.pk])
+    good = reverse("spaces:ical_space", args=[calendar_token_issue(user=staff_user), meetings.pk])
     assert len(Calendar.from_ical(client.get(good).content).walk("VEVENT")) == 6
-    bad = reverse("spaces:ical_space", args=[calendar_token(company_user), meetings.pk])
+    bad = reverse("spaces:ical_space", args=[calendar_token_issue(user=company_user), meetings.pk])
     assert client.get(bad).status_code == 404
     assert client.get(reverse("spaces:ical_mine", args=["x" * 43])).status_code == 404
 
 
 @pytest.mark.django_db
 def test_resetting_the_address_stops_the_old_one(client, staff_user):
-    old = calendar_token(staff_user)
+    old = calendar_token_issue(user=staff_user)
     client.force_login(staff_user)
     client.post(reverse("spaces:calendar_reset"))
     assert client.get(reverse("spaces:ical_mine", args=[old])).status_code == 404
@@ -94,12 +108,12 @@ def test_occupancy_chart_and_csv(client, meetings, coordinator_user):
 
 @pytest.mark.django_db
 def test_reminder_the_day_before_once(meetings, staff_user):
-    assert send_booking_reminders(today=dt.date(2020, 12, 17)) == 1
-    assert send_booking_reminders(today=dt.date(2020, 12, 17)) == 0
+    assert _remind_on(dt.date(2020, 12, 17)) == 1
+    assert _remind_on(dt.date(2020, 12, 17)) == 0
     note = Notification.objects.get(kind="space.booking_reminder")
     assert note.recipient == staff_user
     assert "2020年12月18日(金) 13:30〜15:00" in note.body
-    assert send_booking_reminders(today=dt.date(2020, 12, 18)) == 0  # no booking on the 19th
+    assert _remind_on(dt.date(2020, 12, 18)) == 0  # no booking on the 19th
 
 
 @pytest.mark.worker
@@ -113,15 +127,25 @@ def test_reminders_through_a_real_worker_exactly_once(monkeypatch):
     koriyama.regions.add(region)
     person = factories.make_member(koriyama, email="booker@city.koriyama.lg.jp")
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    space = make_space(koriyama, regions=[region], opens_on=tomorrow - dt.timedelta(days=30),
-                       closes_on=tomorrow + dt.timedelta(days=30))  # fmt: skip
+    space = make_space(
+        koriyama,
+        regions=[region],
+        opens_on=tomorrow - dt.timedelta(days=30),
+        closes_on=tomorrow + dt.timedelta(days=30),
+    )
     Space.objects.filter(pk=space.pk).update(closed_on_public_holidays=False)
     start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(10)))
-    Booking.objects.create(space=space, user=person, kind="seat", starts_at=start,
-                           ends_at=start + dt.timedelta(hours=2), purpose="資料作成")  # fmt: skip
+    Booking.objects.create(
+        space=space,
+        user=person,
+        kind="seat",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        purpose="資料作成",
+    )
     with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
         for _ in range(3):
-            tasks.send_booking_reminders.apply_async(queue=queue)
+            notification_tasks.send_reminders.apply_async(queue=queue)
         import time
 
         deadline = time.monotonic() + 20
@@ -157,10 +181,10 @@ def test_demo_big_i_room_as_in_the_press_release(settings):
 @pytest.mark.django_db
 def test_a_booking_moved_after_its_reminder_is_reminded_of_the_new_day(meetings, staff_user):
     """Issue 10 B4: the reminder key names the time it reminds of."""
-    assert send_booking_reminders(today=dt.date(2020, 12, 17)) == 1
+    assert _remind_on(dt.date(2020, 12, 17)) == 1
     booking = Booking.objects.get(starts_at=at(2020, 12, 18, 13, 30))
     Booking.objects.filter(pk=booking.pk).update(
         starts_at=at(2020, 12, 23, 13, 30), ends_at=at(2020, 12, 23, 15)
     )
-    assert send_booking_reminders(today=dt.date(2020, 12, 22)) == 1
-    assert send_booking_reminders(today=dt.date(2020, 12, 22)) == 0
+    assert _remind_on(dt.date(2020, 12, 22)) == 1
+    assert _remind_on(dt.date(2020, 12, 22)) == 0

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from spaces import services
+from spaces.errors import BookingError
 from spaces.models import Booking, Closure, Space
+from spaces.services.bookings import booking_create
+from spaces.services.series import series_preview
 from tests.spaces.conftest import BEFORE_OPENING, at, make_space
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +31,12 @@ CONTROL = "目に見えない制御文字"
 def current_room(koriyama, region):
     today = timezone.localdate()
     return make_space(
-        koriyama, name="ビッグアイ（今期）", regions=[region],
-        opens_on=today - dt.timedelta(days=7), closes_on=today + dt.timedelta(days=90),
-    )  # fmt: skip
+        koriyama,
+        name="ビッグアイ（今期）",
+        regions=[region],
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=90),
+    )
 
 
 def _next_friday() -> dt.date:
@@ -160,9 +165,14 @@ def test_a_booking_date_out_of_the_window_is_refused_next_to_the_field(
     client.force_login(staff_user)
     response = client.post(
         reverse("spaces:book", args=[current_room.pk]),
-        {"kind": "seat", "date": day, "start_time": "13:00", "end_time": "14:00",
-         "purpose": "資料作成"},
-    )  # fmt: skip
+        {
+            "kind": "seat",
+            "date": day,
+            "start_time": "13:00",
+            "end_time": "14:00",
+            "purpose": "資料作成",
+        },
+    )
     assert response.status_code == 200
     assert WINDOW in str(response.context["form"].errors["date"])
     assert not Booking.objects.exists()
@@ -185,8 +195,14 @@ def test_hostile_values_in_the_booking_form_are_refused_next_to_the_field(
     client, staff_user, current_room, field, value
 ):
     client.force_login(staff_user)
-    data = {"kind": "seat", "date": _next_friday().isoformat(), "start_time": "13:00",
-            "end_time": "14:00", "purpose": "資料作成", field: value}  # fmt: skip
+    data = {
+        "kind": "seat",
+        "date": _next_friday().isoformat(),
+        "start_time": "13:00",
+        "end_time": "14:00",
+        "purpose": "資料作成",
+        field: value,
+    }
     response = client.post(reverse("spaces:book", args=[current_room.pk]), data)
     assert response.status_code == 200
     assert response.context["form"].errors[field]
@@ -198,10 +214,18 @@ def test_a_series_to_the_end_of_time_is_refused_before_any_date_is_checked(
     client, staff_user, current_room, last
 ):
     client.force_login(staff_user)
-    data = {"kind": "whole_room", "first_date": _next_friday().isoformat(), "last_date": last,
-            "start_time": "13:30", "end_time": "15:00", "purpose": "定例打合せ"}  # fmt: skip
+    data = {
+        "kind": "whole_room",
+        "first_date": _next_friday().isoformat(),
+        "last_date": last,
+        "start_time": "13:30",
+        "end_time": "15:00",
+        "purpose": "定例打合せ",
+    }
     url = reverse("spaces:series", args=[current_room.pk])
-    with mock.patch("spaces.services._check", side_effect=AssertionError("iterated")):
+    with mock.patch(
+        "spaces.services.bookings.refusals_for", side_effect=AssertionError("iterated")
+    ):
         for extra in ({}, {"confirm": "1"}):
             response = client.post(url, {**data, **extra})
             assert response.status_code == 200
@@ -210,32 +234,43 @@ def test_a_series_to_the_end_of_time_is_refused_before_any_date_is_checked(
 
 
 def test_series_services_refuse_a_long_range_by_arithmetic(big_i, staff_user):
-    with mock.patch("spaces.services._check", side_effect=AssertionError("iterated")):
-        with pytest.raises(services.BookingError) as refused:
-            services.series_preview(
-                space=big_i, user=staff_user, kind="seat", first_date=dt.date(2026, 12, 15),
-                last_date=dt.date(9999, 12, 31), start_time=dt.time(10), end_time=dt.time(11),
-            )  # fmt: skip
+    with mock.patch(
+        "spaces.services.bookings.refusals_for", side_effect=AssertionError("iterated")
+    ):
+        with pytest.raises(BookingError) as refused:
+            series_preview(
+                space=big_i,
+                user=staff_user,
+                kind="seat",
+                first_date=dt.date(2026, 12, 15),
+                last_date=dt.date(9999, 12, 31),
+                start_time=dt.time(10),
+                end_time=dt.time(11),
+            )
     assert refused.value.refusals[0].code == "too_many"
 
 
 @pytest.mark.parametrize(
     ("model", "fields"),
     [
-        (Booking, {"starts_at": dt.datetime(1, 1, 1, 10, tzinfo=dt.UTC),
-                   "ends_at": dt.datetime(1, 1, 1, 11, tzinfo=dt.UTC)}),
+        (
+            Booking,
+            {
+                "starts_at": dt.datetime(1, 1, 1, 10, tzinfo=dt.UTC),
+                "ends_at": dt.datetime(1, 1, 1, 11, tzinfo=dt.UTC),
+            },
+        ),
         (Booking, {"starts_at": at(2101, 1, 1, 10), "ends_at": at(2101, 1, 1, 11)}),
         (Closure, {"starts_on": dt.date(1999, 12, 31), "ends_on": dt.date(2000, 1, 1)}),
         (Closure, {"starts_on": dt.date(2020, 1, 1), "ends_on": dt.date(9999, 12, 31)}),
         (Space, {"opens_on": dt.date(1, 1, 1)}),
         (Space, {"closes_on": dt.date(9999, 12, 31)}),
     ],
-)  # fmt: skip
+)
 def test_the_database_refuses_dates_out_of_the_window(big_i, staff_user, model, fields):
     with pytest.raises(IntegrityError), transaction.atomic():
         if model is Booking:
-            Booking.objects.create(space=big_i, user=staff_user, kind="seat", purpose="x",
-                                   **fields)  # fmt: skip
+            Booking.objects.create(space=big_i, user=staff_user, kind="seat", purpose="x", **fields)
         elif model is Closure:
             Closure.objects.create(space=big_i, reason="点検", **fields)
         else:
@@ -249,21 +284,41 @@ def _rules_data(space) -> dict:
     hours = list(space.opening_hours.all())
     closure = space.closures.get()
     data = {
-        "description": "", "photo_alt": "", "capacity": 20, "opens_on": "2020-12-08",
-        "closes_on": "2021-01-29", "closed_on_public_holidays": "on", "slot_minutes": 30,
-        "min_booking_minutes": 30, "max_booking_minutes": 540, "book_ahead_days": 60,
-        "cancel_hours_before": 0, "is_active": "on",
-        "hours-TOTAL_FORMS": len(hours), "hours-INITIAL_FORMS": len(hours),
-        "hours-MIN_NUM_FORMS": 0, "hours-MAX_NUM_FORMS": 1000,
-        "closures-TOTAL_FORMS": 1, "closures-INITIAL_FORMS": 1,
-        "closures-MIN_NUM_FORMS": 0, "closures-MAX_NUM_FORMS": 1000,
-        "closures-0-id": closure.pk, "closures-0-starts_on": "2020-12-29",
-        "closures-0-ends_on": "2021-01-03", "closures-0-reason": "年末年始",
+        "description": "",
+        "photo_alt": "",
+        "capacity": 20,
+        "opens_on": "2020-12-08",
+        "closes_on": "2021-01-29",
+        "closed_on_public_holidays": "on",
+        "slot_minutes": 30,
+        "min_booking_minutes": 30,
+        "max_booking_minutes": 540,
+        "book_ahead_days": 60,
+        "cancel_hours_before": 0,
+        "is_active": "on",
+        "hours-TOTAL_FORMS": len(hours),
+        "hours-INITIAL_FORMS": len(hours),
+        "hours-MIN_NUM_FORMS": 0,
+        "hours-MAX_NUM_FORMS": 1000,
+        "closures-TOTAL_FORMS": 1,
+        "closures-INITIAL_FORMS": 1,
+        "closures-MIN_NUM_FORMS": 0,
+        "closures-MAX_NUM_FORMS": 1000,
+        "closures-0-id": closure.pk,
+        "closures-0-starts_on": "2020-12-29",
+        "closures-0-ends_on": "2021-01-03",
+        "closures-0-reason": "年末年始",
         "closures-0-every_year": "on",
-    }  # fmt: skip
+    }
     for i, h in enumerate(hours):
-        data.update({f"hours-{i}-id": h.pk, f"hours-{i}-weekday": h.weekday,
-                     f"hours-{i}-opens_at": "10:00", f"hours-{i}-closes_at": "19:00"})  # fmt: skip
+        data.update(
+            {
+                f"hours-{i}-id": h.pk,
+                f"hours-{i}-weekday": h.weekday,
+                f"hours-{i}-opens_at": "10:00",
+                f"hours-{i}-closes_at": "19:00",
+            }
+        )
     return data
 
 
@@ -293,8 +348,9 @@ def test_tampered_formsets_on_the_rules_page_are_refused_with_a_message(
 ):
     client.force_login(coordinator_user)
     before = _rows(big_i)
-    response = client.post(reverse("spaces:rules", args=[big_i.pk]),
-                           {**_rules_data(big_i), **tampering})  # fmt: skip
+    response = client.post(
+        reverse("spaces:rules", args=[big_i.pk]), {**_rules_data(big_i), **tampering}
+    )
     assert response.status_code == 200
     assert (
         response.context["hours"].non_form_errors()
@@ -348,8 +404,9 @@ def test_hostile_values_on_the_rules_page_are_refused_next_to_the_field(
     client.force_login(coordinator_user)
     before = _rows(big_i)
     capacity = big_i.capacity
-    response = client.post(reverse("spaces:rules", args=[big_i.pk]),
-                           {**_rules_data(big_i), field: value})  # fmt: skip
+    response = client.post(
+        reverse("spaces:rules", args=[big_i.pk]), {**_rules_data(big_i), field: value}
+    )
     assert response.status_code == 200
     prefix, _, name = field.rpartition("-")
     if prefix:
@@ -407,9 +464,14 @@ def test_control_characters_in_a_booking_purpose_are_refused(
     client.force_login(staff_user)
     response = client.post(
         reverse("spaces:book", args=[current_room.pk]),
-        {"kind": "seat", "date": _next_friday().isoformat(), "start_time": "13:00",
-         "end_time": "14:00", "purpose": purpose},
-    )  # fmt: skip
+        {
+            "kind": "seat",
+            "date": _next_friday().isoformat(),
+            "start_time": "13:00",
+            "end_time": "14:00",
+            "purpose": purpose,
+        },
+    )
     assert response.status_code == 200
     assert CONTROL in str(response.context["form"].errors["purpose"])
     assert not Booking.objects.exists()
@@ -419,10 +481,15 @@ def test_control_characters_in_a_booking_purpose_are_refused(
 def pending_booking(big_i, staff_user):
     Space.objects.filter(pk=big_i.pk).update(whole_room_needs_approval=True)
     big_i.refresh_from_db()
-    return services.booking_create(
-        space=big_i, user=staff_user, kind="whole_room", starts_at=at(2020, 12, 18, 13, 30),
-        ends_at=at(2020, 12, 18, 15), purpose="クエスト打合せ", now=BEFORE_OPENING,
-    )  # fmt: skip
+    return booking_create(
+        space=big_i,
+        user=staff_user,
+        kind="whole_room",
+        starts_at=at(2020, 12, 18, 13, 30),
+        ends_at=at(2020, 12, 18, 15),
+        purpose="クエスト打合せ",
+        now=BEFORE_OPENING,
+    )
 
 
 @pytest.mark.parametrize("reason", ["部屋の都合\x00", "都合\u202e", "x" * 1001])
@@ -471,10 +538,15 @@ def test_a_formula_in_a_booking_purpose_comes_out_of_the_csv_as_text(
     client, big_i, staff_user, coordinator_user
 ):
     formula = '=HYPERLINK("https://evil.example/phish","詳細")'
-    services.booking_create(
-        space=big_i, user=staff_user, kind="seat", starts_at=at(2020, 12, 18, 13, 30),
-        ends_at=at(2020, 12, 18, 15), purpose=formula, now=BEFORE_OPENING,
-    )  # fmt: skip
+    booking_create(
+        space=big_i,
+        user=staff_user,
+        kind="seat",
+        starts_at=at(2020, 12, 18, 13, 30),
+        ends_at=at(2020, 12, 18, 15),
+        purpose=formula,
+        now=BEFORE_OPENING,
+    )
     client.force_login(coordinator_user)
     response = client.get(
         reverse("spaces:bookings_csv", args=[big_i.pk]), {"from": "2020-12-08", "to": "2021-01-29"}
@@ -489,9 +561,14 @@ def test_a_formula_in_a_booking_purpose_comes_out_of_the_csv_as_text(
 
 @pytest.mark.parametrize(
     "target",
-    ["javascript:alert(1)", "https://evil.example/phish", "//evil.example/phish",
-     "\x00/spaces/", "https:///evil.example"],
-)  # fmt: skip
+    [
+        "javascript:alert(1)",
+        "https://evil.example/phish",
+        "//evil.example/phish",
+        "\x00/spaces/",
+        "https:///evil.example",
+    ],
+)
 def test_a_decision_never_redirects_out_of_the_site(
     client, coordinator_user, pending_booking, target
 ):

@@ -11,12 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from cocreation.accounts.calendar import calendar_token
+from cocreation.accounts.services import calendar_token_issue
 from cocreation.notifications.models import Notification
-from spaces import rules, selectors, services
+from spaces import rules
 from spaces.admin import OpeningHoursInline
-from spaces.forms import OpeningHoursFormSet
+from spaces.errors import BookingError
+from spaces.forms.rules import OpeningHoursFormSet
 from spaces.models import Booking, OpeningHours, Space
+from spaces.selectors.availability import space_with_rules
+from spaces.services.bookings import booking_cancel, booking_create
 from tests.spaces.conftest import BEFORE_OPENING, at, make_space
 from tests.spaces.test_hostile_input import _rules_data
 
@@ -44,10 +47,13 @@ def current_late_room(koriyama, region):
     pages (which use "now") accept a booking next week."""
     today = timezone.localdate()
     space = make_space(
-        koriyama, name="ビッグアイ（今期・深夜）", regions=[region],
-        opens_on=today - dt.timedelta(days=7), closes_on=today + dt.timedelta(days=90),
+        koriyama,
+        name="ビッグアイ（今期・深夜）",
+        regions=[region],
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=90),
         closed_on_public_holidays=False,
-    )  # fmt: skip
+    )
     space.closures.all().delete()
     space.opening_hours.all().delete()
     OpeningHours.objects.bulk_create(
@@ -58,16 +64,20 @@ def current_late_room(koriyama, region):
 
 
 def _loaded(space: Space) -> Space:
-    return selectors.space_with_rules(space.pk)
+    return space_with_rules(space.pk)
 
 
 def _late_booking(space, user, day=dt.date(2020, 12, 18), now=BEFORE_OPENING) -> Booking:
     next_day = day + dt.timedelta(days=1)
-    return services.booking_create(
-        space=space, user=user, kind="seat", purpose="深夜の資料作成", now=now,
+    return booking_create(
+        space=space,
+        user=user,
+        kind="seat",
+        purpose="深夜の資料作成",
+        now=now,
         starts_at=at(day.year, day.month, day.day, 23),
         ends_at=at(next_day.year, next_day.month, next_day.day, 0),
-    )  # fmt: skip
+    )
 
 
 # --- Stored as the end of the day --------------------------------------------------------
@@ -99,18 +109,28 @@ def test_a_booking_from_23_00_until_24_00_can_be_made(late_room, staff_user):
 
 
 def test_a_booking_past_midnight_is_refused(late_room, staff_user):
-    with pytest.raises(services.BookingError) as refused:
-        services.booking_create(
-            space=late_room, user=staff_user, kind="seat", purpose="作業", now=BEFORE_OPENING,
-            starts_at=at(2020, 12, 18, 23, 30), ends_at=at(2020, 12, 19, 0, 30),
-        )  # fmt: skip
+    with pytest.raises(BookingError) as refused:
+        booking_create(
+            space=late_room,
+            user=staff_user,
+            kind="seat",
+            purpose="作業",
+            now=BEFORE_OPENING,
+            starts_at=at(2020, 12, 18, 23, 30),
+            ends_at=at(2020, 12, 19, 0, 30),
+        )
     assert [r.code for r in refused.value.refusals] == ["midnight"]
     # A Thursday still closes at 19:00: until midnight is outside its hours.
-    with pytest.raises(services.BookingError) as refused:
-        services.booking_create(
-            space=late_room, user=staff_user, kind="seat", purpose="作業", now=BEFORE_OPENING,
-            starts_at=at(2020, 12, 17, 23), ends_at=at(2020, 12, 18, 0),
-        )  # fmt: skip
+    with pytest.raises(BookingError) as refused:
+        booking_create(
+            space=late_room,
+            user=staff_user,
+            kind="seat",
+            purpose="作業",
+            now=BEFORE_OPENING,
+            starts_at=at(2020, 12, 17, 23),
+            ends_at=at(2020, 12, 18, 0),
+        )
     assert [(r.code, r.message) for r in refused.value.refusals] == [
         ("hours", "開館時間は10:00〜19:00です")
     ]
@@ -124,8 +144,16 @@ def test_the_booking_form_offers_24_00_and_books_until_midnight(
     url = reverse("spaces:book", args=[current_late_room.pk])
     page = client.get(url).content.decode()
     assert '<option value="24:00">24:00</option>' in page
-    response = client.post(url, {"kind": "seat", "date": day.isoformat(), "start_time": "23:00",
-                                 "end_time": "24:00", "purpose": "深夜の資料作成"})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "kind": "seat",
+            "date": day.isoformat(),
+            "start_time": "23:00",
+            "end_time": "24:00",
+            "purpose": "深夜の資料作成",
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     booking = Booking.objects.get(purpose="深夜の資料作成")
     next_day = day + dt.timedelta(days=1)
@@ -141,8 +169,16 @@ def test_the_booking_form_refuses_an_end_past_midnight_next_to_the_field(
     day = timezone.localdate() + dt.timedelta(days=7)
     client.force_login(staff_user)
     url = reverse("spaces:book", args=[current_late_room.pk])
-    response = client.post(url, {"kind": "seat", "date": day.isoformat(), "start_time": "23:30",
-                                 "end_time": "24:30", "purpose": "深夜"})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "kind": "seat",
+            "date": day.isoformat(),
+            "start_time": "23:30",
+            "end_time": "24:30",
+            "purpose": "深夜",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["end_time"]
     assert not Booking.objects.exists()
@@ -154,8 +190,9 @@ def test_the_week_link_of_the_last_slot_fills_the_form_with_24_00(
     day = timezone.localdate() + dt.timedelta(days=7)
     next_day = day + dt.timedelta(days=1)
     client.force_login(staff_user)
-    week = client.get(reverse("spaces:week", args=[current_late_room.pk]),
-                      {"date": day.isoformat()}).content.decode()  # fmt: skip
+    week = client.get(
+        reverse("spaces:week", args=[current_late_room.pk]), {"date": day.isoformat()}
+    ).content.decode()
     link = f"end={next_day.isoformat()}T00:00"
     assert link in week and "23:30" in week
     form = client.get(
@@ -190,17 +227,20 @@ def test_midnight_reads_24_00_in_mail_csv_and_ends_next_day_in_ical(
 ):
     booking = _late_booking(late_room, staff_user)
     cal = Calendar.from_ical(
-        client.get(reverse("spaces:ical_mine", args=[calendar_token(staff_user)])).content
+        client.get(
+            reverse("spaces:ical_mine", args=[calendar_token_issue(user=staff_user)])
+        ).content
     )
     (event,) = cal.walk("VEVENT")
     assert event.decoded("dtend") == at(2020, 12, 19, 0)
     client.force_login(coordinator_user)
-    response = client.get(reverse("spaces:bookings_csv", args=[late_room.pk]),
-                          {"from": "2020-12-18", "to": "2020-12-18"})  # fmt: skip
+    response = client.get(
+        reverse("spaces:bookings_csv", args=[late_room.pk]),
+        {"from": "2020-12-18", "to": "2020-12-18"},
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][:3] == ["2020-12-18", "23:00", "24:00"]
-    services.booking_cancel(booking=booking, user=coordinator_user, reason="点検",
-                            now=BEFORE_OPENING)  # fmt: skip
+    booking_cancel(booking=booking, user=coordinator_user, reason="点検", now=BEFORE_OPENING)
     note = Notification.objects.get(recipient=staff_user)
     assert "2020年12月18日(金) 23:00〜24:00" in note.body
 

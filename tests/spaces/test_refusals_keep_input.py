@@ -4,18 +4,24 @@ section 4: "every form that fails validation shows the errors with the input kep
 import pytest
 from django.urls import reverse
 
-from spaces import services
-from spaces.forms import ReasonForm
+from spaces.forms.bookings import ReasonForm
 from spaces.models import Booking
+from spaces.services.bookings import booking_create
 from tests.spaces.conftest import BEFORE_OPENING, at
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_refused_cancellation_keeps_the_reason_and_says_why(client, big_i, staff_user):
-    booking = services.booking_create(space=big_i, user=staff_user, kind="seat",
-                                      starts_at=at(2020, 12, 18, 13), ends_at=at(2020, 12, 18, 14),
-                                      purpose="作業", now=BEFORE_OPENING)  # fmt: skip
+    booking = booking_create(
+        space=big_i,
+        user=staff_user,
+        kind="seat",
+        starts_at=at(2020, 12, 18, 13),
+        ends_at=at(2020, 12, 18, 14),
+        purpose="作業",
+        now=BEFORE_OPENING,
+    )
     client.force_login(staff_user)
     response = client.post(
         reverse("spaces:booking_cancel", args=[booking.pk]), {"reason": "会議が中止になったため"}

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 def _refusals(space, start, end, now=BEFORE_OPENING):
     space = Space.objects.prefetch_related("opening_hours", "closures").get(pk=space.pk)
-    return [(r.code, r.message) for r in rules.check_booking_time(
-        space, starts_at=start, ends_at=end, now=now)]  # fmt: skip
+    return [
+        (r.code, r.message)
+        for r in rules.check_booking_time(space, starts_at=start, ends_at=end, now=now)
+    ]
 
 
 def test_the_first_quest_meeting_is_accepted(big_i):
@@ -46,8 +48,13 @@ def test_year_end_closure_with_reason(big_i):
 def test_public_holiday_is_closed_with_its_name(koriyama, region):
     from tests.spaces.conftest import make_space
 
-    space = make_space(koriyama, name="祝日テスト", regions=[region],
-                       opens_on=dt.date(2020, 11, 1), closes_on=dt.date(2020, 12, 31))  # fmt: skip
+    space = make_space(
+        koriyama,
+        name="祝日テスト",
+        regions=[region],
+        opens_on=dt.date(2020, 11, 1),
+        closes_on=dt.date(2020, 12, 31),
+    )
     # 2020-11-03 (Tue) is 文化の日.
     refusals = _refusals(space, at(2020, 11, 3, 13), at(2020, 11, 3, 14), now=at(2020, 10, 1))
     assert refusals == [("holiday", "2020年11月3日(火)は祝日（文化の日）のため休館です")]
@@ -81,12 +88,14 @@ def test_across_midnight_is_refused(big_i):
 
 def test_off_the_grid_and_in_the_past(big_i):
     assert _refusals(big_i, at(2020, 12, 18, 13, 10), at(2020, 12, 18, 14))[0] == (
-        "grid", "予約は30分単位で開始・終了してください"
-    )  # fmt: skip
+        "grid",
+        "予約は30分単位で開始・終了してください",
+    )
     now = at(2020, 12, 18, 16)
     assert _refusals(big_i, at(2020, 12, 18, 13), at(2020, 12, 18, 14), now=now)[0] == (
-        "past", "この時間は既に過ぎています"
-    )  # fmt: skip
+        "past",
+        "この時間は既に過ぎています",
+    )
 
 
 def test_several_ranges_per_day(big_i):

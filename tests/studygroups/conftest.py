@@ -12,9 +12,14 @@ from tests import factories
 def cohort(koriyama, tamura, coordinator_user):
     programme = Programme.objects.create(name="チャレンジ「新発想」研究塾", organiser=koriyama)
     cohort = Cohort.objects.create(
-        programme=programme, fiscal_year=2020, title="研究塾 2020", theme="広域圏の課題",
-        age_limit=35, recruitment_opens=dt.date(2020, 5, 1), recruitment_closes=dt.date(2020, 6, 15),
-    )  # fmt: skip
+        programme=programme,
+        fiscal_year=2020,
+        title="研究塾 2020",
+        theme="広域圏の課題",
+        age_limit=35,
+        recruitment_opens=dt.date(2020, 5, 1),
+        recruitment_closes=dt.date(2020, 6, 15),
+    )
     cohort.organisations.set([koriyama, tamura])
     cohort.coordinators.add(coordinator_user)
     for i, name in enumerate(["まち", "ひと", "しごと", "DX"]):
@@ -26,8 +31,18 @@ def cohort(koriyama, tamura, coordinator_user):
 def make_members(cohort, organisation, n, prefix="m"):
     members = []
     for i in range(n):
-        user = factories.make_member(organisation, email=f"{prefix}{i}@{organisation.pk}.example.jp",
-                                     family=f"職員{prefix}{i}")  # fmt: skip
-        members.append(Member.objects.create(cohort=cohort, user=user, organisation=organisation,
-                                             status="accepted", birth_date=dt.date(1990, 1, 1)))  # fmt: skip
+        user = factories.make_member(
+            organisation,
+            email=f"{prefix}{i}@{organisation.pk}.example.jp",
+            family=f"職員{prefix}{i}",
+        )
+        members.append(
+            Member.objects.create(
+                cohort=cohort,
+                user=user,
+                organisation=organisation,
+                status="accepted",
+                birth_date=dt.date(1990, 1, 1),
+            )
+        )
     return members

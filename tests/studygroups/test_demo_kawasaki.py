@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cocreation.accounts.models import User
-from studygroups.demo import KAWASAKI_PROGRAMME, KAWASAKI_STAFF, load_studygroups_demo
+from demo.studygroups import KAWASAKI_PROGRAMME, KAWASAKI_STAFF, load_studygroups_demo
 from studygroups.models import Cohort, Member, Outcome, Session, Team
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from cocreation.core.forms import PortalFormMixin
 from cocreation.notifications.models import Notification
-from studygroups import services
 from studygroups.models import (
     Cohort,
     Deliverable,
@@ -25,6 +24,9 @@ from studygroups.models import (
     Session,
     Submission,
 )
+from studygroups.services.deliverables import submission_create
+from studygroups.services.setup import cohort_start
+from studygroups.services.teams import member_assign_team
 from tests.parallel import parallel_posts
 from tests.studygroups.conftest import make_members
 from tests.studygroups.test_setup import START, settings_data, start_data
@@ -49,17 +51,20 @@ def _client(user) -> Client:
 def team3(cohort, koriyama, coordinator_user):
     team = cohort.teams.get(number=3)
     leader, member = make_members(cohort, koriyama, 2)
-    services.assign_team(member=leader, team=team, role="leader", user=coordinator_user)
-    services.assign_team(member=member, team=team, role="member", user=coordinator_user)
+    member_assign_team(member=leader, team=team, role="leader", user=coordinator_user)
+    member_assign_team(member=member, team=team, role="member", user=coordinator_user)
     return team, leader, member
 
 
 @pytest.fixture
 def session(cohort):
     return Session.objects.create(
-        cohort=cohort, kind="final_report", title="報告会",
-        starts_at=_at(2020, 10, 21, 14), ends_at=_at(2020, 10, 21, 16),
-    )  # fmt: skip
+        cohort=cohort,
+        kind="final_report",
+        title="報告会",
+        starts_at=_at(2020, 10, 21, 14),
+        ends_at=_at(2020, 10, 21, 16),
+    )
 
 
 @pytest.fixture
@@ -78,7 +83,7 @@ def test_a_deliverable_due_outside_the_window_is_refused_next_to_the_field(
 ):
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:deliverables", args=[cohort.pk]),
+        reverse("studygroups:deliverable_create", args=[cohort.pk]),
         {"kind": "trial_report", "title": "トライアル編 報告書", "due_at": due},
     )
     assert response.status_code in (200, 400)
@@ -133,8 +138,8 @@ def test_moving_a_session_outside_the_window_is_refused_with_the_form_kept(
 ):
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:session", args=[session.pk]),
-        {"action": "move", "starts_at": when, "ends_at": "2020-10-21T16:00", "place": "会議室"},
+        reverse("studygroups:session_move", args=[session.pk]),
+        {"starts_at": when, "ends_at": "2020-10-21T16:00", "place": "会議室"},
     )
     assert response.status_code == 400
     assert list(response.context["move_form"].errors) == ["starts_at"]
@@ -148,8 +153,8 @@ def test_moving_a_session_to_end_before_it_starts_says_so_next_to_the_end(
 ):
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:session", args=[session.pk]),
-        {"action": "move", "starts_at": "2020-10-21T16:00", "ends_at": "2020-10-21T14:00"},
+        reverse("studygroups:session_move", args=[session.pk]),
+        {"starts_at": "2020-10-21T16:00", "ends_at": "2020-10-21T14:00"},
     )
     assert response.status_code == 400
     assert list(response.context["move_form"].errors) == ["ends_at"]
@@ -160,9 +165,13 @@ def test_creating_a_session_outside_the_window_is_refused(client, cohort, coordi
     client.force_login(coordinator_user)
     response = client.post(
         reverse("studygroups:session_create", args=[cohort.pk]),
-        {"s-kind": "plenary", "s-title": "全体会", "s-starts_at": when,
-         "s-ends_at": "2020-10-21T16:00"},
-    )  # fmt: skip
+        {
+            "s-kind": "plenary",
+            "s-title": "全体会",
+            "s-starts_at": when,
+            "s-ends_at": "2020-10-21T16:00",
+        },
+    )
     assert response.status_code == 400
     assert "starts_at" in response.context["session_form"].errors
     assert not Session.objects.exists()
@@ -172,9 +181,13 @@ def test_creating_a_session_that_ends_before_it_starts_is_refused(client, cohort
     client.force_login(coordinator_user)
     response = client.post(
         reverse("studygroups:session_create", args=[cohort.pk]),
-        {"s-kind": "plenary", "s-title": "全体会", "s-starts_at": "2020-10-21T16:00",
-         "s-ends_at": "2020-10-21T14:00"},
-    )  # fmt: skip
+        {
+            "s-kind": "plenary",
+            "s-title": "全体会",
+            "s-starts_at": "2020-10-21T16:00",
+            "s-ends_at": "2020-10-21T14:00",
+        },
+    )
     assert response.status_code == 400
     assert response.context["session_form"].errors
     assert not Session.objects.exists()
@@ -200,10 +213,14 @@ def test_a_session_series_outside_the_window_is_refused_before_any_is_made(
 ):
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:session_create", args=[cohort.pk]),
-        {"series": "1", "r-title": "班会議", "r-first_start": first_start, "r-hours": "2",
-         "r-weeks": weeks},
-    )  # fmt: skip
+        reverse("studygroups:series_create", args=[cohort.pk]),
+        {
+            "r-title": "班会議",
+            "r-first_start": first_start,
+            "r-hours": "2",
+            "r-weeks": weeks,
+        },
+    )
     assert response.status_code == 400
     assert response.context["series_form"].errors
     assert not Session.objects.exists()
@@ -242,8 +259,14 @@ def test_phase_dates_outside_the_window_are_refused_on_the_row(
 ):
     client.force_login(coordinator_user)
     data = settings_data(cohort)
-    data.update({"phases-TOTAL_FORMS": "1", "phases-0-name": "リサーチ編",
-                 "phases-0-starts_on": "2020-04-01", "phases-0-ends_on": ends_on})  # fmt: skip
+    data.update(
+        {
+            "phases-TOTAL_FORMS": "1",
+            "phases-0-name": "リサーチ編",
+            "phases-0-starts_on": "2020-04-01",
+            "phases-0-ends_on": ends_on,
+        }
+    )
     response = client.post(reverse("studygroups:settings", args=[cohort.pk]), data)
     assert response.status_code in (200, 400)
     assert "ends_on" in response.context["phases"].forms[0].errors
@@ -258,10 +281,15 @@ def test_a_birth_date_outside_the_window_is_refused_next_to_the_field(
     client.force_login(staff_user)
     response = client.post(
         reverse("studygroups:apply", args=[cohort.pk]),
-        {"organisation": koriyama.pk, "department": "政策開発課", "position": "主事",
-         "birth_date": birth_date, "preferred_fields": [cohort.fields.first().pk],
-         "motivation": "地域の課題を学びたい。"},
-    )  # fmt: skip
+        {
+            "organisation": koriyama.pk,
+            "department": "政策開発課",
+            "position": "主事",
+            "birth_date": birth_date,
+            "preferred_fields": [cohort.fields.first().pk],
+            "motivation": "地域の課題を学びたい。",
+        },
+    )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["birth_date"]
     assert not Member.objects.filter(user=staff_user).exists()
@@ -272,27 +300,40 @@ def test_next_years_cohort_refuses_deadlines_that_would_leave_the_window(
 ):
     """Copying deadlines forward by years cannot overflow: it is refused with a message."""
     Cohort.objects.filter(pk=cohort.pk).update(fiscal_year=2095)
-    Deliverable.objects.create(cohort=cohort, kind="policy_proposal", title="政策提言",
-                               due_at=_at(2100, 2, 1, 17))  # fmt: skip
+    Deliverable.objects.create(
+        cohort=cohort, kind="policy_proposal", title="政策提言", due_at=_at(2100, 2, 1, 17)
+    )
     client.force_login(coordinator_user)
     response = client.post(
         START,
-        start_data([koriyama, tamura], programme=cohort.programme.pk, new_programme_name="",
-                   organiser="", fiscal_year=2100),
-    )  # fmt: skip
+        start_data(
+            [koriyama, tamura],
+            programme=cohort.programme.pk,
+            new_programme_name="",
+            organiser="",
+            fiscal_year=2100,
+        ),
+    )
     assert response.status_code in (200, 400)
     assert WINDOW_END in response.content.decode()
     assert not Cohort.objects.filter(fiscal_year=2100).exists()
 
 
 def test_copying_uses_the_same_day_years_later(cohort, coordinator_user, koriyama):
-    Phase.objects.create(cohort=cohort, name="リサーチ編", starts_on=dt.date(2020, 2, 29),
-                         ends_on=dt.date(2020, 10, 31))  # fmt: skip
-    new = services.start_cohort(
-        user=coordinator_user, programme=cohort.programme, fiscal_year=2021,
-        details={"title": "研究塾 2021", "theme": "続き"}, organisations=[koriyama],
+    Phase.objects.create(
+        cohort=cohort,
+        name="リサーチ編",
+        starts_on=dt.date(2020, 2, 29),
+        ends_on=dt.date(2020, 10, 31),
+    )
+    new = cohort_start(
+        user=coordinator_user,
+        programme=cohort.programme,
+        fiscal_year=2021,
+        details={"title": "研究塾 2021", "theme": "続き"},
+        organisations=[koriyama],
         copy_previous=True,
-    )  # fmt: skip
+    )
     assert new.phases.get().starts_on == dt.date(2021, 2, 28)
 
 
@@ -306,8 +347,8 @@ def test_a_presentation_order_that_is_not_a_small_number_is_refused_with_a_messa
     team = cohort.teams.first()
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:session", args=[session.pk]),
-        {"action": "presentations", f"order-{team.pk}": order, f"title-{team.pk}": "提案"},
+        reverse("studygroups:session_presentations", args=[session.pk]),
+        {f"order-{team.pk}": order, f"title-{team.pk}": "提案"},
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -321,8 +362,8 @@ def test_a_nul_in_a_presentation_title_is_refused_with_a_message(
     team = cohort.teams.first()
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:session", args=[session.pk]),
-        {"action": "presentations", f"order-{team.pk}": "1", f"title-{team.pk}": "提案\x00"},
+        reverse("studygroups:session_presentations", args=[session.pk]),
+        {f"order-{team.pk}": "1", f"title-{team.pk}": "提案\x00"},
     )
     assert response.status_code == 400
     assert "U+0000" in response.content.decode()
@@ -335,7 +376,7 @@ def test_a_malformed_member_id_on_the_applications_page_is_not_a_500(
 ):
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:applications", args=[cohort.pk]),
+        reverse("studygroups:application_decide", args=[cohort.pk]),
         {"member": member, "decision": "accept"},
         follow=True,
     )
@@ -348,7 +389,7 @@ def test_a_malformed_member_id_on_the_teams_page_is_not_a_500(
 ):
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:teams", args=[cohort.pk]), {"member": member}, follow=True
+        reverse("studygroups:member_place", args=[cohort.pk]), {"member": member}, follow=True
     )
     assert response.status_code in (200, 404)
 
@@ -361,8 +402,8 @@ def test_malformed_ids_in_the_team_plan_are_refused_with_a_message(
     team = cohort.teams.first()
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:teams", args=[cohort.pk]),
-        {"action": "confirm_plan", f"team-{team.pk}": [members[0].pk, value]},
+        reverse("studygroups:teams_confirm", args=[cohort.pk]),
+        {f"team-{team.pk}": [members[0].pk, value]},
         follow=True,
     )
     assert response.status_code == 200
@@ -376,8 +417,8 @@ def test_a_malformed_space_id_when_booking_a_room_is_refused_with_a_message(
 ):
     client.force_login(coordinator_user)
     response = client.post(
-        reverse("studygroups:session", args=[session.pk]),
-        {"action": "book_room", "space": space},
+        reverse("studygroups:session_book_room", args=[session.pk]),
+        {"space": space},
         follow=True,
     )
     assert response.status_code == 200
@@ -421,9 +462,13 @@ def test_a_nul_in_a_session_title_is_refused_next_to_the_field(client, cohort, c
     client.force_login(coordinator_user)
     response = client.post(
         reverse("studygroups:session_create", args=[cohort.pk]),
-        {"s-kind": "plenary", "s-title": "全体会\x00", "s-starts_at": "2020-10-21T14:00",
-         "s-ends_at": "2020-10-21T16:00"},
-    )  # fmt: skip
+        {
+            "s-kind": "plenary",
+            "s-title": "全体会\x00",
+            "s-starts_at": "2020-10-21T14:00",
+            "s-ends_at": "2020-10-21T16:00",
+        },
+    )
     assert response.status_code == 400
     assert list(response.context["session_form"].errors) == ["title"]
 
@@ -481,10 +526,12 @@ def test_a_version_is_downloaded_as_an_attachment_under_a_safe_name(
     client, cohort, team3, deliverable
 ):
     team, leader, member = team3
-    submission = services.submit_version(
-        deliverable=deliverable, team=team, user=member.user,
+    submission = submission_create(
+        deliverable=deliverable,
+        team=team,
+        user=member.user,
         upload=SimpleUploadedFile("../提言\u202e.pdf", PDF),
-    )  # fmt: skip
+    )
     client.force_login(member.user)
     response = client.get(reverse("studygroups:submission", args=[submission.pk]) + "?download=1")
     assert response.status_code == 200
@@ -503,9 +550,11 @@ def test_five_identical_uploads_at_once_make_one_version(cohort, team3, delivera
     client = _client(member.user)
     url = reverse("studygroups:upload", args=[cohort.pk, deliverable.pk, team.pk])
     responses = parallel_posts(
-        [(client, url, {"file": SimpleUploadedFile("提言.pdf", PDF), "title": "提言"})
-         for _ in range(5)]
-    )  # fmt: skip
+        [
+            (client, url, {"file": SimpleUploadedFile("提言.pdf", PDF), "title": "提言"})
+            for _ in range(5)
+        ]
+    )
     assert [r.status_code for r in responses] == [302] * 5
     assert Submission.objects.count() == 1
 
@@ -514,8 +563,12 @@ def test_five_identical_uploads_at_once_make_one_version(cohort, team3, delivera
 def test_five_identical_session_creations_at_once_make_one_session(cohort, coordinator_user):
     client = _client(coordinator_user)
     url = reverse("studygroups:session_create", args=[cohort.pk])
-    data = {"s-kind": "plenary", "s-title": "全体会", "s-starts_at": "2020-10-21T14:00",
-            "s-ends_at": "2020-10-21T16:00"}  # fmt: skip
+    data = {
+        "s-kind": "plenary",
+        "s-title": "全体会",
+        "s-starts_at": "2020-10-21T14:00",
+        "s-ends_at": "2020-10-21T16:00",
+    }
     responses = parallel_posts([(client, url, data) for _ in range(5)])
     assert [r.status_code for r in responses] == [302] * 5
     assert Session.objects.count() == 1
@@ -524,9 +577,13 @@ def test_five_identical_session_creations_at_once_make_one_session(cohort, coord
 @pytest.mark.django_db(transaction=True)
 def test_five_identical_series_at_once_make_one_series(cohort, coordinator_user):
     client = _client(coordinator_user)
-    url = reverse("studygroups:session_create", args=[cohort.pk])
-    data = {"series": "1", "r-title": "班会議", "r-first_start": "2020-07-22T15:00",
-            "r-hours": "2", "r-weeks": "10"}  # fmt: skip
+    url = reverse("studygroups:series_create", args=[cohort.pk])
+    data = {
+        "r-title": "班会議",
+        "r-first_start": "2020-07-22T15:00",
+        "r-hours": "2",
+        "r-weeks": "10",
+    }
     responses = parallel_posts([(client, url, data) for _ in range(5)])
     assert [r.status_code for r in responses] == [302] * 5
     assert Session.objects.count() == 10
@@ -537,12 +594,14 @@ def test_five_identical_comments_at_once_make_one_comment(
     cohort, team3, deliverable, coordinator_user
 ):
     team, leader, member = team3
-    submission = services.submit_version(
-        deliverable=deliverable, team=team, user=member.user,
+    submission = submission_create(
+        deliverable=deliverable,
+        team=team,
+        user=member.user,
         upload=SimpleUploadedFile("提言.pdf", PDF),
-    )  # fmt: skip
+    )
     client = _client(coordinator_user)
-    url = reverse("studygroups:submission", args=[submission.pk])
+    url = reverse("studygroups:submission_comment", args=[submission.pk])
     responses = parallel_posts([(client, url, {"body": "財源の検討を。"}) for _ in range(5)])
     assert [r.status_code for r in responses] == [302] * 5
     assert ReviewComment.objects.count() == 1
@@ -552,7 +611,7 @@ def test_five_identical_comments_at_once_make_one_comment(
 @pytest.mark.django_db(transaction=True)
 def test_five_identical_deliverables_at_once_make_one(cohort, coordinator_user):
     client = _client(coordinator_user)
-    url = reverse("studygroups:deliverables", args=[cohort.pk])
+    url = reverse("studygroups:deliverable_create", args=[cohort.pk])
     data = {"kind": "trial_report", "title": "トライアル編 報告書", "due_at": "2021-02-03T17:00"}
     responses = parallel_posts([(client, url, data) for _ in range(5)])
     assert [r.status_code for r in responses] == [302] * 5
@@ -562,12 +621,18 @@ def test_five_identical_deliverables_at_once_make_one(cohort, coordinator_user):
 @pytest.mark.django_db(transaction=True)
 def test_five_identical_outcomes_and_surveys_at_once_make_one_each(cohort, team3, coordinator_user):
     team, leader, member = team3
-    past = Session.objects.create(cohort=cohort, team=team, kind="team_meeting", title="会議",
-                                  starts_at=_at(2020, 7, 22), ends_at=_at(2020, 7, 22, 17))  # fmt: skip
+    past = Session.objects.create(
+        cohort=cohort,
+        team=team,
+        kind="team_meeting",
+        title="会議",
+        starts_at=_at(2020, 7, 22),
+        ends_at=_at(2020, 7, 22, 17),
+    )
     outcome_url = reverse("studygroups:outcome", args=[cohort.pk, team.pk])
     outcome = {"proposal_title": "自治体クエスト", "summary": "課題の公開", "implemented": ""}
-    survey_url = reverse("studygroups:session", args=[past.pk])
-    survey = {"action": "survey", "rating": "5", "comment": "学びが多かった"}
+    survey_url = reverse("studygroups:session_survey", args=[past.pk])
+    survey = {"rating": "5", "comment": "学びが多かった"}
     coordinator, person = _client(coordinator_user), _client(member.user)
     responses = parallel_posts(
         [(coordinator, outcome_url, outcome) for _ in range(5)]
@@ -586,8 +651,12 @@ def test_five_identical_outcomes_and_surveys_at_once_make_one_each(cohort, team3
 def test_tampered_initial_forms_on_the_settings_are_not_a_500(
     client, cohort, coordinator_user, prefix, initial
 ):
-    Phase.objects.create(cohort=cohort, name="リサーチ編", starts_on=dt.date(2020, 4, 1),
-                         ends_on=dt.date(2020, 10, 31))  # fmt: skip
+    Phase.objects.create(
+        cohort=cohort,
+        name="リサーチ編",
+        starts_on=dt.date(2020, 4, 1),
+        ends_on=dt.date(2020, 10, 31),
+    )
     client.force_login(coordinator_user)
     data = settings_data(cohort, **{f"{prefix}-INITIAL_FORMS": initial})
     response = client.post(reverse("studygroups:settings", args=[cohort.pk]), data)

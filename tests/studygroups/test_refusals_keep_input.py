@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cocreation.notifications.models import Notification
-from studygroups import services
-from studygroups.forms import SurveyForm
+from studygroups.forms.sessions import SurveyForm
 from studygroups.models import Member, Session, SurveyResponse
+from studygroups.services.teams import member_assign_team
 from tests.studygroups.conftest import make_members
 
 pytestmark = pytest.mark.django_db
@@ -20,20 +20,26 @@ pytestmark = pytest.mark.django_db
 def team3(cohort, koriyama, coordinator_user):
     team = cohort.teams.get(number=3)
     leader, member = make_members(cohort, koriyama, 2)
-    services.assign_team(member=leader, team=team, role="leader", user=coordinator_user)
-    services.assign_team(member=member, team=team, role="member", user=coordinator_user)
+    member_assign_team(member=leader, team=team, role="leader", user=coordinator_user)
+    member_assign_team(member=member, team=team, role="member", user=coordinator_user)
     return team, leader, member
 
 
 def test_a_survey_refused_by_the_rules_keeps_the_comment_and_says_why(client, cohort, team3):
     team, _leader, member = team3
     starts = timezone.now() + dt.timedelta(days=7)
-    session = Session.objects.create(cohort=cohort, team=team, kind="fieldwork", title="現地調査",
-                                     starts_at=starts, ends_at=starts + dt.timedelta(hours=3))  # fmt: skip
+    session = Session.objects.create(
+        cohort=cohort,
+        team=team,
+        kind="fieldwork",
+        title="現地調査",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=3),
+    )
     client.force_login(member.user)
     response = client.post(
-        reverse("studygroups:session", args=[session.pk]),
-        {"action": "survey", "rating": "4", "comment": "ヒアリング先の選定が参考になった"},
+        reverse("studygroups:session_survey", args=[session.pk]),
+        {"rating": "4", "comment": "ヒアリング先の選定が参考になった"},
     )
     assert response.status_code == 400  # the survey opens when the session is over
     html = response.content.decode()
@@ -57,7 +63,9 @@ def test_an_application_without_a_decision_is_not_declined(
     data = {"member": str(applicant.pk)}
     if decision is not None:
         data["decision"] = decision
-    response = client.post(reverse("studygroups:applications", args=[cohort.pk]), data, follow=True)
+    response = client.post(
+        reverse("studygroups:application_decide", args=[cohort.pk]), data, follow=True
+    )
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     applicant.refresh_from_db()
@@ -72,7 +80,7 @@ def test_an_application_is_declined_only_by_the_decline_button(
     Member.objects.filter(pk=applicant.pk).update(status=Member.Status.APPLIED)
     client.force_login(coordinator_user)
     client.post(
-        reverse("studygroups:applications", args=[cohort.pk]),
+        reverse("studygroups:application_decide", args=[cohort.pk]),
         {"member": str(applicant.pk), "decision": "decline"},
     )
     applicant.refresh_from_db()

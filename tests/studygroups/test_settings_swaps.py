@@ -65,8 +65,11 @@ def test_a_duplicate_that_appears_after_validation_is_refused_next_to_the_field(
     # beside the number, not a server error at the request's commit.
     from django.db import connection
 
-    from studygroups import services
-    from studygroups.forms_setup import CohortSettingsForm, FieldFormSet, PhaseFormSet, TeamFormSet
+    from cocreation.core.errors import add_to_form
+    from studygroups.errors import StudyError
+    from studygroups.forms.setup import CohortSettingsForm, FieldFormSet, PhaseFormSet, TeamFormSet
+    from studygroups.services.setup import cohort_save_settings
+    from studygroups.views.setup import settings_rows
 
     data = settings_data(cohort, **{"teams-0-number": 9})
     form = CohortSettingsForm(data, instance=cohort, organisers=[cohort.programme.organiser_id])
@@ -76,12 +79,20 @@ def test_a_duplicate_that_appears_after_validation_is_refused_next_to_the_field(
     assert all(part.is_valid() for part in (form, fields, phases, teams))
     Team.objects.create(cohort=cohort, number=9, field=cohort.fields.first())
 
-    with pytest.raises(services.StudyError) as refused:
-        services.save_cohort_settings(
-            cohort=cohort, user=coordinator_user, form=form,
-            fields=fields, phases=phases, teams=teams,
-        )  # fmt: skip
+    with pytest.raises(StudyError) as refused:
+        cohort_save_settings(
+            cohort=cohort,
+            user=coordinator_user,
+            details=form.details(),
+            organisations=form.cleaned_data["organisations"],
+            coordinators=form.cleaned_data["coordinator_emails"],
+            reviewers=form.cleaned_data["reviewer_emails"],
+            fields=settings_rows(fields),
+            phases=settings_rows(phases),
+            teams=settings_rows(teams),
+        )
     assert refused.value.field == "number"
+    add_to_form(form, refused.value, rows=teams.forms)  # as the settings page does
     assert teams.forms[0].errors["number"] == ["この番号の班はすでにあります。"]
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # nothing left pending for the commit

@@ -112,24 +112,38 @@ def test_a_coordinator_starts_a_cohort_of_a_new_programme(
 
 
 def test_a_new_cohort_copies_last_years_structure_a_year_later(client, coordinator_user, cohort):
-    phase = Phase.objects.create(cohort=cohort, name="リサーチ編", starts_on=dt.date(2020, 4, 1),
-                                 ends_on=dt.date(2020, 10, 31))  # fmt: skip
+    phase = Phase.objects.create(
+        cohort=cohort,
+        name="リサーチ編",
+        starts_on=dt.date(2020, 4, 1),
+        ends_on=dt.date(2020, 10, 31),
+    )
     Deliverable.objects.create(
-        cohort=cohort, phase=phase, kind="research_report", title="リサーチ編報告書",
+        cohort=cohort,
+        phase=phase,
+        kind="research_report",
+        title="リサーチ編報告書",
         due_at=dt.datetime(2020, 10, 14, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=9))),
-    )  # fmt: skip
+    )
     client.force_login(coordinator_user)
     response = client.post(
         START,
-        start_data(list(cohort.organisations.all()), programme=cohort.programme.pk,
-                   new_programme_name="", title="研究塾 2021"),
-    )  # fmt: skip
+        start_data(
+            list(cohort.organisations.all()),
+            programme=cohort.programme.pk,
+            new_programme_name="",
+            title="研究塾 2021",
+        ),
+    )
     assert response.status_code == 302
     new = Cohort.objects.get(programme=cohort.programme, fiscal_year=2021)
     assert [f.name for f in new.fields.all()] == ["まち", "ひと", "しごと", "DX"]
     assert [(t.number, t.field.name) for t in new.teams.all()] == [
-        (1, "まち"), (2, "ひと"), (3, "しごと"), (4, "DX"),
-    ]  # fmt: skip
+        (1, "まち"),
+        (2, "ひと"),
+        (3, "しごと"),
+        (4, "DX"),
+    ]
     copied = new.phases.get()
     assert (copied.starts_on, copied.ends_on) == (dt.date(2021, 4, 1), dt.date(2021, 10, 31))
     deliverable = new.deliverables.get()
@@ -144,13 +158,20 @@ def test_a_new_cohort_copies_last_years_structure_a_year_later(client, coordinat
     "overrides, field, message",
     [
         ({"recruitment_closes": "2021-03-01"}, None, "募集締切日は募集開始日以降にしてください"),
-        ({"new_programme_name": ""}, "new_programme_name", "プログラムを選ぶか、新しいプログラム名"),
+        (
+            {"new_programme_name": ""},
+            "new_programme_name",
+            "プログラムを選ぶか、新しいプログラム名",
+        ),
         ({"organisations": []}, "organisations", "このフィールドは必須です"),
-        ({"reviewer_emails": "nobody@nowhere.example"}, "reviewer_emails",
-         "nobody@nowhere.example を使うアカウントはありません"),
+        (
+            {"reviewer_emails": "nobody@nowhere.example"},
+            "reviewer_emails",
+            "nobody@nowhere.example を使うアカウントはありません",
+        ),
         ({"fiscal_year": "令和3"}, "fiscal_year", "整数を入力してください"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_explained_and_the_form_kept(
     client, coordinator_user, koriyama, overrides, field, message
 ):
@@ -169,9 +190,13 @@ def test_a_second_cohort_for_the_same_year_is_refused(client, coordinator_user, 
     client.force_login(coordinator_user)
     response = client.post(
         START,
-        start_data(list(cohort.organisations.all()), programme=cohort.programme.pk,
-                   new_programme_name="", fiscal_year=2020),
-    )  # fmt: skip
+        start_data(
+            list(cohort.organisations.all()),
+            programme=cohort.programme.pk,
+            new_programme_name="",
+            fiscal_year=2020,
+        ),
+    )
     assert response.status_code == 200
     assert "2020年度の研究会がすでにあります" in " ".join(
         response.context["form"].errors["fiscal_year"]
@@ -180,9 +205,11 @@ def test_a_second_cohort_for_the_same_year_is_refused(client, coordinator_user, 
 
 def test_a_coordinator_of_another_region_cannot_use_this_programme(client, cohort):
     elsewhere = factories.make_municipality(
-        "横瀬町", "113638", domain="town.yokoze.example.jp",
+        "横瀬町",
+        "113638",
+        domain="town.yokoze.example.jp",
         regions=[factories.make_region("横瀬・磐梯 共創ネットワーク", "yokoze-bandai")],
-    )  # fmt: skip
+    )
     outsider = factories.make_member(
         elsewhere, role="coordinator", email="c@town.yokoze.example.jp"
     )
@@ -208,8 +235,15 @@ def test_ten_simultaneous_starts_of_the_same_year_make_one_cohort():
     for i in range(10):
         client = Client()
         client.force_login(coordinators[i % 2])
-        requests.append((client, START, start_data([koriyama], programme=programme.pk,
-                                                     new_programme_name="", title=f"研究塾 {i}")))  # fmt: skip
+        requests.append(
+            (
+                client,
+                START,
+                start_data(
+                    [koriyama], programme=programme.pk, new_programme_name="", title=f"研究塾 {i}"
+                ),
+            )
+        )
     responses = parallel_posts(requests)
     assert sorted(r.status_code for r in responses) == [200] * 9 + [302]
     assert Cohort.objects.filter(programme=programme, fiscal_year=2021).count() == 1
@@ -232,14 +266,28 @@ def test_who_may_change_the_settings(role_client, cohort):
 def test_settings_add_a_field_and_a_team_and_publish_outcomes(client, coordinator_user, cohort):
     client.force_login(coordinator_user)
     url = reverse("studygroups:settings", args=[cohort.pk])
-    data = settings_data(cohort, **{"fields-TOTAL_FORMS": 5, "fields-4-name": "防災",
-                                    "fields-4-position": 5, "is_published": "on"})  # fmt: skip
+    data = settings_data(
+        cohort,
+        **{
+            "fields-TOTAL_FORMS": 5,
+            "fields-4-name": "防災",
+            "fields-4-position": 5,
+            "is_published": "on",
+        },
+    )
     assert client.post(url, data).status_code == 302
     disaster = cohort.fields.get(name="防災")
     cohort.refresh_from_db()
-    data = settings_data(cohort, **{"teams-TOTAL_FORMS": 5, "teams-4-number": 5,
-                                    "teams-4-name": "防災空地で地域交流",
-                                    "teams-4-field": disaster.pk, "teams-4-max_size": 8})  # fmt: skip
+    data = settings_data(
+        cohort,
+        **{
+            "teams-TOTAL_FORMS": 5,
+            "teams-4-number": 5,
+            "teams-4-name": "防災空地で地域交流",
+            "teams-4-field": disaster.pk,
+            "teams-4-max_size": 8,
+        },
+    )
     assert client.post(url, data).status_code == 302
     team = cohort.teams.get(number=5)
     assert (team.name, team.field, team.max_size) == ("防災空地で地域交流", disaster, 8)
@@ -296,13 +344,13 @@ def test_a_company_lecturer_who_reviews_sees_that_cohort(client, company_user, c
 
 
 def test_members_csv_for_the_secretariats_report(role_client, cohort, koriyama):
-    from studygroups import services
+    from studygroups.services.teams import member_assign_team
 
     coordinator = cohort.coordinators.get()
     team = cohort.teams.get(number=3)
     member, leader = make_members(cohort, koriyama, 2)
-    services.assign_team(member=member, team=team, role="member", user=coordinator)
-    services.assign_team(member=leader, team=team, role="leader", user=coordinator)
+    member_assign_team(member=member, team=team, role="member", user=coordinator)
+    member_assign_team(member=leader, team=team, role="leader", user=coordinator)
     role, client = role_client
     response = client.get(reverse("studygroups:members_csv", args=[cohort.pk]))
     if role not in ("coordinator_user", "site_admin"):
@@ -322,18 +370,28 @@ def test_schedule_shows_a_members_team_from_today_by_default_and_filters(
 ):
     from django.utils import timezone
 
-    from studygroups import services
     from studygroups.models import Session
+    from studygroups.services.teams import member_assign_team
 
     team1, team2 = cohort.teams.get(number=1), cohort.teams.get(number=2)
     [member] = make_members(cohort, koriyama, 1)
-    services.assign_team(member=member, team=team1, role="member", user=coordinator_user)
+    member_assign_team(member=member, team=team1, role="member", user=coordinator_user)
     now = timezone.now()
-    for title, team, days in [("1班 次回", team1, 3), ("2班 次回", team2, 3), ("全体会 次回", None, 10),
-                              ("1班 前回", team1, -4)]:  # fmt: skip
+    for title, team, days in [
+        ("1班 次回", team1, 3),
+        ("2班 次回", team2, 3),
+        ("全体会 次回", None, 10),
+        ("1班 前回", team1, -4),
+    ]:
         start = now + dt.timedelta(days=days)
-        Session.objects.create(cohort=cohort, team=team, kind="team_meeting", title=title,
-                               starts_at=start, ends_at=start + dt.timedelta(hours=2))  # fmt: skip
+        Session.objects.create(
+            cohort=cohort,
+            team=team,
+            kind="team_meeting",
+            title=title,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+        )
     url = reverse("studygroups:schedule", args=[cohort.pk])
     client.force_login(member.user)
     page = client.get(url).content.decode()

@@ -1,6 +1,6 @@
 """The survey word cloud counts one word once, however it was typed (issue 10 B8)."""
 
-from studygroups.services import word_frequencies
+from studygroups.selectors.sessions import word_frequencies
 
 
 def test_full_width_half_width_and_case_variants_are_one_word():

@@ -163,11 +163,13 @@ class Command(BaseCommand):
         ]
         if differences:
             raise CommandError(
-                _("The database was restored, but these tables' row counts differ from the "
-                  "archive's (archive → database):")
+                _(
+                    "The database was restored, but these tables' row counts differ from the "
+                    "archive's (archive → database):"
+                )
                 + "\n"
                 + "\n".join(differences)
-            )  # fmt: skip
+            )
 
     def _write_files(self, folder: Path, files: dict[str, list[str]], facts: dict) -> dict:
         """Save each extracted file under its own name, then read it back and compare its

@@ -1,0 +1,122 @@
+"""Proposals as the pages read them; every query goes through the visibility rule
+(permissions.visible_proposals) or is limited to the person's own companies."""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from cocreation import permissions as roles
+
+from .. import permissions
+from ..models import Proposal, ProposalAttachment, ProposalMessage, Quest, Review, ReviewScore
+
+
+def proposals_for_quest(user, quest: Quest) -> QuerySet:
+    """The team side sees every submitted proposal; a company sees only its own. Each row
+    carries `review_count` and `average_score` (reviews without a conflict of interest)."""
+    queryset = permissions.visible_proposals(user).filter(quest=quest)
+    if not permissions.sees_all_proposals(user, quest):
+        company_ids = [c.pk for c in roles.companies_of(user)]
+        queryset = queryset.filter(company_id__in=company_ids)
+    return (
+        queryset.select_related("company", "submitted_by")
+        .annotate(
+            review_count=Count(
+                "reviews", filter=Q(reviews__conflict_of_interest=False), distinct=True
+            ),
+            average_score=Avg(
+                "reviews__scores__score", filter=Q(reviews__conflict_of_interest=False)
+            ),
+        )
+        .order_by("-submitted_at", "-created_at", "-id")
+    )
+
+
+def proposal_for_detail(user, quest_pk: int, pk: int) -> Proposal | None:
+    """Proposal `pk` of quest `quest_pk` if the user may see it, with its attachments,
+    history, thread and reviews; None otherwise."""
+    return (
+        permissions.visible_proposals(user)
+        .filter(quest_id=quest_pk, pk=pk)
+        .select_related("quest__host", "company", "submitted_by", "decided_by")
+        .prefetch_related(
+            "attachments",
+            "events__actor",
+            Prefetch("messages", queryset=ProposalMessage.objects.select_related("author")),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("reviewer").prefetch_related(
+                    Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def visible_proposal_or_404(user, quest_pk: int, pk: int) -> Proposal:
+    """`proposal_for_detail`, or Http404 (never 403, so another company's proposal is not
+    revealed to exist)."""
+    proposal = proposal_for_detail(user, quest_pk, pk)
+    if proposal is None or not permissions.can_view_proposal(user, proposal):
+        raise Http404
+    return proposal
+
+
+def attachment_of(proposal: Proposal, pk: int) -> ProposalAttachment:
+    """Attachment `pk` of `proposal`, or Http404."""
+    attachment = ProposalAttachment.objects.filter(pk=pk, proposal=proposal).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def own_review(proposal: Proposal, user) -> Review | None:
+    """The user's own review of `proposal` (from its prefetched reviews), if any."""
+    return next((r for r in proposal.reviews.all() if r.reviewer_id == user.id), None)
+
+
+def criterion_averages(proposal: Proposal, criteria) -> list[tuple]:
+    """(criterion, average, count) over reviewers without a conflict of interest."""
+    totals: dict[int, list[int]] = {}
+    for review in proposal.reviews.all():
+        if review.conflict_of_interest:
+            continue
+        for score in review.scores.all():
+            totals.setdefault(score.criterion_id, []).append(score.score)
+    rows = []
+    for criterion in criteria:
+        values = totals.get(criterion.pk, [])
+        rows.append((criterion, sum(values) / len(values) if values else None, len(values)))
+    return rows
+
+
+def published_summaries(quest: Quest) -> QuerySet:
+    """Summaries of adopted proposals the company agreed to and the team published."""
+    return (
+        Proposal.objects.filter(
+            quest=quest,
+            state=Proposal.State.ADOPTED,
+            public_summary_published_at__isnull=False,
+        )
+        .select_related("company")
+        .order_by("public_summary_published_at")
+    )
+
+
+def adopted_proposals(quest: Quest) -> QuerySet:
+    """The quest's adopted proposals with their companies (the results page)."""
+    return Proposal.objects.filter(quest=quest, state=Proposal.State.ADOPTED).select_related(
+        "company"
+    )
+
+
+def my_proposals(user) -> QuerySet:
+    """A company member's proposals, across quests, with their states."""
+    company_ids = [c.pk for c in roles.companies_of(user)]
+    return (
+        Proposal.objects.filter(company_id__in=company_ids)
+        .select_related("quest__host", "company")
+        .order_by("-updated_at", "-id")
+    )
