@@ -76,6 +76,7 @@ _TABLE = str.maketrans({char: "-" for char in _DASHES}) | _KANA
 _KANJI = re.compile(r"[\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _NUMERALS = frozenset("0123456789〇一二三四五六七八九十百千万何数幾")
 _COUNTERS = frozenset("月所国年条")
+_DIGITS = frozenset("0123456789")
 _KE = re.compile("[ヶケヵ]")
 _SPACES = re.compile(r"\s+")
 # What separates keywords in a query, after NFKC (which makes ，/､/｡ into ,/、/。).
@@ -91,7 +92,11 @@ def _place_or_counter(match: re.Match) -> str:
     before_edge, after_edge = before.isspace(), after.isspace()
     if before_edge and after_edge:
         return match.group()
-    if (before_edge or before in _NUMERALS) and (after_edge or after in _COUNTERS):
+    if (before_edge or before in _NUMERALS) and after in _COUNTERS:
+        return "か"
+    if before in _DIGITS and after_edge:
+        # 「3ヶ」 typed alone: a counter (3ヶ月). After a kanji numeral it is more often
+        # the start of a place name (七ヶ浜町, 五ヶ瀬町), so the rule below reads it as が.
         return "か"
     if (before_edge or _KANJI.match(before)) and (after_edge or _KANJI.match(after)):
         return "が"

@@ -52,7 +52,8 @@ def media_file(request, path: str):
     storage = storages["default"]
     try:
         handle = storage.open(path, "rb")
-    except (SuspiciousFileOperation, FileNotFoundError, IsADirectoryError, ValueError):
+    except (SuspiciousFileOperation, OSError, ValueError):
+        # OSError covers a missing file, a folder, and a name too long for the disk.
         raise Http404 from None
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)

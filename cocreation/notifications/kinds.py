@@ -44,7 +44,8 @@ EMAIL_FAILURE_DIGEST = register(
         "notifications.email_failure_digest",
         _("%(count)s emails could not be delivered"),
         _(
-            "The portal gave up sending these emails after repeated attempts "
+            "The portal gave up sending these emails, after repeated attempts or because "
+            "the mail server refused them for good "
             "(time, recipient, kind, title, attempts: last error):\n%(failures)s\n\n"
             "Check the mail server settings, then select them in the notification list of "
             "the admin site (filter: email, Failed) and choose “Send the failed emails "

@@ -123,13 +123,21 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient.email],
         headers={
-            # Same id on every attempt, so a mail system can drop a duplicate.
-            "Message-ID": f"<notification-{notification.pk}@{_mail_host()}>",
+            "Message-ID": message_id(notification),
             "X-Portal-Notification": notification.kind,
         },
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def message_id(notification: Notification) -> str:
+    """The mail's Message-ID (RFC 5322 §3.6.4): the same on every attempt, so a mail
+    system can drop a copy sent twice, and unique for ever: the creation time (in
+    microseconds) is part of it, so a notification that reuses an id after a restore of
+    an older backup never looks like one already delivered."""
+    created = int(notification.created_at.timestamp() * 1_000_000)
+    return f"<notification-{notification.pk}.{created}@{_mail_host()}>"
 
 
 def _mail_host() -> str:
@@ -148,9 +156,20 @@ class Delivery(enum.Enum):
 
 
 MAX_EMAIL_ATTEMPTS = 8
-# Refusals that another attempt cannot change (RFC 5321 §4.2.1: 5yz is permanent).
-PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+def is_permanent(error: Exception) -> bool:
+    """Whether another attempt cannot change the SMTP server's answer: a refusal of the
+    recipients, the sender or the message with a 5yz code (RFC 5321 §4.2.1). 4yz answers
+    (greylisting, throttling: 421, 450, 451, 452) are transient and tried again, as are
+    lost connections and authentication failures (a settings fix makes them pass)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        return error.smtp_code >= 500
+    return False
 
 
 def backoff(attempts: int) -> timedelta:
@@ -184,10 +203,8 @@ def email_deliver(*, notification_id: int) -> Delivery:
         return Delivery.SKIPPED
     try:
         build_email(notification).send(fail_silently=False)
-    except PERMANENT_ERRORS as exc:
-        return _record_failure(notification, repr(exc), final=True)
     except TRANSIENT_ERRORS as exc:
-        final = notification.email_attempts >= MAX_EMAIL_ATTEMPTS
+        final = is_permanent(exc) or notification.email_attempts >= MAX_EMAIL_ATTEMPTS
         return _record_failure(notification, repr(exc), final=final)
     except Exception as exc:  # noqa: BLE001 - a fault in rendering or the backend: give up, loudly
         logger.exception("Mail of notification %s could not be built or sent", notification_id)
@@ -292,8 +309,9 @@ def email_requeue_failed(*, notification_ids: list[int]) -> int:
 
 
 def email_report_failures(*, since: datetime, until: datetime) -> int:
-    """Tell every active site administrator, in the portal, of the mails the portal gave up
-    on between `since` and `until` (aware datetimes); returns the number of admins told.
+    """Tell every active site administrator (staff or superuser), in the portal, of the
+    mails the portal gave up on between `since` and `until` (aware datetimes); returns
+    the number of admins told.
 
     One digest per admin per day (the key names `until`'s date in JST); nothing when no
     mail failed. The digest is not mailed: mail may be what is failing.
@@ -311,7 +329,10 @@ def email_report_failures(*, since: datetime, until: datetime) -> int:
         return 0
     shown = failures[:DIGEST_ROWS]
     more = len(failures) - len(shown)
-    admins = list(get_user_model().objects.filter(is_active=True, is_superuser=True))
+    # Site administrators as everywhere else (permissions.is_site_admin): staff or superuser.
+    admins = list(
+        get_user_model().objects.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True)
+    )
     day = timezone.localtime(until).date().isoformat()
     for admin in admins:
         with translation.override(admin.preferred_language or settings.LANGUAGE_CODE):

@@ -45,6 +45,7 @@ def test_the_photo_is_not_served_to_anyone_signed_out(client, photo):
         "spaces/../../private/proposal.pdf",
         "%2e%2e/private/proposal.pdf",
         "spaces/photos/",
+        "a" * 5000,
     ],
 )
 def test_no_path_leaves_the_media_storage(client, staff_user, photo, path):

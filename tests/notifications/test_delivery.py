@@ -1,9 +1,11 @@
 """Issue 10 A2: one chain of attempts per notification, a stable Message-ID, and the site
 administrators told of the mails the portal gave up on."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +15,13 @@ from cocreation.notifications.services import Delivery
 from tests import factories
 from tests.notifications.test_notify import CONTEXT, FlakySmtpBackend
 from tests.parallel import at_once
+
+
+class GreylistingSmtpBackend(LocmemBackend):
+    """Stands in for an SMTP server that greylists (451 to RCPT): a transient refusal."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"x@example.test": (451, b"4.7.1 Greylisted")})
 
 
 @pytest.fixture
@@ -100,7 +109,23 @@ def test_every_attempt_carries_the_same_message_id(settings):
     notification = _notify(recipient)
     first = services.build_email(notification).extra_headers["Message-ID"]
     second = services.build_email(notification).extra_headers["Message-ID"]
-    assert first == second == f"<notification-{notification.pk}@portal.example.jp>"
+    assert first == second
+    assert first.startswith(f"<notification-{notification.pk}.")
+    assert first.endswith("@portal.example.jp>")
+
+
+@pytest.mark.django_db
+def test_a_message_id_is_never_reused_after_a_restore(settings):
+    """A restore of an older backup rewinds the id sequence; a new notification that gets
+    an id already mailed must not look like a copy of that mail."""
+    recipient = factories.make_user("hanako.sato@city.koriyama.lg.jp", family="佐藤")
+    notification = _notify(recipient)
+    before = services.message_id(notification)
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=notification.created_at + timedelta(days=3)
+    )
+    notification.refresh_from_db()
+    assert services.message_id(notification) != before
 
 
 def _given_up(recipient, index, error="SMTPServerDisconnected('connection closed')"):
@@ -119,14 +144,16 @@ def test_site_admins_are_told_each_day_of_the_mails_given_up(site_admin):
     staff_admin = factories.make_user("staff.admin@portal.example.test", family="職員")
     staff_admin.is_staff = True
     staff_admin.save(update_fields=["is_staff"])
+    member = factories.make_user("member@city.koriyama.lg.jp", family="職員")
     recipient = factories.make_user("hanako.sato@city.koriyama.lg.jp", family="佐藤")
     _given_up(recipient, 1)
     _given_up(recipient, 2, error="SMTPRecipientsRefused(550)")
 
-    assert tasks.report_failed_emails() == 1
-    assert tasks.report_failed_emails() == 1  # run twice on one day: still one digest
-    digest = Notification.objects.get(kind="notifications.email_failure_digest")
-    assert digest.recipient == site_admin
+    assert tasks.report_failed_emails() == 2
+    assert tasks.report_failed_emails() == 2  # run twice on one day: still one digest each
+    digests = Notification.objects.filter(kind="notifications.email_failure_digest")
+    assert {d.recipient for d in digests} == {site_admin, staff_admin}
+    digest = digests.get(recipient=site_admin)
     assert digest.email_status == Notification.EmailStatus.NOT_SENT  # in the portal only
     assert digest.title == "2件のメールを送信できませんでした"
     assert "hanako.sato@city.koriyama.lg.jp" in digest.body
@@ -134,8 +161,19 @@ def test_site_admins_are_told_each_day_of_the_mails_given_up(site_admin):
     assert "年" in digest.body and "日(" in digest.body  # dates as 2026年11月30日(月)
     assert digest.url == "/admin/notifications/notification/?email_status__exact=failed"
     assert not Notification.objects.filter(
-        recipient=staff_admin, kind="notifications.email_failure_digest"
+        recipient=member, kind="notifications.email_failure_digest"
     ).exists()
+
+
+@pytest.mark.django_db
+def test_greylisting_and_throttling_are_tried_again(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_delivery.GreylistingSmtpBackend"
+    recipient = factories.make_user("hanako.sato@city.koriyama.lg.jp", family="佐藤")
+    notification = _notify(recipient)
+    assert services.email_deliver(notification_id=notification.pk) is Delivery.RETRY_LATER
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.EmailStatus.PENDING
+    assert "451" in notification.last_error
 
 
 @pytest.mark.django_db

@@ -155,10 +155,11 @@ def test_no_mail_is_lost_and_only_cut_conversations_are_repeated(smtp_server, qu
 
     ids = Counter(message_id for message_id, _ in server.received)
     notifications = {
-        f"<notification-{pk}@{services._mail_host()}>": (email_address, attempts)
-        for pk, email_address, attempts in Notification.objects.values_list(
-            "pk", "recipient__email", "email_attempts"
+        services.message_id(notification): (
+            notification.recipient.email,
+            notification.email_attempts,
         )
+        for notification in Notification.objects.select_related("recipient")
     }
     lost = len(set(notifications) - set(ids))
     duplicated = sum(count - 1 for count in ids.values())
