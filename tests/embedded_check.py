@@ -90,7 +90,7 @@ def main() -> None:
             "-m",
             "celery",
             "-A",
-            "cocreation",
+            "config",
             "worker",
             "--pool=solo",
             "--loglevel=WARNING",

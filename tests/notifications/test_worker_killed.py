@@ -114,7 +114,7 @@ def test_no_mail_is_lost_and_only_cut_conversations_are_repeated(smtp_server, qu
     command = [
         "celery",
         "-A",
-        "cocreation",
+        "config",
         "worker",
         "--pool=prefork",
         f"--concurrency={CHILDREN}",
