@@ -70,6 +70,19 @@ BOOKING_REQUESTED = register(
         ),
     )
 )
+BOOKING_CHANGED_BY_COORDINATOR = register(
+    NotificationKind(
+        "space.booking_changed_by_coordinator",
+        _("Your booking of %(space)s was changed"),
+        _(
+            "A coordinator changed your booking of %(space)s.\n"
+            "Now: %(when)s\n"
+            "Before the change: %(before)s\n"
+            "Purpose: %(purpose)s\n"
+            "If the new time does not suit you, change or cancel the booking on the portal."
+        ),
+    )
+)
 BOOKING_REQUEST_CHANGED = register(
     NotificationKind(
         "space.booking_request_changed",
@@ -123,6 +136,17 @@ def when(booking: Booking) -> Rendered:
     """The booking's time, 2020年12月18日(金) 13:30〜15:00 (an end at midnight as 24:00),
     written in each recipient's language."""
     return Rendered(span, booking.starts_at, booking.ends_at)
+
+
+def _kind_and_span(kind: str, starts_at, ends_at) -> str:
+    return f"{span(starts_at, ends_at)} ({Booking.Kind(kind).label})"
+
+
+def as_booked(booking: Booking) -> Rendered:
+    """The booking's time and kind, 2020年12月18日(金) 13:30〜15:00 (座席), in each
+    recipient's language: what "before the change" shows, so that a change of kind alone
+    reads as a change."""
+    return Rendered(_kind_and_span, booking.kind, booking.starts_at, booking.ends_at)
 
 
 def _booker_text(user) -> str:

@@ -69,6 +69,9 @@ class RuleSet:
     closed_on_public_holidays: bool
     hours: list[OpeningHours]
     closures: list[Closure]
+    # A space taken out of use keeps no booking open (issue 10 B3: its bookings are listed
+    # like those a closure would hide).
+    is_active: bool = True
 
     @classmethod
     def of(cls, space: Space, *, hours=None, closures=None) -> RuleSet:
@@ -80,6 +83,7 @@ class RuleSet:
             closed_on_public_holidays=space.closed_on_public_holidays,
             hours=list(space.opening_hours.all()) if hours is None else list(hours),
             closures=list(space.closures.all()) if closures is None else list(closures),
+            is_active=space.is_active,
         )
 
     @classmethod
@@ -102,6 +106,7 @@ class RuleSet:
             ),
             hours=[row(OpeningHours, data) for data in hours],
             closures=[row(Closure, data) for data in closures],
+            is_active=values.get("is_active", space.is_active),
         )
 
 
@@ -437,10 +442,20 @@ def newly_outside(
     `proposed` ones, each with the new rules' reason. A booking already outside the
     current rules (kept as an exception before) is not asked about again."""
     before, after = _spans_by_day(current), _spans_by_day(proposed)
+    taken_out_of_use = getattr(current, "is_active", True) and not getattr(
+        proposed, "is_active", True
+    )
     affected = []
     for booking in bookings:
         day = timezone.localdate(booking.starts_at)
-        if not _fits(before(day), booking) or _fits(after(day), booking):
+        if not _fits(before(day), booking):
+            continue
+        if taken_out_of_use:
+            affected.append(
+                AffectedBooking(booking, _("The space will no longer be in use (not bookable)."))
+            )
+            continue
+        if _fits(after(day), booking):
             continue
         info = after(day)
         if info.is_open:

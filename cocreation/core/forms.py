@@ -20,9 +20,40 @@ from django.utils.translation import gettext as _
 
 from . import inputs
 
+# Fields whose typed value is digits and punctuation: the full-width forms of ASCII (what a
+# Japanese IME types: ２４：００, ２０２０－１２－１８, ２０) are read as ASCII. Only those: other
+# look-alikes (², ①, Arabic-Indic digits) are still refused, as the input rules say.
+_FULL_WIDTH = {0xFF01 + offset: 0x21 + offset for offset in range(94)} | {0x3000: 0x20}
+_TYPED_NUMBERS = (
+    forms.DateField,
+    forms.TimeField,
+    forms.DateTimeField,
+    forms.IntegerField,
+    forms.DecimalField,
+    forms.FloatField,
+)
+
+
+def _read_full_width(field: forms.Field) -> None:
+    if getattr(field, "_reads_full_width", False):
+        return
+    parse = field.to_python
+
+    def to_python(value):
+        if isinstance(value, str):
+            value = value.translate(_FULL_WIDTH)
+        return parse(value)
+
+    field.to_python = to_python
+    field._reads_full_width = True
+
 
 def apply_input_rules(field: forms.Field) -> None:
-    """Add the portal's input rules to one bound copy of a form field (in place)."""
+    """Add the portal's input rules to one bound copy of a form field (in place): text
+    rules on text fields, the date window on dates, bounds on integers, and full-width
+    digits read as digits in every date, time and number field."""
+    if isinstance(field, _TYPED_NUMBERS):
+        _read_full_width(field)
     validators = field.validators
     if isinstance(field, forms.CharField):
         multiline = isinstance(field.widget, forms.Textarea)

@@ -42,6 +42,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import ngettext
+
 # A query is cut to this many keywords: each is one more condition to meet.
 SEARCH_KEYWORDS_MAX = 10
 
@@ -124,6 +126,20 @@ def search_keywords(query: str | None) -> list[str]:
     text = _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", query or ""))
     words = [normalise_for_search(word) for word in text.split()]
     return [word for word in words if word][:SEARCH_KEYWORDS_MAX]
+
+
+def keywords_left_out(query: str | None) -> str:
+    """The message a search page shows when `query` has more words than
+    `SEARCH_KEYWORDS_MAX` (the rest were not searched for); "" when none was left out."""
+    text = _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", query or ""))
+    words = [word for word in (normalise_for_search(w) for w in text.split()) if word]
+    if len(words) <= SEARCH_KEYWORDS_MAX:
+        return ""
+    return ngettext(
+        "Only the first %(count)d word was searched for; %(left)s was left out.",
+        "Only the first %(count)d words were searched for; %(left)s were left out.",
+        SEARCH_KEYWORDS_MAX,
+    ) % {"count": SEARCH_KEYWORDS_MAX, "left": " ".join(words[SEARCH_KEYWORDS_MAX:])}
 
 
 def matches_keywords(keywords: list[str], *texts: str | None) -> bool:

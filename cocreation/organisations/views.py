@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cocreation import permissions
 from cocreation.core.errors import add_to_form, refused
 from cocreation.core.pages import paginate
+from cocreation.core.text import keywords_left_out
 
 from . import selectors, services
 from .errors import MembershipError
@@ -30,6 +31,8 @@ def organisation_list(request):
         # A refused condition is left out; the person is told rather than shown
         # results that silently ignore what they asked.
         messages.warning(request, _("Part of the search was not understood and was left out."))
+    if left_out := keywords_left_out(request.GET.get("q")):
+        messages.warning(request, left_out)
     page = listing.page
     page.object_list = selectors.with_member_counts(page.object_list)
     return render(

@@ -21,6 +21,7 @@ from cocreation.core.errors import PortalError, add_to_form, refused
 from cocreation.core.exports import csv_response
 from cocreation.core.inputs import output_multiline, output_single_line
 from cocreation.core.pages import paginate
+from cocreation.core.text import keywords_left_out
 
 from .. import permissions
 from ..filters import QuestFilter
@@ -47,6 +48,8 @@ def quest_list(request):
         data, queryset=selectors.quests_for_list(request.user), request=request
     )
     listing = paginate(request, filterset.qs, per_page=20)
+    if left_out := keywords_left_out(request.GET.get("q")):
+        messages.warning(request, left_out)
     ignored = list(filterset.ignored)
     if not listing.understood:
         ignored.append(str(_("Page")))

@@ -167,7 +167,7 @@ class DecideForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     # services.approval.booking_version() of the request as the page showed it.
-    version = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    version = forms.CharField(max_length=100, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "decide-%s")

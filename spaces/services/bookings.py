@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocreation.notifications.services import notify
+
 from .. import permissions, rules
 from ..errors import BookingError
 from ..models import Booking, BookingSeries, Space
-from ..notifications import tell_booker, tell_coordinators, when
+from ..notifications import as_booked, tell_booker, tell_coordinators
 
 
 def _taken() -> BookingError:
@@ -253,7 +255,7 @@ def booking_change(
             )
             if refusals:
                 raise BookingError.of(refusals)
-            before = when(current)
+            before = as_booked(current)
             moved = (kind, starts_at, ends_at) != (current.kind, current.starts_at, current.ends_at)
             status = _status_after_change(locked, current, user=user, kind=kind, moved=moved)
             asks_again = moved and status == Booking.Status.PENDING
@@ -276,6 +278,21 @@ def booking_change(
                     actor=user,
                     key=f"space.booking_request_changed|{current.pk}|{now.isoformat()}",
                     extra={"before": before},
+                )
+            if moved and current.user_id != user.pk:
+                # Someone else (a coordinator) moved it: the booker must hear of it.
+                notify(
+                    current.user,
+                    "space.booking_changed_by_coordinator",
+                    current,
+                    context={
+                        "space": locked.name,
+                        "when": as_booked(current),
+                        "before": before,
+                        "purpose": current.purpose,
+                    },
+                    url=current.get_absolute_url(),
+                    key=f"space.booking_changed_by_coordinator|{current.pk}|{now.isoformat()}",
                 )
             return current
     except IntegrityError:

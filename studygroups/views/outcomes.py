@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cocreation.core import inputs
 from cocreation.core.errors import add_to_form, refused
 from cocreation.core.pages import paginate
+from cocreation.core.text import keywords_left_out
 
 from ..errors import StudyError
 from ..forms.outcomes import ArchiveSearchForm, OutcomeForm
@@ -84,6 +85,8 @@ def archive(request):
             _("The keyword was not used (%(error)s); all outcomes are shown.")
             % {"error": " ".join(search.errors["q"])},
         )
+    if left_out := keywords_left_out(query):
+        messages.warning(request, left_out)
     outcomes = selectors.archive(organiser_id=organiser_id, fiscal_year=fiscal_year, query=query)
     listing = paginate(request, outcomes, per_page=30)
     organisers, years = selectors.archive_choices()

@@ -199,3 +199,21 @@ def test_fields_added_after_init_get_the_rules_too():
     form = _AddsFieldsLater({"title": "題名", "comment_7": "所感\x1b[31m"})
     assert not form.is_valid()
     assert list(form.errors) == ["comment_7"]
+
+
+def test_full_width_digits_are_read_in_every_date_time_and_number_field():
+    """A Japanese IME often types ２４:００ or ２０２０－１２－１８ in full width."""
+    import datetime as dt
+
+    from django import forms as django_forms
+
+    from cocreation.core.forms import PortalForm
+
+    class Typed(PortalForm):
+        day = django_forms.DateField()
+        time = django_forms.TimeField()
+        seats = django_forms.IntegerField()
+
+    form = Typed({"day": "２０２０－１２－１８", "time": "１３：３０", "seats": "２０"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"day": dt.date(2020, 12, 18), "time": dt.time(13, 30), "seats": 20}

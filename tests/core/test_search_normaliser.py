@@ -152,3 +152,20 @@ def test_a_query_becomes_normalised_keywords(query, keywords):
 def test_a_query_keeps_at_most_the_stated_number_of_keywords():
     query = " ".join(f"語{i}" for i in range(SEARCH_KEYWORDS_MAX + 5))
     assert len(search_keywords(query)) == SEARCH_KEYWORDS_MAX
+
+
+def test_words_past_the_limit_are_named_not_dropped_silently():
+    from cocreation.core.text import keywords_left_out
+
+    assert keywords_left_out("データ " * 10) == ""
+    message = keywords_left_out("データ " * 10 + "zzz 郡山")
+    assert message == "検索に使ったのは最初の10語までです。「zzz 郡山」は使っていません。"
+
+
+@pytest.mark.django_db
+def test_the_search_pages_say_which_words_were_left_out(client, staff_user):
+    client.force_login(staff_user)
+    query = " ".join(["データ"] * 10 + ["zzz"])
+    for url in ("/quests/", "/studygroups/archive/", "/organisations/"):
+        html = client.get(url, {"q": query}).content.decode()
+        assert "「zzz」は使っていません" in html, url
