@@ -49,6 +49,7 @@ class SdgGoalAdmin(PortalModelAdmin):
 @admin.register(SdgTarget)
 class SdgTargetAdmin(PortalModelAdmin):
     list_display = ["code", "goal", "text"]
+    list_select_related = ["goal"]
     list_filter = ["goal"]
     search_fields = ["code", "text", "text_en"]
 
@@ -83,7 +84,8 @@ class TransitionInline(PortalTabularInline):
 @admin.register(Quest)
 class QuestAdmin(PortalModelAdmin):
     list_display = ["title", "host", "state", "proposal_deadline", "created_at"]
-    list_filter = ["state", "themes", "host"]
+    # Only the organisations that host a quest, not every organisation of the country.
+    list_filter = ["state", "themes", ("host", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "summary", "background"]
     list_select_related = ["host"]
     autocomplete_fields = ["host", "reused_from", "created_by"]
@@ -123,6 +125,7 @@ class ProposalAdmin(PortalModelAdmin):
     search_fields = ["title", "summary", "company__name", "quest__title"]
     list_select_related = ["quest", "company"]
     autocomplete_fields = ["quest", "company", "submitted_by", "decided_by"]
+    show_full_result_count = False
     inlines = [AttachmentInline, EventInline, MessageInline]
 
 
@@ -130,10 +133,22 @@ class ScoreInline(PortalTabularInline):
     model = ReviewScore
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        self.review = obj  # an inline instance serves one request
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        review = getattr(self, "review", None)
+        if db_field.name == "criterion" and review is not None:
+            # The criteria of the review's quest, not those of every quest.
+            kwargs["queryset"] = ReviewCriterion.objects.filter(quest__proposals__reviews=review)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Review)
 class ReviewAdmin(PortalModelAdmin):
     list_display = ["proposal", "reviewer", "conflict_of_interest", "updated_at"]
+    list_select_related = ["proposal", "reviewer"]
     list_filter = ["conflict_of_interest"]
     search_fields = ["proposal__title", "reviewer__email"]
     autocomplete_fields = ["proposal", "reviewer"]
@@ -143,6 +158,7 @@ class ReviewAdmin(PortalModelAdmin):
 @admin.register(Question)
 class QuestionAdmin(PortalModelAdmin):
     list_display = ["quest", "asked_at", "answered_at"]
+    list_select_related = ["quest"]
     search_fields = ["body", "answer", "quest__title"]
     autocomplete_fields = ["quest", "asked_by", "organisation", "answered_by"]
 
@@ -155,6 +171,7 @@ class MilestoneInline(PortalTabularInline):
 class MeetingInline(PortalStackedInline):
     model = TrialMeeting
     extra = 0
+    autocomplete_fields = ["recorded_by"]
 
 
 class KpiInline(PortalTabularInline):
@@ -165,6 +182,7 @@ class KpiInline(PortalTabularInline):
 @admin.register(Trial)
 class TrialAdmin(PortalModelAdmin):
     list_display = ["quest", "proposal", "starts_on", "ends_on"]
+    list_select_related = ["quest", "proposal"]
     search_fields = ["quest__title"]
     autocomplete_fields = ["quest", "proposal"]
     inlines = [MilestoneInline, MeetingInline, KpiInline]
@@ -173,5 +191,6 @@ class TrialAdmin(PortalModelAdmin):
 @admin.register(ResultsReport)
 class ResultsReportAdmin(PortalModelAdmin):
     list_display = ["quest", "published_at"]
+    list_select_related = ["quest"]
     search_fields = ["quest__title", "what_was_done", "outcomes"]
     autocomplete_fields = ["quest", "published_by"]

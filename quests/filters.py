@@ -2,14 +2,14 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
 from cocreation.organisations.models import Organisation, Region
 
-from .models import Quest, SdgGoal, SdgTarget, Theme
+from .models import Quest, QuestCoHost, SdgGoal, SdgTarget, TeamMember, Theme
 from .selectors.quests import filter_by_keywords
 
 
@@ -19,9 +19,9 @@ class QuestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword", max_length=200)
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Themes"),
-        field_name="themes",
         queryset=Theme.objects.all(),
         widget=forms.CheckboxSelectMultiple,
+        method="filter_themes",
     )
     sdg = django_filters.ModelChoiceFilter(
         label=_("SDG goal"), queryset=SdgGoal.objects.all(), method="filter_sdg_goal"
@@ -29,8 +29,8 @@ class QuestFilter(django_filters.FilterSet):
     target = django_filters.ModelChoiceFilter(
         label=_("SDG target"),
         queryset=SdgTarget.objects.select_related("goal"),
-        field_name="sdg_targets",
         to_field_name="code",
+        method="filter_sdg_target",
     )
     host = django_filters.ModelChoiceFilter(
         label=_("Municipality"),
@@ -94,19 +94,60 @@ class QuestFilter(django_filters.FilterSet):
     def filter_keyword(self, queryset, name, value):
         return filter_by_keywords(queryset, value)
 
+    # Conditions on related rows are EXISTS subqueries: a quest with two matching themes or
+    # co-hosts is still one row, so the list needs no DISTINCT over its wide rows.
+
+    def filter_themes(self, queryset, name, value):
+        if not value:
+            return queryset
+        # Any of the ticked themes, as the checkboxes read.
+        return queryset.filter(
+            Exists(
+                Quest.themes.through.objects.filter(
+                    quest_id=OuterRef("pk"), theme_id__in=[t.pk for t in value]
+                )
+            )
+        )
+
+    def filter_sdg_target(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                Quest.sdg_targets.through.objects.filter(
+                    quest_id=OuterRef("pk"), sdgtarget_id=value.pk
+                )
+            )
+        )
+
     def filter_sdg_goal(self, queryset, name, value):
-        return queryset.filter(sdg_targets__goal=value)
+        return queryset.filter(
+            Exists(
+                Quest.sdg_targets.through.objects.filter(
+                    quest_id=OuterRef("pk"), sdgtarget__goal=value
+                )
+            )
+        )
 
     def filter_host(self, queryset, name, value):
-        return queryset.filter(Q(host=value) | Q(co_hosts__organisation=value))
+        return queryset.filter(
+            Q(host=value)
+            | Q(Exists(QuestCoHost.objects.filter(quest=OuterRef("pk"), organisation=value)))
+        )
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(host__regions=value)
+        return queryset.filter(
+            Exists(
+                Organisation.regions.through.objects.filter(
+                    organisation_id=OuterRef("host_id"), region=value
+                )
+            )
+        )
 
     def filter_mine(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(team__user=self.request.user)
+        return queryset.filter(
+            Exists(TeamMember.objects.filter(quest=OuterRef("pk"), user=self.request.user))
+        )
 
     def filter_accepting(self, queryset, name, value):
         if not value:
@@ -114,8 +155,3 @@ class QuestFilter(django_filters.FilterSet):
         return queryset.filter(state=Quest.State.OPEN).filter(
             Q(proposal_deadline__isnull=True) | Q(proposal_deadline__gte=timezone.localdate())
         )
-
-    @property
-    def qs(self):
-        # Joins through themes, co-hosts or regions may repeat a quest; list it once.
-        return super().qs.distinct()

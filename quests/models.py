@@ -214,7 +214,11 @@ class Quest(models.Model):
             window_constraint("trial_starts_on"),
             window_constraint("trial_ends_on"),
         ]
-        indexes = [models.Index(fields=["state", "proposal_deadline"])]
+        indexes = [
+            models.Index(fields=["state", "proposal_deadline"]),
+            # The quest list's order (newest first), read a page at a time.
+            models.Index(fields=["-created_at", "-id"], name="quest_list_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -441,6 +445,10 @@ class Proposal(models.Model):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         ordering = ["-submitted_at", "-created_at", "-id"]
+        indexes = [
+            # "My proposals": a company's proposals, latest change first.
+            models.Index(fields=["company", "-updated_at", "-id"], name="proposal_mine_idx"),
+        ]
         constraints = [
             # One live proposal per company and quest; a withdrawn one may be followed by another.
             models.UniqueConstraint(

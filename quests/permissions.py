@@ -14,13 +14,13 @@ Team membership is read once per quest and request (`team_of`).
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cocreation import permissions as roles
-from cocreation.organisations.models import Membership
+from cocreation.organisations.models import Membership, Organisation
 
-from .models import Proposal, Quest, TeamMember
+from .models import Proposal, Quest, QuestCoHost, TeamMember
 
 _TEAM_ATTR = "_quest_team_cache"
 
@@ -242,8 +242,21 @@ def can_reuse_quest(user, quest: Quest) -> bool:
 # --- Querysets that match the rules above ------------------------------------------
 
 
+def _host_in_regions(region_ids, host="host_id") -> Exists:
+    """The row's host organisation (the outer `host` column) belongs to one of `region_ids`:
+    one index probe of the organisation-region table per row, never a join that repeats it."""
+    return Exists(
+        Organisation.regions.through.objects.filter(
+            organisation_id=OuterRef(host), region_id__in=region_ids
+        )
+    )
+
+
 def visible_quests_q(user) -> Q:
-    """Quests the user may open: everything but drafts, plus drafts they could edit."""
+    """Quests the user may open: everything but drafts, plus drafts they could edit.
+
+    Every relation is an EXISTS subquery (co-hosts, team, the host's regions), so the rule
+    never repeats a quest and no list needs DISTINCT over its rows."""
     public = ~Q(state=Quest.State.DRAFT)
     if roles.is_site_admin(user):
         return Q()
@@ -251,29 +264,39 @@ def visible_quests_q(user) -> Q:
         return public
     org_ids = [m.organisation_id for m in roles.active_memberships(user)]
     region_ids = roles.coordinated_region_ids(user)
-    drafts = (
-        Q(host_id__in=org_ids) | Q(co_hosts__organisation_id__in=org_ids) | Q(team__user_id=user.id)
+    drafts = Q(host_id__in=org_ids) | Q(
+        Exists(TeamMember.objects.filter(quest=OuterRef("pk"), user_id=user.id))
     )
+    if org_ids:
+        drafts |= Q(
+            Exists(QuestCoHost.objects.filter(quest=OuterRef("pk"), organisation_id__in=org_ids))
+        )
     if region_ids:
-        drafts |= Q(host__regions__in=region_ids)
+        drafts |= Q(_host_in_regions(region_ids))
     return public | drafts
 
 
 def visible_quests(user):
-    return Quest.objects.filter(pk__in=Quest.objects.filter(visible_quests_q(user)).values("pk"))
+    """Quest rows `visible_quests_q` allows (a queryset, each quest once)."""
+    return Quest.objects.filter(visible_quests_q(user))
 
 
 def visible_proposals_q(user) -> Q:
-    """Proposals the user may see: their companies' own, and the team side's submitted ones."""
+    """Proposals the user may see: their companies' own, and the team side's submitted ones.
+    EXISTS subqueries like `visible_quests_q`: each proposal once, no DISTINCT."""
     if roles.is_site_admin(user):
         return Q()
     if not roles.is_authenticated(user):
         return Q(pk__in=[])
     company_ids = [m.organisation_id for m in roles.active_memberships(user)]
-    team_side = Q(quest__team__user_id=user.id)
+    team_side = Q(Exists(TeamMember.objects.filter(quest=OuterRef("quest_id"), user_id=user.id)))
     region_ids = roles.coordinated_region_ids(user)
     if region_ids:
-        team_side |= Q(quest__host__regions__in=region_ids)
+        team_side |= Q(
+            Exists(
+                Quest.objects.filter(pk=OuterRef("quest_id")).filter(_host_in_regions(region_ids))
+            )
+        )
     coordinator_org_ids = [
         m.organisation_id
         for m in roles.active_memberships(user)
@@ -285,6 +308,5 @@ def visible_proposals_q(user) -> Q:
 
 
 def visible_proposals(user):
-    return Proposal.objects.filter(
-        pk__in=Proposal.objects.filter(visible_proposals_q(user)).values("pk")
-    )
+    """Proposal rows `visible_proposals_q` allows (a queryset, each proposal once)."""
+    return Proposal.objects.filter(visible_proposals_q(user))

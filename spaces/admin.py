@@ -106,7 +106,9 @@ class _NoSilentHiding:
 class SpaceAdmin(PortalModelAdmin):
     form = SpaceAdminForm
     list_display = ["name", "building", "host", "capacity", "opens_on", "closes_on", "is_active"]
-    list_filter = ["is_active", "host"]
+    list_select_related = ["host"]
+    # Only the organisations that host a space, not every organisation of the country.
+    list_filter = ["is_active", ("host", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "building", "address"]
     autocomplete_fields = ["host", "coordinators", "allowed_organisations", "allowed_quests"]
     filter_horizontal = ["allowed_regions"]
@@ -135,6 +137,7 @@ class BookingAdmin(PortalModelAdmin):
     search_fields = ["purpose", "user__email", "space__name"]
     date_hierarchy = "starts_at"
     list_select_related = ["space", "user"]
+    show_full_result_count = False
     autocomplete_fields = ["quest"]
     readonly_fields = [
         "portal_page",
@@ -170,5 +173,7 @@ class BookingAdmin(PortalModelAdmin):
 @admin.register(BookingSeries)
 class BookingSeriesAdmin(PortalModelAdmin):
     list_display = ["space", "user", "kind", "purpose", "created_at"]
+    list_select_related = ["space", "user"]
+    show_full_result_count = False
     search_fields = ["purpose", "user__email"]
     autocomplete_fields = ["space", "user"]

@@ -320,7 +320,11 @@ class Booking(models.Model):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["space", "starts_at"])]
+        indexes = [
+            models.Index(fields=["space", "starts_at"]),
+            # "My bookings": one person's bookings in time order (upcoming and past).
+            models.Index(fields=["user", "starts_at"], name="booking_user_starts_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),

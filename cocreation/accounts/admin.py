@@ -42,6 +42,7 @@ class UserAdmin(PortalAdminMixin, DjangoUserAdmin):
     ordering = ("email",)
     list_display = ("email", "display_name", "department", "position", "is_staff", "is_active")
     list_filter = ("is_staff", "is_superuser", "is_active", "preferred_language")
+    show_full_result_count = False
     search_fields = ("email", "family_name", "given_name", "family_name_kana", "given_name_kana")
     inlines = [MembershipInline]
     fieldsets = (

@@ -59,6 +59,8 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The notification list: one person's, newest first, a page at a time.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notif_list_idx"),
             models.Index(
                 fields=["recipient", "created_at"],
                 name="notif_unread_idx",

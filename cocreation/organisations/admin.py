@@ -21,9 +21,16 @@ class RegionAdmin(PortalModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
-    @admin.display(description=_("organisations"))
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(number_of_organisations=models.Count("organisations", distinct=True))
+        )
+
+    @admin.display(description=_("organisations"), ordering="number_of_organisations")
     def organisation_count(self, obj):
-        return obj.organisations.count()
+        return obj.number_of_organisations
 
 
 @admin.register(Organisation)
@@ -39,6 +46,8 @@ class OrganisationAdmin(PortalModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(PortalModelAdmin):
     list_display = ("user", "organisation", "role", "status", "created_at", "decided_by")
+    list_select_related = ("user", "organisation", "decided_by")
+    show_full_result_count = False
     list_filter = ("status", "role", "organisation__kind", "joined_by_domain")
     search_fields = ("user__email", "user__family_name", "organisation__name")
     autocomplete_fields = ("user", "organisation")

@@ -147,7 +147,15 @@ def pending_requests_for(user) -> QuerySet[Membership]:
     region_ids = permissions.coordinated_region_ids(user)
     condition = Q(organisation_id__in=admin_of + coordinator_of)
     if region_ids:
-        condition |= Q(organisation__regions__in=region_ids)
+        # An EXISTS probe, not a join through the regions: each request is listed once and
+        # the header's count needs no DISTINCT over membership rows.
+        condition |= Q(
+            Exists(
+                Organisation.regions.through.objects.filter(
+                    organisation_id=OuterRef("organisation_id"), region_id__in=region_ids
+                )
+            )
+        )
     if permissions.is_coordinator(user):
         # Organisations without an active admin are answered by any coordinator.
         condition |= ~Exists(
@@ -159,7 +167,7 @@ def pending_requests_for(user) -> QuerySet[Membership]:
         )
     if not (admin_of or coordinator_of or region_ids):
         return qs.none()
-    return qs.filter(condition).exclude(user=user).distinct().order_by("created_at")
+    return qs.filter(condition).exclude(user=user).order_by("created_at")
 
 
 def pending_requests_for_count(user) -> int:

@@ -26,9 +26,10 @@ def space_coordinators(space: Space) -> list:
         role=Membership.Role.COORDINATOR,
     ).values("user_id")
     people = list(
-        users.filter(Q(pk__in=coordinating) | Q(pk__in=space.coordinators.values("pk")))
-        .distinct()
-        .order_by("pk")
+        # pk IN (subquery) lists each person once: no DISTINCT needed.
+        users.filter(Q(pk__in=coordinating) | Q(pk__in=space.coordinators.values("pk"))).order_by(
+            "pk"
+        )
     )
     if not people:
         people = list(users.filter(Q(is_staff=True) | Q(is_superuser=True)).order_by("pk"))

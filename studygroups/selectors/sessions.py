@@ -156,10 +156,11 @@ def sessions_of_member(user):
     cohorts' whole-cohort sessions), with the cohort, by start."""
     members = Member.objects.filter(user=user, status=Member.Status.ACCEPTED)
     return (
+        # IN subqueries, not joins through members: each session once, without DISTINCT.
         Session.objects.filter(
-            Q(cohort__members__in=members, team__isnull=True) | Q(team__members__in=members)
+            Q(team__isnull=True, cohort_id__in=members.values("cohort_id"))
+            | Q(team_id__in=members.values("team_id"))
         )
-        .distinct()
         .select_related("cohort")
         .order_by("starts_at")
     )
