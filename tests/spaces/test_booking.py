@@ -10,6 +10,7 @@ from django.utils import timezone
 from cocreation.notifications.models import Notification
 from spaces.errors import BookingError
 from spaces.models import Booking, Space
+from spaces.services.approval import booking_version
 from spaces.services.bookings import booking_cancel, booking_change, booking_create
 from tests import factories
 from tests.quests import factories as qf
@@ -203,9 +204,12 @@ def test_whole_room_approval_by_a_coordinator(client, big_i, staff_user, coordin
     assert "承認待ちの予約" in client.get("/").content.decode()
     assert client.get(reverse("spaces:pending")).status_code == 200
     url = reverse("spaces:booking_decide", args=[booking.pk])
-    html = client.post(url, {"decision": "decline", "reason": ""}, follow=True).content.decode()
+    version = booking_version(booking)
+    html = client.post(
+        url, {"decision": "decline", "reason": "", "version": version}, follow=True
+    ).content.decode()
     assert "承認しない理由を記入してください" in html
-    client.post(url, {"decision": "approve"})
+    client.post(url, {"decision": "approve", "version": booking_version(booking)})
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
     assert (

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cocreation.notifications.models import Notification
 from spaces.models import Booking, BookingSeries, OpeningHours
+from spaces.services.approval import booking_version
 from spaces.services.bookings import booking_create
 from tests import factories
 from tests.parallel import parallel_posts
@@ -98,7 +99,12 @@ def test_five_identical_decisions_decide_once_and_tell_the_booker_once(
     booking = _book(space, booker)
     assert booking.status == Booking.Status.PENDING
     url = reverse("spaces:booking_decide", args=[booking.pk])
-    data = {"decision": decision, "reason": "部屋の改修", "next": reverse("spaces:pending")}
+    data = {
+        "decision": decision,
+        "reason": "部屋の改修",
+        "next": reverse("spaces:pending"),
+        "version": booking_version(booking),
+    }
     responses = _clicks(coordinator, url, data)
     _all_redirect(responses)
     assert {r["Location"] for r in responses} == {reverse("spaces:pending")}

@@ -17,6 +17,7 @@ from PIL import Image
 
 from spaces.errors import BookingError
 from spaces.models import Booking, Closure, Space
+from spaces.services.approval import booking_version
 from spaces.services.bookings import booking_create
 from spaces.services.series import series_preview
 from tests.spaces.conftest import BEFORE_OPENING, at, make_space
@@ -575,7 +576,7 @@ def test_a_decision_never_redirects_out_of_the_site(
     client.force_login(coordinator_user)
     response = client.post(
         reverse("spaces:booking_decide", args=[pending_booking.pk]),
-        {"decision": "approve", "next": target},
+        {"decision": "approve", "next": target, "version": booking_version(pending_booking)},
     )
     assert response.status_code == 302
     assert response["Location"] == pending_booking.get_absolute_url()
@@ -587,7 +588,11 @@ def test_a_decision_goes_back_to_the_pending_list(client, coordinator_user, pend
     client.force_login(coordinator_user)
     response = client.post(
         reverse("spaces:booking_decide", args=[pending_booking.pk]),
-        {"decision": "approve", "next": reverse("spaces:pending")},
+        {
+            "decision": "approve",
+            "next": reverse("spaces:pending"),
+            "version": booking_version(pending_booking),
+        },
     )
     assert response["Location"] == reverse("spaces:pending")
 
