@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class NotificationKind:
     """One kind: `name` ("<app>.<event>", given to notify()), `title` and `body` with
-    %(placeholder)s parts filled from notify()'s context, and whether it is mailed."""
+    %(name)s fields filled from notify()'s context, and whether it is mailed."""
 
     name: str
     title: str | Promise

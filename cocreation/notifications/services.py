@@ -53,7 +53,7 @@ def notify(
 
     `recipient` is a User; `kind` a registered kind's name; `obj` the model instance the
     notification is about (its link target for the admin); `context` fills the kind's
-    placeholders; `url` is a path on this site; `email` overrides the kind's default.
+    %(name)s fields; `url` is a path on this site; `email` overrides the kind's default.
 
     Idempotent: the same key (by default kind + object + recipient) never makes a
     second notification, so a retried caller sends nothing twice. Never fails because
