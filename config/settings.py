@@ -139,7 +139,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache (shared login rate limits) and Celery broker -------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-# The cache holds only the sign-in rate limits. While Redis is unreachable they are kept
+# The default cache holds the sign-in rate limits. While Redis is unreachable they are kept
 # in each process's memory instead (django-cache-fallback logs the switch): limits stay
 # in force, per process, rather than failing the sign-in or lifting the limit.
 CACHES = {
@@ -157,7 +157,12 @@ CACHES = {
         "LOCATION": "cocreation-fallback",
         "TIMEOUT": 300,
     },
+    # Anonymous public pages (cocreation/core/page_cache.py): Redis only, nothing kept
+    # while it is unreachable.
+    "pages": {"BACKEND": "cocreation.core.cache.PageCache"},
 }
+# Seconds an anonymous public page is kept at most (never past midnight); 0 keeps none.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
 CELERY_RESULT_BACKEND = None

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cocreation import permissions
+from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 from cocreation.notifications.selectors import notifications_for
 from cocreation.organisations.selectors import memberships_of
 from quests.selectors.quests import quests_accepting_proposals
@@ -11,6 +12,7 @@ from spaces.selectors.bookings import my_bookings
 from studygroups.selectors.sessions import upcoming_sessions_for
 
 
+@public_page(QUESTS, DIRECTORY)
 @require_GET
 def home(request):
     """Everyone: what the portal is; signed-in users also see their organisations and news."""

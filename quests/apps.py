@@ -10,4 +10,5 @@ class QuestsConfig(AppConfig):
         from . import (
             notifications,  # noqa: F401 - registers the quest notification kinds
             reminders,  # noqa: F401 - registers the deadline reminder source
+            signals,  # noqa: F401 - the page cache forgets public quest pages on change
         )

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
+
 from .views import engagement, proposals, quests, trial
 
 app_name = "quests"
@@ -20,7 +22,7 @@ urlpatterns = [
     path("<int:pk>/team/<int:member_pk>/", quests.team_member, name="team_member"),
     path("<int:pk>/criteria/", quests.quest_criteria, name="criteria"),
     path("<int:pk>/reuse/", quests.quest_reuse, name="reuse"),
-    path("feed.atom", quests.NewQuestsFeed(), name="feed"),
+    path("feed.atom", public_page(QUESTS, DIRECTORY)(quests.NewQuestsFeed()), name="feed"),
     path("export.csv", quests.export_csv, name="export_csv"),
     path("export.json", quests.export_json, name="export_json"),
     # proposals

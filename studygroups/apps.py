@@ -10,4 +10,5 @@ class StudygroupsConfig(AppConfig):
         from . import (
             notifications,  # noqa: F401 - registers the study-group notification kinds
             reminders,  # noqa: F401 - registers the session reminders with the runner
+            signals,  # noqa: F401 - the page cache forgets the archive on change
         )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cocreation.core.inputs import next_url
@@ -38,9 +39,26 @@ def profile_edit(request):
     return render(request, "accounts/profile_form.html", {"form": form})
 
 
+@csrf_exempt
 @require_POST
 def set_language(request):
-    """Anyone: switch the language; a signed-in person's profile remembers it."""
+    """Anyone: switch the language; a signed-in person's profile remembers it.
+
+    Signed in, the CSRF token is required (the profile is changed). Signed out, none is
+    asked: the switch only sets the visitor's own language cookie, and a forged switch
+    could do no more than change a page's language, so the anonymous pages carry no
+    per-visitor token and can be cached (`cocreation.core.page_cache`)."""
+    if request.user.is_authenticated:
+        return _set_language_signed_in(request)
+    return _switch_language(request)
+
+
+@csrf_protect
+def _set_language_signed_in(request):
+    return _switch_language(request)
+
+
+def _switch_language(request):
     language = request.POST.get("language", "")
     response = HttpResponseRedirect(next_url(request, "/"))
     if language and check_for_language(language) and language in dict(settings.LANGUAGES):

@@ -1,15 +1,21 @@
-"""The cache backend: Redis, and process memory while Redis is unreachable.
+"""The cache backends: Redis, and process memory while Redis is unreachable.
 
 django-cache-fallback does the switch (see CACHES in settings); this subclass adds the
 circuit breaker of `cocreation.core.queue`, so that an outage costs one failed connection
 per `BROKER_RETRY_AFTER` seconds and one line in the log, instead of a connection attempt
 and a traceback for every cache call.
+
+`PageCache` (the `pages` alias, `cocreation.core.page_cache`) has no memory fallback: a
+page kept in one process's memory could outlive a change made through another process,
+so while Redis is away every read misses and every write is dropped.
 """
 
 from __future__ import annotations
 
 import pybreaker
-from cache_fallback.cache import FallbackCache
+from cache_fallback.cache import FallbackCache, get_cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.dummy import DummyCache
 
 from .queue import CACHE
 
@@ -25,3 +31,29 @@ class PortalCache(FallbackCache):
             return self._call_fallback_cache(method, *args, **kwargs)
         except Exception:  # noqa: BLE001 - redis-py's errors, whichever the outage raises
             return self._call_fallback_cache(method, *args, **kwargs)
+
+
+class PageCache(PortalCache):
+    """`CACHES["pages"]`: the `main_cache` alias (Redis) behind the same breaker, with
+    nothing behind it: while Redis is unreachable a read is a miss and a write is dropped
+    (`DummyCache`), never an error. `get_many`/`set_many` are one round trip each."""
+
+    def __init__(self, location, params):
+        BaseCache.__init__(self, params)
+        self._cache = get_cache("main_cache")
+        self._cache_fallback = DummyCache(location, params)
+
+    def get_many(self, keys, version=None):
+        return self._call_with_fallback("get_many", keys, version=version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._call_with_fallback("set_many", data, timeout=timeout, version=version)
+
+    def stored(self, data: dict, timeout=None) -> bool:
+        """Set every key of `data` in Redis with `timeout` (seconds; None: for ever); True
+        when Redis took them, False (never an error) when it is unreachable."""
+        try:
+            CACHE.call(self._call_main_cache, "set_many", data, timeout=timeout)
+        except Exception:  # noqa: BLE001 - the breaker's refusal or redis-py's error
+            return False
+        return True

@@ -8,4 +8,7 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from . import notifications  # noqa: F401 - registers the membership notification kinds
+        from . import (
+            notifications,  # noqa: F401 - registers the membership notification kinds
+            signals,  # noqa: F401 - the page cache forgets pages showing organisations
+        )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation.core.errors import PortalError, add_to_form
+from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 
 from .. import permissions
 from ..forms.engagement import AnswerForm, QuestionForm
@@ -18,6 +19,7 @@ from ..selectors.quests import quest_page_context, visible_quest_or_404
 from ..services import engagement as services
 
 
+@public_page(QUESTS, DIRECTORY)
 def questions(request, pk: int):
     """Anyone who may see the quest reads the Q&A; signed-in organisation members not on
     the team ask while it is open; the team answers. Askers' companies: team side only."""

@@ -20,6 +20,7 @@ from cocreation import permissions as roles
 from cocreation.core.errors import PortalError, add_to_form, refused
 from cocreation.core.exports import csv_response
 from cocreation.core.inputs import output_multiline, output_single_line
+from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 from cocreation.core.pages import paginate
 from cocreation.core.text import keywords_left_out
 
@@ -38,6 +39,7 @@ from ..selectors import quests as selectors
 from ..services import quests as services
 
 
+@public_page(QUESTS, DIRECTORY)
 def quest_list(request):
     """Anyone, signed in or not: quests that are no longer drafts; drafts to their editors.
     Search conditions that are not understood are left out, and the page says so."""
@@ -72,6 +74,7 @@ def quest_list(request):
     )
 
 
+@public_page(QUESTS, DIRECTORY)
 def quest_detail(request, pk: int):
     """Anyone who may see the quest (drafts: its editors only; others get 404)."""
     return _render_detail(request, pk)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation.core.errors import PortalError, add_to_form, refused
+from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 
 from .. import permissions
 from ..forms.trial import TRIAL_ITEM_FORMS, ResultsForm, ResultsPublishForm, TrialForm
@@ -110,6 +111,7 @@ def trial_item_delete(request, pk: int, kind: str, item_pk: int):
     return redirect("quests:trial", quest.pk)
 
 
+@public_page(QUESTS, DIRECTORY)
 def results(request, pk: int):
     """Anyone, once the quest is completed and the report published; before that, those
     who manage the trial (to write it)."""

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cocreation.core import inputs
 from cocreation.core.errors import add_to_form, refused
+from cocreation.core.page_cache import ARCHIVE, DIRECTORY, QUESTS, public_page
 from cocreation.core.pages import paginate
 from cocreation.core.text import keywords_left_out
 
@@ -61,6 +62,7 @@ def outcome_to_quest(request, pk: int, team_pk: int):
     return redirect("quests:edit", quest.pk)
 
 
+@public_page(ARCHIVE, QUESTS, DIRECTORY)
 def archive(request):
     """Anyone: outcomes of published cohorts, across years and municipalities, searchable
     by keyword and filtered by organiser and fiscal year."""
