@@ -43,6 +43,9 @@ def database_from_url(url: str) -> dict:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         "CONN_HEALTH_CHECKS": True,
+        # Exports read their rows through server-side cursors (cocreation/core/exports.py);
+        # a pooler in transaction mode (PgBouncer) cannot keep one between fetches.
+        "DISABLE_SERVER_SIDE_CURSORS": env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False),
         "OPTIONS": options,
         "TEST": {"NAME": os.environ.get("DATABASE_TEST_NAME") or None},
     }

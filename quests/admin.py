@@ -88,6 +88,9 @@ class QuestAdmin(PortalModelAdmin):
     list_filter = ["state", "themes", ("host", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "summary", "background"]
     list_select_related = ["host"]
+    # quest_list_newest_idx; the count of a filtered list only, not of all quests again.
+    ordering = ["-created_at", "-id"]
+    show_full_result_count = False
     autocomplete_fields = ["host", "reused_from", "created_by"]
     filter_horizontal = ["themes", "sdg_targets"]
     date_hierarchy = "created_at"
@@ -124,6 +127,8 @@ class ProposalAdmin(PortalModelAdmin):
     list_filter = ["state"]
     search_fields = ["title", "summary", "company__name", "quest__title"]
     list_select_related = ["quest", "company"]
+    # Newest first by the primary key's index (submitted_at has none: sorting 50,000 rows).
+    ordering = ["-id"]
     autocomplete_fields = ["quest", "company", "submitted_by", "decided_by"]
     show_full_result_count = False
     inlines = [AttachmentInline, EventInline, MessageInline]
@@ -151,6 +156,8 @@ class ReviewAdmin(PortalModelAdmin):
     list_select_related = ["proposal", "reviewer"]
     list_filter = ["conflict_of_interest"]
     search_fields = ["proposal__title", "reviewer__email"]
+    ordering = ["-id"]
+    show_full_result_count = False
     autocomplete_fields = ["proposal", "reviewer"]
     inlines = [ScoreInline]
 
@@ -159,6 +166,8 @@ class ReviewAdmin(PortalModelAdmin):
 class QuestionAdmin(PortalModelAdmin):
     list_display = ["quest", "asked_at", "answered_at"]
     list_select_related = ["quest"]
+    ordering = ["-id"]
+    show_full_result_count = False
     search_fields = ["body", "answer", "quest__title"]
     autocomplete_fields = ["quest", "asked_by", "organisation", "answered_by"]
 

@@ -133,9 +133,15 @@ class BookingAdmin(PortalModelAdmin):
     adds no bookings."""
 
     list_display = ["space", "starts_at", "ends_at", "kind", "status", "user", "purpose"]
-    list_filter = ["space", "kind", "status"]
-    search_fields = ["purpose", "user__email", "space__name"]
-    date_hierarchy = "starts_at"
+    # A million rows nationally (issue 12): no filter, search or order here reads them all.
+    # The date is a range filter (the index booking_starts_idx), not a date hierarchy,
+    # whose year and month links are a DISTINCT over every row; the search is the
+    # booker's address exactly (one person's bookings by booking_user_starts_idx): a
+    # search across several columns is an OR over joined tables, a scan of every booking.
+    list_filter = [("starts_at", admin.DateFieldListFilter), "space", "kind", "status"]
+    search_fields = ["=user__email"]
+    search_help_text = _("The booker's email address, exactly.")
+    ordering = ["starts_at", "id"]
     list_select_related = ["space", "user"]
     show_full_result_count = False
     autocomplete_fields = ["quest"]

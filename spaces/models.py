@@ -324,6 +324,17 @@ class Booking(models.Model):
             models.Index(fields=["space", "starts_at"]),
             # "My bookings": one person's bookings in time order (upcoming and past).
             models.Index(fields=["user", "starts_at"], name="booking_user_starts_idx"),
+            # Every booking in time order: the admin's list and its date filter, the
+            # reminder runner's "bookings starting tomorrow", a coordinator's pending
+            # list across many spaces (issue 12, a million bookings).
+            models.Index(fields=["starts_at", "id"], name="booking_starts_idx"),
+            # Requests waiting for a coordinator (the pending list and the header's count,
+            # spaces/selectors/approval.py): only those rows, by space, in time order.
+            models.Index(
+                fields=["space", "starts_at", "id"],
+                name="booking_pending_idx",
+                condition=Q(status="pending"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -72,6 +72,8 @@ class MemberAdmin(PortalModelAdmin):
     autocomplete_fields = ["user", "organisation", "decided_by"]
     raw_id_fields = ["team"]
     show_full_result_count = False
+    # Newest first by the primary key's index (the model's order joins the teams).
+    ordering = ["-id"]
 
 
 class PresentationInline(PortalTabularInline):
@@ -117,6 +119,7 @@ class AttendanceAdmin(PortalModelAdmin):
     list_filter = ["status"]
     autocomplete_fields = ["session", "member", "recorded_by"]
     show_full_result_count = False
+    ordering = ["-id"]
 
 
 @admin.register(Deliverable)
@@ -124,6 +127,8 @@ class DeliverableAdmin(PortalModelAdmin):
     list_display = ["title", "cohort", "kind", "due_at"]
     list_select_related = ["cohort"]
     list_filter = ["cohort", "kind"]
+    # A few per cohort: the deadlines by year and month read a small table.
+    date_hierarchy = "due_at"
 
 
 @admin.register(Submission)

@@ -63,11 +63,22 @@ class NotificationAdmin(PortalModelAdmin):
         "email_attempts",
         "short_error",
     ]
-    list_filter = ["email_status", KindFilter, ReadFilter]
-    search_fields = ["title", "recipient__email", "key"]
+    # A million rows nationally (issue 12): no filter, search or order here reads them all.
+    # The date is a range filter (the created_at index), not a date hierarchy, whose year
+    # and month links are a DISTINCT over every row; the search is the recipient's address
+    # exactly (notif_list_idx): a search of titles, or across several columns (an OR over
+    # joined tables), reads every notification.
+    list_filter = [
+        ("created_at", admin.DateFieldListFilter),
+        "email_status",
+        KindFilter,
+        ReadFilter,
+    ]
+    search_fields = ["=recipient__email"]
+    search_help_text = _("The recipient's email address, exactly.")
+    ordering = ["-created_at", "-id"]
     list_select_related = ["recipient"]
     show_full_result_count = False
-    date_hierarchy = "created_at"
     readonly_fields = [
         "recipient",
         "kind",

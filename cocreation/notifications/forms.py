@@ -44,7 +44,7 @@ class MarkReadForm(PortalForm):
 
 
 class NotificationListForm(PortalForm):
-    """The list's query string: `unread=1` for unread only (`?page=` is read by
-    `cocreation.core.pages.paginate`)."""
+    """The list's query string: `unread=1` for unread only (`?after=` and `?before=` are
+    read by `cocreation.core.pages.keyset_paginate`)."""
 
     unread = forms.ChoiceField(choices=[("", ""), ("1", "1")], required=False)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreation.core.errors import refused
-from cocreation.core.pages import paginate
+from cocreation.core.pages import keyset_paginate
 
 from . import selectors, services
 from .forms import MarkReadForm, NotificationListForm
@@ -18,14 +18,17 @@ LIST_PAGE_SIZE = 25
 
 @login_required
 def notification_list(request):
-    """Signed-in users: their own notifications, newest first."""
+    """Signed-in users: their own notifications, newest first, a page at a time by the
+    list's own order (`?after=` / `?before=`, see `keyset_paginate`): a page deep in a
+    long history costs what the first does (the index `notif_list_idx`)."""
     query = NotificationListForm(request.GET)
     # A value that is not understood falls back to all notifications, and the person
     # is told why.
     unread_only = query.is_valid() and query.cleaned_data["unread"] == "1"
-    listing = paginate(
+    listing = keyset_paginate(
         request,
         selectors.notifications_for(request.user, unread_only=unread_only),
+        order=("-created_at", "-id"),
         per_page=LIST_PAGE_SIZE,
     )
     if not (query.is_valid() and listing.understood):

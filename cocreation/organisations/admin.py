@@ -48,6 +48,8 @@ class MembershipAdmin(PortalModelAdmin):
     list_display = ("user", "organisation", "role", "status", "created_at", "decided_by")
     list_select_related = ("user", "organisation", "decided_by")
     show_full_result_count = False
+    # Newest first by the primary key's index (created_at has none).
+    ordering = ("-id",)
     list_filter = ("status", "role", "organisation__kind", "joined_by_domain")
     search_fields = ("user__email", "user__family_name", "organisation__name")
     autocomplete_fields = ("user", "organisation")

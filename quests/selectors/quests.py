@@ -199,10 +199,22 @@ def quests_accepting_proposals(limit: int = 5) -> list[Quest]:
 
 
 def public_quests() -> QuerySet:
-    """Quests anyone may see (never a draft), with what the exports carry."""
+    """Quests anyone may see (never a draft), with what the exports carry and only that
+    (not the long texts of the quest page: an export reads thousands of rows)."""
     return (
         Quest.objects.filter(state__in=PUBLIC_STATES)
         .select_related("host")
+        .only(
+            "title",
+            "summary",
+            "state",
+            "proposal_deadline",
+            "trial_starts_on",
+            "trial_ends_on",
+            "opened_at",
+            "host__name",
+            "host__local_government_code",
+        )
         .prefetch_related(
             "themes",
             "sdg_targets",

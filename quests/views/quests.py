@@ -2,13 +2,11 @@
 reuse, and the open data (an Atom feed of newly opened quests, CSV and JSON exports of
 public quest data, which carry no proposal data and never a draft)."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cocreation import permissions as roles
 from cocreation.core.errors import PortalError, add_to_form, refused
-from cocreation.core.exports import csv_response
+from cocreation.core.exports import EXPORT_CHUNK_ROWS, csv_response, json_response
 from cocreation.core.inputs import output_multiline, output_single_line
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 from cocreation.core.pages import paginate
@@ -371,27 +369,28 @@ class NewQuestsFeed(Feed):
 def _export_rows(request):
     # A condition the filter does not understand is left out, as on the list page.
     quests = QuestFilter.understood(request.GET, queryset=selectors.public_quests()).qs
+    # A server-side cursor, EXPORT_CHUNK_ROWS quests (and one round of prefetches) at a
+    # time: memory stays bounded however many quests there are.
     return selectors.public_quest_rows(
-        quests.order_by("pk"), absolute_url=request.build_absolute_uri
+        quests.order_by("pk").iterator(chunk_size=EXPORT_CHUNK_ROWS),
+        absolute_url=request.build_absolute_uri,
     )
 
 
-def export_csv(request):
-    """Anyone: public quest data as CSV (UTF-8 with BOM, so Excel in Japan reads it)."""
-    rows = []
-    for row in _export_rows(request):
+def _csv_cells(rows):
+    for row in rows:
         for key in ("co_hosts", "themes", "sdg_targets"):
             row[key] = ";".join(row[key])
         row["results_published"] = "1" if row["results_published"] else "0"
-        rows.append(
-            ["" if row[column] is None else row[column] for column in selectors.EXPORT_COLUMNS]
-        )
-    return csv_response("quests.csv", selectors.EXPORT_COLUMNS, rows)
+        yield ["" if row[column] is None else row[column] for column in selectors.EXPORT_COLUMNS]
+
+
+def export_csv(request):
+    """Anyone: public quest data as CSV (UTF-8 with BOM, so Excel in Japan reads it),
+    streamed."""
+    return csv_response("quests.csv", selectors.EXPORT_COLUMNS, _csv_cells(_export_rows(request)))
 
 
 def export_json(request):
-    """Anyone: public quest data as JSON."""
-    payload = json.dumps(list(_export_rows(request)), ensure_ascii=False, indent=1)
-    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="quests.json"'
-    return response
+    """Anyone: public quest data as JSON (one array), streamed."""
+    return json_response("quests.json", _export_rows(request))

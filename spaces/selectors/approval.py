@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from cocreation.organisations.models import Membership
 
@@ -40,16 +40,23 @@ def _pending_in(spaces):
     return Booking.objects.filter(space__in=spaces, status=Booking.Status.PENDING)
 
 
-def pending_for(user) -> list[Booking] | None:
-    """The whole-room bookings waiting for `user`'s decision, in time order, with space,
-    booker and quest loaded; None when the user coordinates no space (the page is
-    refused). Two queries, however many spaces there are."""
+# The pending list's order (ties by id). The partial index booking_pending_idx (space,
+# starts_at, id) WHERE status = 'pending' holds only the requests waiting, so the list and
+# the header's count read those of the coordinator's spaces and nothing else.
+PENDING_ORDER = ("starts_at", "id")
+
+
+def pending_for(user) -> QuerySet[Booking] | None:
+    """The whole-room bookings waiting for `user`'s decision, in time order
+    (PENDING_ORDER), with space, booker and quest loaded, as a queryset to page through;
+    None when the user coordinates no space (the page is refused). Two queries before
+    the page's own, however many spaces there are."""
     if not permissions.is_any_space_coordinator(user):
         return None
     spaces = permissions.coordinated_spaces(user)
     if not spaces.exists():
         return None
-    return list(_pending_in(spaces).select_related("space", "user", "quest").order_by("starts_at"))
+    return _pending_in(spaces).select_related("space", "user", "quest").order_by(*PENDING_ORDER)
 
 
 def pending_approval_count(user) -> int:

@@ -35,14 +35,20 @@ def booking_for_page(pk: int) -> Booking:
     return Booking.objects.select_related("space__host", "user", "quest", "series").get(pk=pk)
 
 
+# The orders of "my bookings" (ties by id, so that a page ends at one row): the index
+# booking_user_starts_idx (user, starts_at) serves both.
+UPCOMING_ORDER = ("starts_at", "id")
+PAST_ORDER = ("-starts_at", "-id")
+
+
 def my_bookings(user, *, upcoming: bool, now: dt.datetime | None = None):
     """`user`'s bookings of every status, with space and quest: those not yet over in time
-    order (`upcoming`), or those over, latest first."""
+    order (`upcoming`, UPCOMING_ORDER), or those over, latest first (PAST_ORDER)."""
     now = now or timezone.now()
     queryset = Booking.objects.filter(user=user).select_related("space", "quest")
     if upcoming:
-        return queryset.filter(ends_at__gte=now).order_by("starts_at")
-    return queryset.filter(ends_at__lt=now).order_by("-starts_at")
+        return queryset.filter(ends_at__gte=now).order_by(*UPCOMING_ORDER)
+    return queryset.filter(ends_at__lt=now).order_by(*PAST_ORDER)
 
 
 def series_with_space(pk: int) -> BookingSeries:

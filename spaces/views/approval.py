@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from cocreation.core import inputs
 from cocreation.core.errors import add_to_form, refused
+from cocreation.core.pages import keyset_paginate
 
 from .. import permissions
 from ..errors import BookingError
 from ..forms.bookings import DecideForm
-from ..selectors.approval import pending_for
+from ..selectors.approval import PENDING_ORDER, pending_for
 from ..services.approval import booking_decide as decide
 from ..services.approval import booking_version
 from .bookings import booking_or_404, render_booking
@@ -51,13 +52,25 @@ def booking_decide(request, pk: int):
     return render_booking(request, booking, form)
 
 
+# Requests shown a page at a time: a coordinator of a hundred spaces may have many.
+PENDING_PAGE_SIZE = 30
+
+
 @login_required
 def pending(request):
-    """Coordinators: whole-room bookings waiting for their approval."""
+    """Coordinators: whole-room bookings waiting for their approval, a page at a time by
+    time order (`?after=` / `?before=`, `keyset_paginate`)."""
     bookings = pending_for(request.user)
     if bookings is None:
         raise PermissionDenied
-    for booking in bookings:
+    listing = keyset_paginate(request, bookings, order=PENDING_ORDER, per_page=PENDING_PAGE_SIZE)
+    if not listing.understood:
+        messages.warning(request, _("Part of the address was not understood and was ignored."))
+    for booking in listing.page.object_list:
         # The approve button approves this version only (a later change is refused).
         booking.version = booking_version(booking)
-    return render(request, "spaces/pending.html", {"bookings": bookings})
+    return render(
+        request,
+        "spaces/pending.html",
+        {"bookings": listing.page.object_list, "page": listing.page, "query": listing.query},
+    )

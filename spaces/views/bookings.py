@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cocreation.accounts.services import calendar_token_issue
 from cocreation.core import inputs
 from cocreation.core.errors import add_to_form
-from cocreation.core.pages import paginate
+from cocreation.core.pages import keyset_paginate
 
 from .. import permissions, rules
 from ..errors import BookingError
@@ -263,9 +263,18 @@ def booking_cancel(request, pk: int):
 
 @login_required
 def my_bookings(request):
-    """Signed-in users: their own bookings, upcoming and past, with their calendar feed."""
+    """Signed-in users: their own bookings, upcoming and past, with their calendar feed;
+    a page at a time by the list's order (`?after=` / `?before=`, `keyset_paginate`), so
+    years of bookings cost what a week does."""
     past = request.GET.get("when") == "past"
-    listing = paginate(request, selectors.my_bookings(request.user, upcoming=not past), per_page=20)
+    listing = keyset_paginate(
+        request,
+        selectors.my_bookings(request.user, upcoming=not past),
+        order=selectors.PAST_ORDER if past else selectors.UPCOMING_ORDER,
+        per_page=20,
+    )
+    if not listing.understood:
+        messages.warning(request, _("Part of the address was not understood and was ignored."))
     feed = request.build_absolute_uri(
         reverse("spaces:ical_mine", args=[calendar_token_issue(user=request.user)])
     )

@@ -17,7 +17,7 @@ from cocreation.core.dates import end_clock, jdate
 from cocreation.core.exports import csv_response
 
 from .. import permissions
-from ..selectors.reports import bookings_in_period
+from ..selectors.reports import bookings_for_export
 from ..selectors.reports import occupancy as occupancy_of
 from .common import space_context, space_or_404
 
@@ -81,7 +81,8 @@ def occupancy(request, pk: int):
 
 @login_required
 def bookings_csv(request, pk: int):
-    """The space's coordinators: every booking in the period, for reporting (Excel-ready)."""
+    """The space's coordinators: every booking in the period, for reporting (Excel-ready),
+    streamed: memory stays bounded however many bookings the period holds."""
     space = space_or_404(request, pk)
     if not permissions.can_coordinate(request.user, space):
         raise PermissionDenied
@@ -102,22 +103,24 @@ def bookings_csv(request, pk: int):
         _("Purpose"),
         _("Quest"),
     ]
-    rows = []
-    for booking in bookings_in_period(space, first, last):
-        start = timezone.localtime(booking.starts_at)
-        rows.append(
-            [
-                start.date().isoformat(),
-                f"{start:%H:%M}",
-                end_clock(booking.ends_at),
-                booking.get_kind_display(),
-                booking.get_status_display(),
-                booking.user.display_name,
-                booking.user.email,
-                booking.purpose,
-                booking.quest.title if booking.quest else "",
-            ]
-        )
     return csv_response(
-        f"bookings-{space.pk}-{first.isoformat()}-{last.isoformat()}.csv", header, rows
+        f"bookings-{space.pk}-{first.isoformat()}-{last.isoformat()}.csv",
+        header,
+        _booking_cells(bookings_for_export(space, first, last)),
     )
+
+
+def _booking_cells(bookings):
+    for booking in bookings:
+        start = timezone.localtime(booking.starts_at)
+        yield [
+            start.date().isoformat(),
+            f"{start:%H:%M}",
+            end_clock(booking.ends_at),
+            booking.get_kind_display(),
+            booking.get_status_display(),
+            booking.user.display_name,
+            booking.user.email,
+            booking.purpose,
+            booking.quest.title if booking.quest else "",
+        ]

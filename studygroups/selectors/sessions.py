@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from itertools import groupby
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from cocreation.core.exports import EXPORT_CHUNK_ROWS
 
 from ..models import Attendance, Cohort, Member, Session, team_role_rank
 
@@ -87,7 +90,19 @@ def attendance_of(session: Session) -> dict[int, str]:
 def attendance_rates(cohort: Cohort) -> list[tuple[Member, int, int, float | None]]:
     """(member, present, recorded, rate) for each accepted member, by team, leaders first;
     excused does not count against the rate (rate None: nothing recorded)."""
-    members = (
+    return list(_attendance_rates(_members_with_attendance(cohort)))
+
+
+def attendance_rates_streamed(cohort: Cohort) -> Iterator[tuple[Member, int, int, float | None]]:
+    """`attendance_rates` read EXPORT_CHUNK_ROWS members at a time through a server-side
+    cursor (the members CSV): one query, memory bounded however large the cohort."""
+    return _attendance_rates(
+        _members_with_attendance(cohort).iterator(chunk_size=EXPORT_CHUNK_ROWS)
+    )
+
+
+def _members_with_attendance(cohort: Cohort):
+    return (
         Member.objects.filter(cohort=cohort, status=Member.Status.ACCEPTED)
         .select_related("user", "organisation", "team__field")
         .annotate(
@@ -101,9 +116,11 @@ def attendance_rates(cohort: Cohort) -> list[tuple[Member, int, int, float | Non
         )
         .order_by("team__number", team_role_rank(), "pk")
     )
-    return [
-        (m, m.present, m.counted, (m.present / m.counted) if m.counted else None) for m in members
-    ]
+
+
+def _attendance_rates(members):
+    for m in members:
+        yield m, m.present, m.counted, (m.present / m.counted) if m.counted else None
 
 
 def presentations_of(session: Session):

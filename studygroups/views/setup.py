@@ -24,7 +24,7 @@ from ..forms.setup import (
     TeamFormSet,
 )
 from ..selectors import setup as selectors
-from ..selectors.sessions import attendance_rates
+from ..selectors.sessions import attendance_rates_streamed
 from ..services import setup as services
 from .common import cohort_context, coordinated_cohort, visible_cohort
 
@@ -171,7 +171,7 @@ def cohort_settings(request, pk: int):
 @login_required
 def members_csv(request, pk: int):
     """The cohort's coordinators: members with their teams, roles and attendance, for the
-    reports a secretariat writes (UTF-8 with a BOM, so Excel reads the Japanese)."""
+    reports a secretariat writes (UTF-8 with a BOM, so Excel reads the Japanese), streamed."""
     cohort = coordinated_cohort(request, pk)
     header = [
         _("Name"),
@@ -187,7 +187,7 @@ def members_csv(request, pk: int):
         _("Recorded"),
         _("Rate"),
     ]
-    rows = [
+    rows = (
         [
             member.user.display_name,
             member.user.display_name_kana,
@@ -202,6 +202,6 @@ def members_csv(request, pk: int):
             counted,
             "" if rate is None else f"{rate:.0%}",
         ]
-        for member, present, counted, rate in attendance_rates(cohort)
-    ]
+        for member, present, counted, rate in attendance_rates_streamed(cohort)
+    )
     return csv_response(f"cohort-{cohort.pk}-{cohort.fiscal_year}-members.csv", header, rows)

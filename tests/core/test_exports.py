@@ -34,7 +34,7 @@ def test_a_cell_that_would_start_a_formula_is_shown_as_text(value, expected):
 
 def test_the_csv_response_neutralises_every_cell_and_keeps_numbers_numeric():
     response = csv_response("x.csv", ["=title", "count"], [['=HYPERLINK("x")', -5]])
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [["'=title", "count"], ['\'=HYPERLINK("x")', "-5"]]
     assert response["Content-Disposition"].startswith("attachment;")

@@ -201,7 +201,7 @@ def test_csv_opens_in_excel_and_never_carries_drafts_or_proposals(
     client, quest, draft_quest, proposal
 ):
     response = client.get(reverse("quests:export_csv"))
-    raw = response.content.decode("utf-8")
+    raw = response.getvalue().decode("utf-8")
     assert raw.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(raw.lstrip("\ufeff"))))
     assert [r["title"] for r in rows] == [quest.title]
@@ -217,7 +217,7 @@ def test_json_export_follows_the_list_filter(client, quest, koriyama):
         background="雪",
         outcome_sought="問い合わせ削減",
     )
-    data = json.loads(client.get(reverse("quests:export_json") + "?q=除雪").content)
+    data = json.loads(client.get(reverse("quests:export_json") + "?q=除雪").getvalue())
     assert [row["title"] for row in data] == ["除雪の見える化"]
     assert data[0]["proposal_deadline"]
 

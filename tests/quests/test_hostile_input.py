@@ -476,7 +476,7 @@ def test_exports_survive_garbage_queries(client, quest, name, query):
 
 def test_a_quest_title_starting_with_a_formula_is_neutralised_in_the_csv(client, koriyama):
     qf.make_quest(koriyama, title='=HYPERLINK("https://evil.example","詳細")')
-    content = client.get(reverse("quests:export_csv")).content.decode("utf-8-sig")
+    content = client.get(reverse("quests:export_csv")).getvalue().decode("utf-8-sig")
     assert "'=HYPERLINK" in content
     assert ",=HYPERLINK" not in content
 

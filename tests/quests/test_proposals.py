@@ -142,7 +142,7 @@ def test_other_company_sees_nothing(client, quest, proposal, other_company_user)
         reverse("quests:export_json"),
         reverse("quests:feed"),
     ):
-        html = client.get(url).content.decode()
+        html = client.get(url).getvalue().decode()
         assert proposal.title not in html, url
         assert proposal.confidential not in html, url
     for action in ("proposal_review", "proposal_edit", "proposal_withdraw"):

@@ -101,7 +101,7 @@ def test_occupancy_chart_and_csv(client, meetings, coordinator_user):
     assert "<svg" in html and 'role="img"' in html
     assert "金 13:00 " in html  # a Friday-afternoon cell has a figure
     response = client.get(reverse("spaces:bookings_csv", args=[meetings.pk]), query)
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8").lstrip("\ufeff"))))
     assert rows[0][0] == "日付"
     assert len(rows) == 7 and rows[1][:3] == ["2020-12-18", "13:30", "15:00"]
 

@@ -552,7 +552,7 @@ def test_a_formula_in_a_booking_purpose_comes_out_of_the_csv_as_text(
     response = client.get(
         reverse("spaces:bookings_csv", args=[big_i.pk]), {"from": "2020-12-08", "to": "2021-01-29"}
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8").lstrip("\ufeff"))))
     assert rows[1][7] == "'" + formula
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 

@@ -238,7 +238,7 @@ def test_midnight_reads_24_00_in_mail_csv_and_ends_next_day_in_ical(
         reverse("spaces:bookings_csv", args=[late_room.pk]),
         {"from": "2020-12-18", "to": "2020-12-18"},
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[1][:3] == ["2020-12-18", "23:00", "24:00"]
     booking_cancel(booking=booking, user=coordinator_user, reason="点検", now=BEFORE_OPENING)
     note = Notification.objects.get(recipient=staff_user)

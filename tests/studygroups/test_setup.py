@@ -357,7 +357,7 @@ def test_members_csv_for_the_secretariats_report(role_client, cohort, koriyama):
         assert response.status_code in (302, 403)
         return
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff氏名,ふりがな,自治体,所属,職名,メールアドレス,班,")
     rows = text.splitlines()[1:]
     assert len(rows) == 2
