@@ -195,6 +195,14 @@ def can_answer_requests(user) -> bool:
     )
 
 
+def can_announce_to_region(user, region) -> bool:
+    """Send an announcement to every member of `region`'s organisations (a Region): site
+    admins, and coordinators of that region."""
+    return is_site_admin(user) or (
+        is_authenticated(user) and region.id in coordinated_region_ids(user)
+    )
+
+
 def can_view_members(user, organisation: Organisation) -> bool:
     """Names of an organisation's members are for its members, coordinators and admins."""
     return is_member_of(user, organisation) or can_manage_organisation(user, organisation)
@@ -222,6 +230,7 @@ def role_labels(user) -> list[str]:
 
 __all__ = [
     "active_memberships",
+    "can_announce_to_region",
     "can_answer_requests",
     "can_decide_membership",
     "can_manage_organisation",

@@ -273,13 +273,16 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "官民共創ポータル <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Mail delivery (cocreation/notifications/services.py email_deliver), in seconds: how
+# Mail delivery (cocreation/notifications/services.py email_deliver_batch), in seconds: how
 # long a worker holds a mail it is sending (past it, a killed worker's mail is taken up
 # again), and how long a queued mail may wait before the sweeper takes it for lost.
 NOTIFICATION_EMAIL_LEASE_SECONDS = int(
     os.environ.get("NOTIFICATION_EMAIL_LEASE_SECONDS") or max(120, 3 * EMAIL_TIMEOUT)
 )
 NOTIFICATION_EMAIL_STALE_SECONDS = int(os.environ.get("NOTIFICATION_EMAIL_STALE_SECONDS") or 600)
+# Mails one delivery task sends over one SMTP connection (notify_many and the sweeper
+# queue one task per batch of this many).
+NOTIFICATION_EMAIL_BATCH = int(os.environ.get("NOTIFICATION_EMAIL_BATCH") or 250)
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cocreation import permissions as roles
 from cocreation.core.dates import Rendered, span
 from cocreation.notifications.kinds import NotificationKind, register
-from cocreation.notifications.services import notify
+from cocreation.notifications.services import notify, notify_many
 
 from .models import Booking
 from .selectors.approval import space_coordinators
@@ -238,14 +238,11 @@ def tell_coordinators(
     and by mail, about a whole-room request (`request_context` and `extra`); `key` + the
     recipient's id makes each notification once."""
     context = {**request_context(booking), **(extra or {})}
-    for person in space_coordinators(booking.space):
-        if person.pk == getattr(actor, "pk", None):
-            continue
-        notify(
-            person,
-            kind,
-            booking,
-            context=context,
-            url=url or booking.get_absolute_url(),
-            key=f"{key}|{person.pk}"[:255],
-        )
+    notify_many(
+        [p for p in space_coordinators(booking.space) if p.pk != getattr(actor, "pk", None)],
+        kind,
+        booking,
+        context=context,
+        url=url or booking.get_absolute_url(),
+        key_prefix=key,
+    )

@@ -12,7 +12,7 @@ class Notification(models.Model):
     `key` makes a notification unique: calling notify() twice for the same
     event, or a task that runs twice, finds the existing row and sends nothing.
 
-    The mail's delivery state lives here, not in Redis (see services.email_deliver):
+    The mail's delivery state lives here, not in Redis (see services.email_deliver_batch):
     `queued_at` when a task was last handed to the broker, `lease_until` while a worker
     is sending, `next_attempt_at` when a failed send may be tried again, `failed_at`
     when the portal gave up. All times are aware datetimes (stored UTC, shown JST).

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import enum
+import itertools
 import logging
 import smtplib
+import time
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
@@ -35,8 +40,14 @@ def _render(text, context: dict) -> str:
 
 
 def default_key(kind: str, recipient, obj=None, extra: str = "") -> str:
+    """The key notify() gives a notification when the caller names none: `kind`, the
+    object (`obj`, or "-") and the recipient's id, with `extra` (at most 255 characters)."""
+    return _default_key(kind, recipient.pk, obj, extra)
+
+
+def _default_key(kind: str, recipient_id: int, obj=None, extra: str = "") -> str:
     target = f"{obj._meta.label_lower}:{obj.pk}" if obj is not None else "-"
-    return f"{kind}|{target}|{recipient.pk}|{extra}"[:255]
+    return f"{kind}|{target}|{recipient_id}|{extra}"[:255]
 
 
 def notify(
@@ -62,10 +73,7 @@ def notify(
     spec = kinds.get(kind)
     key = key or default_key(kind, recipient, obj)
     language = getattr(recipient, "preferred_language", "") or settings.LANGUAGE_CODE
-    context = dict(context or {})
-    with translation.override(language):
-        title = _render(spec.title, context)[:255]
-        body = _render(spec.body, context)
+    title, body = _rendered(spec, dict(context or {}), language)
     send_email = spec.email if email is None else email
     defaults = {
         "recipient": recipient,
@@ -92,18 +100,160 @@ def notify(
         # Another transaction inserted the same key between our read and write.
         return Notification.objects.get(key=key)
     if created and notification.email_status == Notification.EmailStatus.PENDING:
-        _queue_email(notification.pk)
+        _queue_emails([notification.pk])
     return notification
 
 
-def _queue_email(notification_id: int) -> None:
-    from .tasks import send_notification_email
+def _rendered(spec: kinds.NotificationKind, context: dict, language: str) -> tuple[str, str]:
+    """The kind's title (at most 255 characters) and body in `language`."""
+    with translation.override(language):
+        return _render(spec.title, context)[:255], _render(spec.body, context)
 
-    enqueue_on_commit(
-        send_notification_email,
-        notification_id,
-        on_failure=lambda: Notification.objects.filter(pk=notification_id).update(queued_at=None),
+
+RECIPIENT_CHUNK = 1000  # recipients read and inserted per statement by notify_many
+
+
+def notify_many(
+    recipients: QuerySet | Iterable,
+    kind: str,
+    obj=None,
+    *,
+    context: dict | None = None,
+    url: str = "",
+    key_prefix: str | None = None,
+    email: bool | None = None,
+) -> int:
+    """notify() for many people at once (a fan-out): the same kind, object, context and
+    link for every one of `recipients`; returns how many notifications were new.
+
+    `recipients` is a QuerySet of users, not sliced (read in chunks of `RECIPIENT_CHUNK`
+    by primary key, so memory stays bounded for any number), or an iterable of User
+    instances. Each
+    recipient's key is `key_prefix` + "|" + their id, or notify()'s default key without
+    one, so a person named twice, or a call repeated, is told once, and a fan-out that
+    replaces a loop of notify() calls keeps the keys that loop made.
+
+    Title and body are rendered once per language, not per person. Each chunk is one
+    `INSERT … ON CONFLICT (key) DO NOTHING RETURNING`, so the queries grow with the
+    chunks, never with the people; the new pending mails are queued after the current
+    transaction commits, one task per `NOTIFICATION_EMAIL_BATCH` mails
+    (`send_notification_emails`), and stay pending for the sweeper if the broker is away.
+    """
+    spec = kinds.get(kind)
+    context = dict(context or {})
+    send_email = spec.email if email is None else email
+    content_type_id = ContentType.objects.get_for_model(obj).pk if obj is not None else None
+    target = {
+        "kind": kind,
+        "content_type_id": content_type_id,
+        "object_id": str(obj.pk) if obj is not None else "",
+        "url": url,
+    }
+    texts: dict[str, tuple[str, str]] = {}
+    created = 0
+    for chunk in _recipient_chunks(recipients):
+        rows = []
+        for pk, address, language in chunk:
+            language = language or settings.LANGUAGE_CODE
+            if language not in texts:
+                texts[language] = _rendered(spec, context, language)
+            if key_prefix is None:
+                key = _default_key(kind, pk, obj)
+            else:
+                key = f"{key_prefix}|{pk}"[:255]
+            status = (
+                Notification.EmailStatus.PENDING
+                if send_email and address
+                else Notification.EmailStatus.NOT_SENT
+            )
+            rows.append((pk, key, language, status))
+        inserted = _insert_notifications(rows, texts, target)
+        created += len(inserted)
+        _queue_emails([pk for pk, status in inserted if status == Notification.EmailStatus.PENDING])
+    return created
+
+
+def _recipient_chunks(recipients) -> Iterable[list[tuple[int, str, str]]]:
+    """(id, email, preferred language) of each recipient, `RECIPIENT_CHUNK` at a time."""
+    if isinstance(recipients, QuerySet):
+        # Keyset pages by id: each page one query, whatever the number of people.
+        rows = recipients.order_by("pk").values_list("pk", "email", "preferred_language")
+        last = None
+        while True:
+            page = rows if last is None else rows.filter(pk__gt=last)
+            chunk = list(page[:RECIPIENT_CHUNK])
+            if chunk:
+                yield chunk
+            if len(chunk) < RECIPIENT_CHUNK:
+                return
+            last = chunk[-1][0]
+    iterator = iter(recipients)
+    while chunk := list(itertools.islice(iterator, RECIPIENT_CHUNK)):
+        yield [(user.pk, user.email, getattr(user, "preferred_language", "")) for user in chunk]
+
+
+_INSERT = """
+WITH texts (language, title, body) AS (
+    SELECT * FROM unnest(%(languages)s::text[], %(titles)s::text[], %(bodies)s::text[])
+), people (recipient_id, key, language, email_status) AS (
+    SELECT * FROM unnest(
+        %(ids)s::bigint[], %(keys)s::text[], %(langs)s::text[], %(statuses)s::text[]
     )
+)
+INSERT INTO notifications_notification (
+    recipient_id, kind, key, content_type_id, object_id, title, body, url, language,
+    created_at, email_status, email_attempts, last_error, queued_at
+)
+SELECT people.recipient_id, %(kind)s, people.key, %(content_type_id)s, %(object_id)s,
+       texts.title, texts.body, %(url)s, people.language, %(now)s, people.email_status, 0, '',
+       CASE WHEN people.email_status = 'pending' THEN %(now)s END
+FROM people JOIN texts USING (language)
+ORDER BY people.key
+ON CONFLICT (key) DO NOTHING
+RETURNING id, email_status
+"""
+
+
+def _insert_notifications(rows, texts, target) -> list[tuple[int, str]]:
+    """Insert `rows` ((recipient id, key, language, email status)) with `texts`
+    ({language: (title, body)}) and `target` (kind, content type, object, url) in one
+    statement; returns (id, email status) of the rows that were new. Rows are inserted in
+    key order, so two fan-outs over the same people take their key locks in one order."""
+    if not rows:
+        return []
+    languages = sorted(texts)
+    params = {
+        **target,
+        "languages": languages,
+        "titles": [texts[language][0] for language in languages],
+        "bodies": [texts[language][1] for language in languages],
+        "ids": [row[0] for row in rows],
+        "keys": [row[1] for row in rows],
+        "langs": [row[2] for row in rows],
+        "statuses": [str(row[3]) for row in rows],
+        "now": timezone.now(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, params)
+        return cursor.fetchall()
+
+
+def _queue_emails(notification_ids: list[int]) -> None:
+    """Queue the mails of `notification_ids` after the current transaction commits, one
+    task per `NOTIFICATION_EMAIL_BATCH`; a batch the broker does not take is marked not
+    queued, so the next sweep takes it at once."""
+    from .tasks import send_notification_emails
+
+    size = settings.NOTIFICATION_EMAIL_BATCH
+    for start in range(0, len(notification_ids), size):
+        batch = notification_ids[start : start + size]
+        enqueue_on_commit(
+            send_notification_emails,
+            batch,
+            on_failure=lambda batch=batch: Notification.objects.filter(pk__in=batch).update(
+                queued_at=None
+            ),
+        )
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:
@@ -147,7 +297,7 @@ def _mail_host() -> str:
 
 
 class Delivery(enum.Enum):
-    """What one delivery attempt did (see `email_deliver`)."""
+    """What one delivery attempt did (see `email_deliver_batch`)."""
 
     SENT = "sent"
     SKIPPED = "skipped"  # not pending, not due yet, or another worker holds the lease
@@ -179,44 +329,212 @@ def backoff(attempts: int) -> timedelta:
 
 
 def email_deliver(*, notification_id: int) -> Delivery:
-    """Try once to mail one notification; never raises for a mail-server fault.
+    """Try once to mail one notification (`email_deliver_batch` of one); never raises for
+    a mail-server fault."""
+    results = email_deliver_batch(notification_ids=[notification_id])
+    return results.get(notification_id, Delivery.SKIPPED)
+
+
+def email_deliver_batch(*, notification_ids: list[int]) -> dict[int, Delivery]:
+    """Try once to mail each of `notification_ids` over one SMTP connection; returns
+    {id: Delivery} for every id given. Never raises for a mail-server fault.
 
     The guarantee (README, "Mail delivery"): no notification is lost, and a mail is sent
     twice only when a crash cuts the SMTP conversation after the server took the message
-    but before "sent" was committed; both copies carry the same Message-ID.
+    but before "sent" was committed; both copies carry the same Message-ID. A batch keeps
+    it mail by mail:
 
-    1. Claim: one UPDATE takes a lease (`NOTIFICATION_EMAIL_LEASE_SECONDS`) on a pending,
-       due notification that no live lease holds, and counts the attempt. It commits at
-       once, so the row is not locked while the mail goes out. A second task for the same
-       notification (a redelivered or repeated message) finds the lease and skips.
-    2. Send, outside any transaction.
-    3. Mark sent, or record the error: a transient one schedules the next attempt
-       (`backoff`), which only the sweeper queues, so each notification has one chain
-       of attempts whatever the sweeper or the broker repeat. After `MAX_EMAIL_ATTEMPTS`,
-       or on a permanent refusal, the mail is marked failed for the admins' digest.
+    1. Claim: one `UPDATE … RETURNING` takes a lease (`NOTIFICATION_EMAIL_LEASE_SECONDS`)
+       on those of the ids that are pending, due and held by no live lease (rows another
+       claimant is taking at this moment are skipped, `SKIP LOCKED`), and counts an
+       attempt for each. It commits at once, so no row stays locked while mail goes out;
+       a second task for the same mails (a redelivered message, a sweep) finds them
+       leased and skips them. A long batch renews its lease halfway through, only on the
+       rows it still holds.
+    2. Send, outside any transaction, one message at a time over one connection
+       (`get_connection()`, `send_messages`, in a thread of its own so that the next mail
+       is built meanwhile), each marked sent in its own statement as soon as the server
+       took it. A worker killed mid-batch may thus repeat the mail in flight and the one
+       just taken, never more.
+    3. A refusal concerns one mail: a 5yz refusal of its recipient, sender or content
+       (`is_permanent`) marks it failed, a 4yz one schedules its next attempt (`backoff`),
+       and the batch goes on. A lost connection fails the mail in flight (transient) and
+       the next mail opens a new one; when no connection can be opened, every mail left
+       is put back with its next attempt scheduled, as a single mail would be. Only the
+       sweeper queues those attempts, so each notification has one chain of attempts.
+       After `MAX_EMAIL_ATTEMPTS` a mail is marked failed for the admins' digest.
 
-    A worker killed between 1 and 3 leaves the lease to expire; the sweeper then queues
-    the mail again.
+    A worker killed in the middle leaves its lease to expire; the sweeper then queues
+    the mails not yet marked sent again.
     """
-    notification = _claim(notification_id)
-    if notification is None:
-        return Delivery.SKIPPED
-    try:
-        build_email(notification).send(fail_silently=False)
-    except TRANSIENT_ERRORS as exc:
-        final = is_permanent(exc) or notification.email_attempts >= MAX_EMAIL_ATTEMPTS
-        return _record_failure(notification, repr(exc), final=final)
-    except Exception as exc:  # noqa: BLE001 - a fault in rendering or the backend: give up, loudly
-        logger.exception("Mail of notification %s could not be built or sent", notification_id)
-        return _record_failure(notification, repr(exc), final=True)
-    Notification.objects.filter(pk=notification.pk).update(
-        email_status=Notification.EmailStatus.SENT,
-        emailed_at=timezone.now(),
-        lease_until=None,
-        next_attempt_at=None,
-        last_error="",
+    results = dict.fromkeys(notification_ids, Delivery.SKIPPED)
+    lease = _Lease.claim(notification_ids)
+    if lease is None:
+        return results
+    waiting = list(
+        Notification.objects.filter(pk__in=lease.ids).select_related("recipient").order_by("pk")
     )
-    return Delivery.SENT
+    with _commits_without_waiting_for_the_disk():
+        _send_over_one_connection(lease, waiting, results)
+    return results
+
+
+def _send_over_one_connection(lease: _Lease, waiting: list[Notification], results: dict) -> None:
+    """Steps 2 and 3 of `email_deliver_batch` for the claimed `waiting` mails (in order);
+    writes each one's outcome into `results`.
+
+    The SMTP conversation runs in a thread of its own (`_SmtpSender`), one mail behind
+    this one: while the server takes mail n, this thread builds mail n + 1 and records
+    mail n - 1, so the waits on the SMTP server and on PostgreSQL overlap instead of
+    adding up. Each mail is still recorded sent only after the server took it."""
+    sender = _SmtpSender()
+    in_flight: tuple[Notification, Future] | None = None
+    try:
+        while waiting or in_flight:
+            if waiting:
+                held = [in_flight[0], *waiting] if in_flight else waiting
+                if lease.renew_if_due(held) is not None:
+                    waiting = [item for item in waiting if item.pk in lease.ids]
+                    continue
+            done, in_flight = in_flight, None
+            if waiting:
+                notification = waiting.pop(0)
+                try:
+                    message = build_email(notification)
+                except Exception as exc:  # noqa: BLE001 - a fault in rendering: give up, loudly
+                    logger.exception("Mail of notification %s could not be built", notification.pk)
+                    results[notification.pk] = _record_failure(notification, repr(exc), final=True)
+                else:
+                    in_flight = (notification, sender.submit(message))
+            if done is not None:
+                sent, future = done
+                error = future.result()
+                results[sent.pk] = _record_outcome(sent, error)
+                if isinstance(error, _NoConnectionError):
+                    # No connection could be opened: every mail not yet handed over waits
+                    # for its next attempt, as a single mail would.
+                    for item in waiting:
+                        results[item.pk] = _attempt_failed(item, error.error)
+                    waiting = []
+    finally:
+        sender.close()
+
+
+class _NoConnectionError(Exception):
+    """The SMTP connection could not be opened (`error`: the cause)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(repr(error))
+        self.error = error
+
+
+class _SmtpSender:
+    """One SMTP connection (`get_connection()`), used only from one thread of its own:
+    `submit(message)` hands a mail over and returns a Future of None (the server took
+    it) or the exception it raised. The connection is opened on the first mail, and
+    again after one was lost (`_connection_lost`)."""
+
+    def __init__(self) -> None:
+        self.backend = get_connection(fail_silently=False)
+        self.is_open = False
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smtp")
+
+    def submit(self, message: EmailMultiAlternatives) -> Future:
+        return self.thread.submit(self._send, message)
+
+    def _send(self, message: EmailMultiAlternatives) -> Exception | None:
+        if not self.is_open:
+            try:
+                self.backend.open()
+            except Exception as exc:  # noqa: BLE001 - any fault of the server or the settings
+                return _NoConnectionError(exc)
+            self.is_open = True
+        try:
+            self.backend.send_messages([message])
+        except Exception as exc:  # noqa: BLE001 - judged by the caller (_record_outcome)
+            if isinstance(exc, TRANSIENT_ERRORS) and _connection_lost(exc):
+                self._close()
+            return exc
+        return None
+
+    def _close(self) -> None:
+        if self.is_open:
+            self.is_open = False
+            _close_quietly(self.backend)
+
+    def close(self) -> None:
+        """Close the connection after the mails handed over, and end the thread."""
+        self.thread.submit(self._close).result()
+        self.thread.shutdown()
+
+
+def _record_outcome(notification: Notification, error: Exception | None) -> Delivery:
+    if error is None:
+        _mark_sent(notification)
+        return Delivery.SENT
+    if isinstance(error, _NoConnectionError):
+        return _attempt_failed(notification, error.error)
+    if isinstance(error, TRANSIENT_ERRORS):
+        return _attempt_failed(notification, error)
+    # A fault in the backend itself: give up, loudly.
+    logger.error("Mail of notification %s could not be sent", notification.pk, exc_info=error)
+    return _record_failure(notification, repr(error), final=True)
+
+
+def _mark_sent(notification: Notification) -> None:
+    """Record `notification` sent, at once and on its own, so that a worker killed later
+    in the batch never sends it again. One short statement (it runs once per mail)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE notifications_notification SET email_status = 'sent', emailed_at = %s, "
+            "lease_until = NULL, next_attempt_at = NULL, last_error = '' WHERE id = %s",
+            [timezone.now(), notification.pk],
+        )
+
+
+@contextmanager
+def _commits_without_waiting_for_the_disk():
+    """Within the block, this connection's commits do not wait for the write-ahead log to
+    reach the disk (`synchronous_commit = off`, reset after). PostgreSQL documents this as
+    safe: a crash of the database server may lose the last fraction of a second of such
+    commits, never corrupt anything. A batch's writes after its claim are only "sent"
+    marks, failures and lease renewals: losing a "sent" sends that mail again with the
+    same Message-ID, the one duplicate the guarantee admits (a crash between the SMTP
+    server and the database); losing the others brings an attempt forward. Waiting for
+    the disk instead costs a flush per mail, the larger part of a fan-out's time."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _attempt_failed(notification: Notification, error: Exception) -> Delivery:
+    final = is_permanent(error) or notification.email_attempts >= MAX_EMAIL_ATTEMPTS
+    return _record_failure(notification, repr(error), final=final)
+
+
+def _connection_lost(error: Exception) -> bool:
+    """Whether `error` ended the SMTP connection: a socket fault, a disconnection, or a
+    421 answer (RFC 5321 §3.8: the server closes the channel; smtplib closes it too).
+    After any other refusal smtplib has reset the conversation, and the connection
+    carries on with the next mail."""
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return any(code == 421 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421
+    return not isinstance(error, smtplib.SMTPException)
+
+
+def _close_quietly(backend) -> None:
+    try:
+        backend.close()
+    except Exception:  # noqa: BLE001 - the connection is gone either way
+        logger.info("Closing the SMTP connection failed", exc_info=True)
 
 
 def _due(now) -> Q:
@@ -227,17 +545,67 @@ def _due(now) -> Q:
     )
 
 
-def _claim(notification_id: int) -> Notification | None:
-    now = timezone.now()
-    lease_until = now + timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
-    # One statement: PostgreSQL re-checks the WHERE clause after waiting on a concurrent
-    # claim of the same row, so exactly one claimant wins.
-    claimed = Notification.objects.filter(_due(now), pk=notification_id).update(
-        lease_until=lease_until, email_attempts=F("email_attempts") + 1
-    )
-    if not claimed:
-        return None
-    return Notification.objects.select_related("recipient").get(pk=notification_id)
+class _Lease:
+    """The lease a batch holds on its mails: `ids` it holds, until `until`."""
+
+    # One statement: the rows locked by a concurrent claim are skipped, and PostgreSQL
+    # re-checks the conditions on a row changed since the statement began, so each mail
+    # has one claimant.
+    CLAIM = """
+        UPDATE notifications_notification
+        SET lease_until = %(until)s, email_attempts = email_attempts + 1
+        WHERE id IN (
+            SELECT id FROM notifications_notification
+            WHERE id = ANY(%(ids)s::bigint[])
+              AND email_status = 'pending'
+              AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s)
+              AND (lease_until IS NULL OR lease_until < %(now)s)
+            ORDER BY id
+            FOR UPDATE SKIP LOCKED
+        )
+        RETURNING id
+    """
+    # Only rows whose lease is still this batch's own: a row another worker claimed after
+    # this lease expired carries that worker's lease.
+    RENEW = """
+        UPDATE notifications_notification SET lease_until = %(until)s
+        WHERE id = ANY(%(ids)s::bigint[]) AND lease_until = %(held)s
+        RETURNING id
+    """
+
+    def __init__(self, ids: set[int], until: datetime) -> None:
+        self.ids = ids
+        self.until = until
+        self.renew_at = time.monotonic() + settings.NOTIFICATION_EMAIL_LEASE_SECONDS / 2
+
+    @staticmethod
+    def _until(now: datetime) -> datetime:
+        return now + timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
+
+    @classmethod
+    def claim(cls, notification_ids: list[int]) -> _Lease | None:
+        now = timezone.now()
+        until = cls._until(now)
+        with connection.cursor() as cursor:
+            cursor.execute(cls.CLAIM, {"until": until, "now": now, "ids": list(notification_ids)})
+            ids = {row[0] for row in cursor.fetchall()}
+        return cls(ids, until) if ids else None
+
+    def renew_if_due(self, waiting: list[Notification]) -> set[int] | None:
+        """Past half the lease, extend it on the `waiting` mails this batch still holds;
+        returns the ids still held then (also in `self.ids`), None when not yet due."""
+        if time.monotonic() < self.renew_at:
+            return None
+        until = self._until(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self.RENEW,
+                {"until": until, "held": self.until, "ids": [item.pk for item in waiting]},
+            )
+            self.ids = {row[0] for row in cursor.fetchall()}
+        self.until = until
+        self.renew_at = time.monotonic() + settings.NOTIFICATION_EMAIL_LEASE_SECONDS / 2
+        return self.ids
 
 
 def _record_failure(notification: Notification, error: str, *, final: bool) -> Delivery:
@@ -254,8 +622,13 @@ def _record_failure(notification: Notification, error: str, *, final: bool) -> D
     return Delivery.GAVE_UP if final else Delivery.RETRY_LATER
 
 
-def email_queue_due(*, stale_after: timedelta, limit: int = 500) -> int:
-    """The sweeper: queue the mails that are due and not already queued; returns how many.
+SWEEP_LIMIT = 5000  # mails one sweep queues at most (a minute's work of one worker)
+
+
+def email_queue_due(*, stale_after: timedelta, limit: int = SWEEP_LIMIT) -> int:
+    """The sweeper: queue the mails that are due and not already queued, in batches of
+    `NOTIFICATION_EMAIL_BATCH` (one `send_notification_emails` task each, the path of
+    every mail); returns how many mails were queued.
 
     A mail is taken when it is pending, due (`next_attempt_at` passed), not leased, and
     either never queued (the broker was away), queued before its current attempt became
@@ -263,7 +636,7 @@ def email_queue_due(*, stale_after: timedelta, limit: int = 500) -> int:
     broker or a worker). `queued_at` is set in the same transaction, so overlapping sweeps
     (two beats, a slow one) queue each mail once. Rows are taken oldest first.
     """
-    from .tasks import send_notification_email
+    from .tasks import send_notification_emails
 
     now = timezone.now()
     with transaction.atomic():
@@ -279,11 +652,12 @@ def email_queue_due(*, stale_after: timedelta, limit: int = 500) -> int:
             .values_list("pk", flat=True)[:limit]
         )
         Notification.objects.filter(pk__in=ids).update(queued_at=now)
-    for position, notification_id in enumerate(ids):
-        if not enqueue(send_notification_email, notification_id):
+    size = settings.NOTIFICATION_EMAIL_BATCH
+    for start in range(0, len(ids), size):
+        if not enqueue(send_notification_emails, ids[start : start + size]):
             # The broker is away: leave these unqueued, so the next sweep takes them first.
-            Notification.objects.filter(pk__in=ids[position:]).update(queued_at=None)
-            return position
+            Notification.objects.filter(pk__in=ids[start:]).update(queued_at=None)
+            return start
     return len(ids)
 
 
@@ -303,8 +677,7 @@ def email_requeue_failed(*, notification_ids: list[int]) -> int:
         failed_at=None,
         queued_at=timezone.now(),
     )
-    for notification_id in ids:
-        _queue_email(notification_id)
+    _queue_emails(ids)
     return len(ids)
 
 

@@ -1,4 +1,5 @@
-"""The mail tasks of notifications: one attempt per task, the schedule kept in PostgreSQL."""
+"""The mail tasks of notifications: one attempt per mail, mails in batches over one SMTP
+connection, the schedule kept in PostgreSQL."""
 
 import logging
 from datetime import timedelta
@@ -13,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 # Account mails (cocreation.accounts.tasks) have no row of their own to keep their state,
 # so they retry through Celery with these options; notifications do not (see
-# services.email_deliver).
+# services.email_deliver_batch).
 TRANSIENT_ERRORS = services.TRANSIENT_ERRORS
 MAIL_TASK_OPTIONS = {
     "bind": True,
@@ -30,12 +31,27 @@ def backoff(retries: int) -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def send_notification_email(notification_id: int) -> str:
-    """One delivery attempt of one notification's mail (`services.email_deliver`).
+def send_notification_emails(notification_ids: list[int]) -> dict[str, int]:
+    """One delivery attempt of each of `notification_ids` over one SMTP connection
+    (`services.email_deliver_batch`): the task of every notification mail, one alone
+    (notify) or a batch (notify_many, the sweeper). Returns how many mails ended each way
+    ({"sent": 240, "retry_later": 1, …}).
 
     No Celery retry: a failed attempt records when the next one is due, and the sweeper
     queues it then, so a notification never has two chains of attempts.
     """
+    results = services.email_deliver_batch(notification_ids=notification_ids)
+    counts: dict[str, int] = {}
+    for delivery in results.values():
+        counts[delivery.value] = counts.get(delivery.value, 0) + 1
+    return counts
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_notification_email(notification_id: int) -> str:
+    """One delivery attempt of one notification's mail (`services.email_deliver`): kept
+    for the messages an earlier release left in the broker; the portal now queues
+    `send_notification_emails`."""
     return services.email_deliver(notification_id=notification_id).value
 
 

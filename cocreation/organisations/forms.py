@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cocreation.core.forms import PortalForm
 
 from .models import PREFECTURE_CHOICES, Membership, Organisation
+from .services import ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX
 
 
 class MembershipRequestForm(PortalForm):
@@ -85,3 +86,15 @@ class RoleForm(PortalForm):
     """A member's new role."""
 
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class AnnouncementForm(PortalForm):
+    """An announcement to every member of a region's organisations: a title and plain
+    text (sent as written, by mail too)."""
+
+    title = forms.CharField(label=_("Title"), max_length=ANNOUNCEMENT_TITLE_MAX)
+    body = forms.CharField(
+        label=_("Announcement text"),
+        max_length=ANNOUNCEMENT_BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )

@@ -43,3 +43,14 @@ MEMBERSHIP_JOINED_BY_DOMAIN = register(
         ),
     )
 )
+REGION_ANNOUNCEMENT = register(
+    NotificationKind(
+        "region.announcement",
+        _("[%(region)s] %(title)s"),
+        _(
+            "%(body)s\n\n"
+            "An announcement by %(sender)s to every member of the organisations of "
+            "%(region)s."
+        ),
+    )
+)

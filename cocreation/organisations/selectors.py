@@ -61,6 +61,17 @@ def region_coordinators(region: Region) -> QuerySet[Membership]:
     )
 
 
+def region_members(region: Region) -> QuerySet:
+    """The active users with an active membership of one of `region`'s organisations, each
+    once (a semi-join, no DISTINCT over rows), for a fan-out (`notify_many`)."""
+    return get_user_model().objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(
+            status=Membership.Status.ACTIVE, organisation__regions=region
+        ).values("user_id"),
+    )
+
+
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
     """The organisation's active members with their users, by reading."""
     return (

@@ -1,7 +1,10 @@
 """Membership writes: joining by mail domain, asking to join, registering an
-organisation, deciding requests, changing roles. Every refusal is a `MembershipError`."""
+organisation, deciding requests, changing roles; and announcements to a region. Every
+refusal is a `MembershipError`."""
 
 from __future__ import annotations
+
+import hashlib
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -11,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocreation import permissions
-from cocreation.notifications.services import notify
+from cocreation.notifications.services import notify, notify_many
 
 from . import selectors
 from .errors import MembershipError
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Region
 
 
 def _already_waiting(organisation: Organisation) -> MembershipError:
@@ -36,19 +39,18 @@ def _already_registered(name: str) -> MembershipError:
 def _tell_deciders(membership: Membership, *, message: str) -> None:
     """Tell whoever decides `membership`'s request (selectors.deciders_for) that it waits."""
     user, organisation = membership.user, membership.organisation
-    for decider in selectors.deciders_for(organisation):
-        notify(
-            decider,
-            "membership.requested",
-            membership,
-            context={
-                "person": user.display_name,
-                "email": user.email,
-                "organisation": organisation.name,
-                "message": message or "-",
-            },
-            url=reverse("organisations:requests"),
-        )
+    notify_many(
+        selectors.deciders_for(organisation),
+        "membership.requested",
+        membership,
+        context={
+            "person": user.display_name,
+            "email": user.email,
+            "organisation": organisation.name,
+            "message": message or "-",
+        },
+        url=reverse("organisations:requests"),
+    )
 
 
 def membership_join_by_domain(*, user, email: str) -> Membership | None:
@@ -292,3 +294,49 @@ def membership_update_role(*, membership_id: int, actor, role: str) -> Membershi
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
+
+
+ANNOUNCEMENT_TITLE_MAX = 100
+ANNOUNCEMENT_BODY_MAX = 4000
+
+
+def announcement_send(*, region: Region, user, title: str, body: str) -> int:
+    """Tell every active member of `region`'s organisations (`selectors.region_members`),
+    in the portal and by mail, of an announcement by `user` (`title`: one line, at most
+    `ANNOUNCEMENT_TITLE_MAX` characters; `body`: plain text, at most
+    `ANNOUNCEMENT_BODY_MAX`); returns how many people were newly told.
+
+    Raises MembershipError when `user` is neither a site admin nor a coordinator of the
+    region (`permissions.can_announce_to_region`, code "forbidden") or a text is empty
+    or too long (field "title" or "body"). One fan-out (`notify_many`): the same text
+    sent again to the same region on the same day (JST) tells no one twice, so a repeated
+    request sends nothing more.
+    """
+    if not permissions.can_announce_to_region(user, region):
+        raise MembershipError(
+            _("Only the site administrators and the region's coordinators send announcements."),
+            code="forbidden",
+        )
+    title, body = " ".join(title.split()), body.strip()
+    for field, text, limit, missing in (
+        ("title", title, ANNOUNCEMENT_TITLE_MAX, _("Write the announcement's title.")),
+        ("body", body, ANNOUNCEMENT_BODY_MAX, _("Write the announcement's text.")),
+    ):
+        if not text:
+            raise MembershipError(missing, field=field, code=field)
+        if len(text) > limit:
+            raise MembershipError(
+                _("Write at most %(limit)d characters.") % {"limit": limit},
+                field=field,
+                code=field,
+            )
+    digest = hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()[:16]
+    day = timezone.localdate().isoformat()
+    return notify_many(
+        selectors.region_members(region),
+        "region.announcement",
+        region,
+        context={"region": region.name, "title": title, "body": body, "sender": user.display_name},
+        url=reverse("organisations:region", args=[region.slug]),
+        key_prefix=f"region.announcement|{region.pk}|{day}|{digest}",
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/", views.organisation_register, name="register"),
     path("requests/", views.request_list, name="requests"),
     path("regions/<slug:slug>/", views.region_detail, name="region"),
+    path("regions/<slug:slug>/announce/", views.region_announce, name="announce"),
     path("requests/<int:membership_id>/decide/", views.request_decide, name="decide"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/join/", views.membership_request, name="join"),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cocreation import permissions
@@ -16,7 +17,13 @@ from cocreation.core.text import keywords_left_out
 from . import selectors, services
 from .errors import MembershipError
 from .filters import OrganisationFilter
-from .forms import DecisionForm, MembershipRequestForm, OrganisationRegistrationForm, RoleForm
+from .forms import (
+    AnnouncementForm,
+    DecisionForm,
+    MembershipRequestForm,
+    OrganisationRegistrationForm,
+    RoleForm,
+)
 from .models import Membership, Organisation, Region
 
 DIRECTORY_PAGE_SIZE = 30
@@ -80,7 +87,45 @@ def region_detail(request, slug: str):
             "region": region,
             "organisations": selectors.region_organisations(region),
             "coordinators": selectors.region_coordinators(region),
+            "can_announce": permissions.can_announce_to_region(request.user, region),
         },
+    )
+
+
+@login_required
+def region_announce(request, slug: str):
+    """Site admins and the region's coordinators: send an announcement to every active
+    member of the region's organisations."""
+    region = get_object_or_404(Region, slug=slug)
+    if not permissions.can_announce_to_region(request.user, region):
+        raise PermissionDenied
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            told = services.announcement_send(region=region, user=request.user, **form.cleaned_data)
+        except MembershipError as error:
+            add_to_form(form, error)
+        else:
+            if told:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The announcement was sent to %(count)d person.",
+                        "The announcement was sent to %(count)d people.",
+                        told,
+                    )
+                    % {"count": told},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("This announcement was already sent today; nobody was told twice."),
+                )
+            return redirect("organisations:region", slug=region.slug)
+    return render(
+        request,
+        "organisations/region_announce.html",
+        {"region": region, "form": form, "members": selectors.region_members(region).count()},
     )
 
 

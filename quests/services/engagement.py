@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocreation import permissions as roles
-from cocreation.notifications.services import notify
+from cocreation.notifications.services import notify_many
 from cocreation.organisations.models import Membership
 
 from .. import permissions
@@ -32,15 +32,17 @@ def question_ask(*, quest: Quest, user, body: str) -> Question:
         question = Question.objects.create(
             quest=quest, asked_by=user, organisation=organisation, body=body
         )
-        for member in TeamMember.objects.filter(quest=quest).select_related("user"):
-            notify(
-                member.user,
-                "quest.question_asked",
-                question,
-                context={"quest": quest.title, "question": body[:1000]},
-                url=f"{quest.get_absolute_url()}questions/#question-{question.pk}",
-                key=f"quest.question_asked|{question.pk}|{member.user_id}",
-            )
+        notify_many(
+            [
+                member.user
+                for member in TeamMember.objects.filter(quest=quest).select_related("user")
+            ],
+            "quest.question_asked",
+            question,
+            context={"quest": quest.title, "question": body[:1000]},
+            url=f"{quest.get_absolute_url()}questions/#question-{question.pk}",
+            key_prefix=f"quest.question_asked|{question.pk}",
+        )
     return question
 
 
@@ -76,17 +78,16 @@ def question_answer(*, question: Question, user, answer: str) -> Question:
         )
         from cocreation.accounts.models import User
 
-        for recipient in User.objects.filter(pk__in=(askers | proposers) - {user.pk}):
-            notify(
-                recipient,
-                "quest.question_answered",
-                locked,
-                context={
-                    "quest": quest.title,
-                    "question": locked.body[:1000],
-                    "answer": answer[:2000],
-                },
-                url=f"{quest.get_absolute_url()}questions/#question-{locked.pk}",
-                key=f"quest.question_answered|{locked.pk}|{recipient.pk}",
-            )
+        notify_many(
+            User.objects.filter(pk__in=(askers | proposers) - {user.pk}),
+            "quest.question_answered",
+            locked,
+            context={
+                "quest": quest.title,
+                "question": locked.body[:1000],
+                "answer": answer[:2000],
+            },
+            url=f"{quest.get_absolute_url()}questions/#question-{locked.pk}",
+            key_prefix=f"quest.question_answered|{locked.pk}",
+        )
     return locked

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocreation import permissions as roles
-from cocreation.notifications.services import notify
+from cocreation.notifications.services import notify_many
 from cocreation.organisations.models import Membership
 
 from .. import permissions
@@ -96,19 +96,18 @@ def proposal_save(
                 )
             if submitted_now:
                 event = _event(proposal, from_state, user)
-                for member in _team_users(quest):
-                    notify(
-                        member,
-                        "quest.proposal_submitted",
-                        proposal,
-                        context={
-                            "quest": quest.title,
-                            "proposal": proposal.title,
-                            "company": company.name,
-                        },
-                        url=proposal.get_absolute_url(),
-                        key=f"quest.proposal_submitted|{event.pk}|{member.pk}",
-                    )
+                notify_many(
+                    _team_users(quest),
+                    "quest.proposal_submitted",
+                    proposal,
+                    context={
+                        "quest": quest.title,
+                        "proposal": proposal.title,
+                        "company": company.name,
+                    },
+                    url=proposal.get_absolute_url(),
+                    key_prefix=f"quest.proposal_submitted|{event.pk}",
+                )
     except IntegrityError:
         # The partial unique constraint: one live proposal per company and quest.
         raise QuestError(
@@ -229,20 +228,19 @@ def proposal_decide(*, proposal: Proposal, user, decision: str, reason: str = ""
         locked.decided_by = user
         locked.save(update_fields=["decision_reason", "decided_at", "decided_by"])
         event = _change_state(locked, user, decision, reason)
-        for member in _company_members(locked.company_id):
-            notify(
-                member,
-                "quest.proposal_decided",
-                locked,
-                context={
-                    "quest": locked.quest.title,
-                    "proposal": locked.title,
-                    "decision": Proposal.State(decision).label,
-                    "reason": reason,
-                },
-                url=locked.get_absolute_url(),
-                key=f"quest.proposal_decided|{event.pk}|{member.pk}",
-            )
+        notify_many(
+            _company_members(locked.company_id),
+            "quest.proposal_decided",
+            locked,
+            context={
+                "quest": locked.quest.title,
+                "proposal": locked.title,
+                "decision": Proposal.State(decision).label,
+                "reason": reason,
+            },
+            url=locked.get_absolute_url(),
+            key_prefix=f"quest.proposal_decided|{event.pk}",
+        )
     proposal.state = decision
     return event
 
@@ -261,22 +259,19 @@ def message_post(*, proposal: Proposal, user, body: str) -> ProposalMessage:
         recipients = (
             _team_users(proposal.quest) if from_company else _company_members(proposal.company_id)
         )
-        for recipient in recipients:
-            if recipient.pk == user.pk:
-                continue
-            notify(
-                recipient,
-                "quest.proposal_message",
-                proposal,
-                context={
-                    "quest": proposal.quest.title,
-                    "proposal": proposal.title,
-                    "author": user.display_name,
-                    "message": body[:1000],
-                },
-                url=proposal.get_absolute_url() + "#thread",
-                key=f"quest.proposal_message|{message.pk}|{recipient.pk}",
-            )
+        notify_many(
+            [recipient for recipient in recipients if recipient.pk != user.pk],
+            "quest.proposal_message",
+            proposal,
+            context={
+                "quest": proposal.quest.title,
+                "proposal": proposal.title,
+                "author": user.display_name,
+                "message": body[:1000],
+            },
+            url=proposal.get_absolute_url() + "#thread",
+            key_prefix=f"quest.proposal_message|{message.pk}",
+        )
     return message
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cocreation import permissions as roles
-from cocreation.notifications.services import notify
+from cocreation.notifications.services import notify_many
 
 from .. import permissions
 from ..errors import QuestError
@@ -188,23 +188,21 @@ def quest_transition(
         )
         quest.state = locked.state
         quest.opened_at = locked.opened_at
-        for member in TeamMember.objects.filter(quest=locked).select_related("user"):
-            if member.user_id == user.id:
-                continue
-            notify(
-                member.user,
-                "quest.state_changed",
-                locked,
-                context={
-                    "quest": locked.title,
-                    "state": Quest.State(to_state).label,
-                    "from_state": Quest.State(from_state).label,
-                    "actor": user.display_name,
-                    "comment": "\n".join(text for text in (comment, private_note) if text),
-                },
-                url=locked.get_absolute_url(),
-                key=f"quest.state_changed|{transition.pk}|{member.user_id}",
-            )
+        team = TeamMember.objects.filter(quest=locked).values("user_id")
+        notify_many(
+            get_user_model().objects.filter(pk__in=team).exclude(pk=user.pk),
+            "quest.state_changed",
+            locked,
+            context={
+                "quest": locked.title,
+                "state": Quest.State(to_state).label,
+                "from_state": Quest.State(from_state).label,
+                "actor": user.display_name,
+                "comment": "\n".join(text for text in (comment, private_note) if text),
+            },
+            url=locked.get_absolute_url(),
+            key_prefix=f"quest.state_changed|{transition.pk}",
+        )
     return transition
 
 

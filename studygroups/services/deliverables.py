@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocreation.core.uploads import safe_name
-from cocreation.notifications.services import notify
+from cocreation.notifications.services import notify_many
 
 from .. import permissions
 from ..errors import StudyError
@@ -82,17 +82,16 @@ def review_comment_create(*, submission: Submission, user, body: str) -> ReviewC
         team = Member.objects.filter(
             team=submission.team, status=Member.Status.ACCEPTED
         ).select_related("user")
-        for member in team.exclude(user=user):
-            notify(
-                member.user,
-                "study.review_comment",
-                note,
-                context={
-                    "deliverable": submission.deliverable.title,
-                    "version": submission.version,
-                    "author": user.display_name,
-                    "body": note.body,
-                },
-                url=reverse("studygroups:submission", args=[submission.pk]),
-            )
+        notify_many(
+            [member.user for member in team.exclude(user=user)],
+            "study.review_comment",
+            note,
+            context={
+                "deliverable": submission.deliverable.title,
+                "version": submission.version,
+                "author": user.display_name,
+                "body": note.body,
+            },
+            url=reverse("studygroups:submission", args=[submission.pk]),
+        )
     return note

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cocreation import permissions as roles
 from cocreation.core.dates import jdate
-from cocreation.notifications.services import notify
+from cocreation.notifications.services import notify, notify_many
 
 from .. import permissions
 from ..errors import StudyError
@@ -112,19 +112,18 @@ def application_create(
                 position=position or user.position,
             )
             member.preferred_fields.set(preferred_fields)
-            for coordinator in cohort.coordinators.all():
-                notify(
-                    coordinator,
-                    "study.application_received",
-                    member,
-                    context={
-                        "cohort": cohort.title,
-                        "person": user.display_name,
-                        "organisation": organisation.name,
-                        "fields": "、".join(f.name for f in preferred_fields),
-                    },
-                    url=reverse("studygroups:applications", args=[cohort.pk]),
-                )
+            notify_many(
+                list(cohort.coordinators.all()),
+                "study.application_received",
+                member,
+                context={
+                    "cohort": cohort.title,
+                    "person": user.display_name,
+                    "organisation": organisation.name,
+                    "fields": "、".join(f.name for f in preferred_fields),
+                },
+                url=reverse("studygroups:applications", args=[cohort.pk]),
+            )
     except IntegrityError:
         raise StudyError(_("You have already applied to this cohort.")) from None
     return member

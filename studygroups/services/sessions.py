@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cocreation.core import inputs
 from cocreation.core.dates import Rendered, span
 from cocreation.core.errors import PortalError
-from cocreation.notifications.services import notify
+from cocreation.notifications.services import notify_many
 
 from .. import permissions
 from ..errors import StudyError
@@ -152,20 +152,19 @@ def session_move(
             locked.place = place
         locked.revision += 1
         locked.save(update_fields=["starts_at", "ends_at", "place", "revision"])
-        for member in session_members(locked):
-            notify(
-                member.user,
-                "study.session_moved",
-                locked,
-                context={
-                    "session": locked.title,
-                    "old": old,
-                    "when": Rendered(span, locked.starts_at, locked.ends_at),
-                    "place": where(locked),
-                },
-                url=locked.get_absolute_url(),
-                key=f"study.session_moved|{locked.pk}|{locked.revision}|{member.user_id}",
-            )
+        notify_many(
+            [member.user for member in session_members(locked)],
+            "study.session_moved",
+            locked,
+            context={
+                "session": locked.title,
+                "old": old,
+                "when": Rendered(span, locked.starts_at, locked.ends_at),
+                "place": where(locked),
+            },
+            url=locked.get_absolute_url(),
+            key_prefix=f"study.session_moved|{locked.pk}|{locked.revision}",
+        )
     return locked
 
 

@@ -38,6 +38,14 @@ PAGES = {
     "organisations:detail": {ANON: LOGIN, **everyone(OK)},
     "organisations:join": {ANON: LOGIN, **everyone(OK)},
     "organisations:region": {ANON: LOGIN, **everyone(OK)},
+    "organisations:announce": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: FORBIDDEN,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
     "organisations:requests": {
         ANON: LOGIN,
         NO_ORG: FORBIDDEN,
@@ -67,7 +75,7 @@ PAGES = {
 def _url(name, organisation):
     if name in {"organisations:detail", "organisations:join"}:
         return reverse(name, args=[organisation.pk])
-    if name == "organisations:region":
+    if name in {"organisations:region", "organisations:announce"}:
         return reverse(name, args=[organisation.regions.get().slug])
     return reverse(name)
 

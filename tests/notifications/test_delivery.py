@@ -29,7 +29,7 @@ def queued(monkeypatch):
     """What the sweeper hands to the broker, in order (the broker itself is not under test
     here; tests/notifications/test_worker.py runs the real one)."""
     sent = []
-    monkeypatch.setattr(tasks.send_notification_email, "delay", sent.append)
+    monkeypatch.setattr(tasks.send_notification_emails, "delay", sent.extend)
     return sent
 
 

@@ -54,7 +54,7 @@ def test_same_key_twice_records_one_notification_and_queues_one_email(
 ):
     queued = []
     monkeypatch.setattr(
-        "cocreation.notifications.tasks.send_notification_email.delay", queued.append
+        "cocreation.notifications.tasks.send_notification_emails.delay", queued.extend
     )
     with django_capture_on_commit_callbacks(execute=True):
         first = _notify(recipient)

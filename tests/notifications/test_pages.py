@@ -125,7 +125,7 @@ def test_empty_list_says_so(client):
 def test_admin_requeues_failed_emails(client, site_admin, staff_user, monkeypatch):
     queued = []
     monkeypatch.setattr(
-        "cocreation.notifications.tasks.send_notification_email.delay", queued.append
+        "cocreation.notifications.tasks.send_notification_emails.delay", queued.extend
     )
     (failed,) = _make(staff_user, 1)
     Notification.objects.filter(pk=failed.pk).update(email_status=Notification.EmailStatus.FAILED)

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def queue(monkeypatch):
     """A queue of this test's own, so parallel runs and a running portal never share it."""
     name = f"test-notifications-{uuid.uuid4().hex[:8]}"
-    task = tasks.send_notification_email
+    task = tasks.send_notification_emails
     monkeypatch.setattr(task, "delay", lambda *args: task.apply_async(args, queue=name))
     return name
 
@@ -56,7 +56,7 @@ def test_a_redelivered_or_repeated_task_sends_one_email(worker, queue):
     notification = services.notify(recipient, "membership.declined", recipient, context=CONTEXT)
     services.notify(recipient, "membership.declined", recipient, context=CONTEXT)
     for _ in range(3):
-        tasks.send_notification_email.apply_async((notification.pk,), queue=queue)
+        tasks.send_notification_emails.apply_async(([notification.pk],), queue=queue)
 
     def sent():
         notification.refresh_from_db()

@@ -70,7 +70,7 @@ def smtp_server():
 @pytest.fixture
 def queue(monkeypatch):
     name = f"test-killed-{uuid.uuid4().hex[:8]}"
-    task = tasks.send_notification_email
+    task = tasks.send_notification_emails
     monkeypatch.setattr(task, "delay", lambda *args: task.apply_async(args, queue=name))
     yield name
     _forget_queue(name)

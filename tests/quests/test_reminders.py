@@ -93,7 +93,7 @@ def test_closed_quests_are_not_reminded(quest):
 @pytest.mark.django_db(transaction=True)
 def test_beat_task_through_a_real_worker_sends_one_email_each(monkeypatch, koriyama):
     queue = f"test-reminders-{uuid.uuid4().hex[:8]}"
-    email_task = notification_tasks.send_notification_email
+    email_task = notification_tasks.send_notification_emails
     monkeypatch.setattr(email_task, "delay", lambda *a: email_task.apply_async(a, queue=queue))
     leader = factories.make_member(koriyama, email="leader@city.koriyama.lg.jp")
     quest = qf.make_quest(koriyama, deadline_in_days=1)

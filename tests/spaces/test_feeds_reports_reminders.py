@@ -120,7 +120,7 @@ def test_reminder_the_day_before_once(meetings, staff_user):
 @pytest.mark.django_db(transaction=True)
 def test_reminders_through_a_real_worker_exactly_once(monkeypatch):
     queue = f"test-spaces-{uuid.uuid4().hex[:8]}"
-    email_task = notification_tasks.send_notification_email
+    email_task = notification_tasks.send_notification_emails
     monkeypatch.setattr(email_task, "delay", lambda *a: email_task.apply_async(a, queue=queue))
     koriyama = factories.make_municipality()
     region = factories.make_region()

@@ -386,7 +386,7 @@ def test_session_reminders_through_a_real_worker_once(monkeypatch):
     from tests.parallel import close_other_connections
 
     queue = f"test-study-{uuid.uuid4().hex[:8]}"
-    email_task = notification_tasks.send_notification_email
+    email_task = notification_tasks.send_notification_emails
     monkeypatch.setattr(email_task, "delay", lambda *a: email_task.apply_async(a, queue=queue))
     koriyama = factories.make_municipality()
     person = factories.make_member(koriyama, email="kenkyu@city.koriyama.lg.jp")
