@@ -23,7 +23,14 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cocreation.organisations.models import Membership, Organisation, OrganisationDomain, Region
+from cocreation.core.search import store_documents
+from cocreation.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationDomain,
+    Region,
+    organisation_search_document,
+)
 from cocreation.organisations.validators import validate_local_government_code
 
 MUNICIPALITIES_CSV = Path(__file__).resolve().parent / "data" / "municipalities.csv"
@@ -517,6 +524,21 @@ def load_demo(*, with_passwords: bool) -> DemoSummary:
             tally,
         )
         organisations = {obj.name: obj for obj in [*by_code.values(), *others.values()]}
+        # bulk_create and bulk_update skip Organisation.save(), which keeps the directory's
+        # search columns; those that differ are written here.
+        stored = dict(
+            Organisation.objects.filter(pk__in=[o.pk for o in organisations.values()]).values_list(
+                "pk", "search_text"
+            )
+        )
+        stale = []
+        for obj in organisations.values():
+            document = organisation_search_document(
+                obj.name, obj.name_kana, obj.local_government_code
+            )
+            if document.text != stored.get(obj.pk):
+                stale.append((obj.pk, document))
+        store_documents(Organisation, stale)
 
         # Region memberships are only added: regions an admin gave a municipality stay.
         through = Organisation.regions.through

@@ -7,8 +7,15 @@ class QuestsConfig(AppConfig):
     verbose_name = _("Quests")
 
     def ready(self) -> None:
+        from cocreation.core import search
+
         from . import (
             notifications,  # noqa: F401 - registers the quest notification kinds
             reminders,  # noqa: F401 - registers the deadline reminder source
             signals,  # noqa: F401 - the page cache forgets public quest pages on change
         )
+        from .models import Proposal, Quest, proposal_search_documents, quest_search_documents
+
+        # The quest list's keyword search, and the team's proposal list's.
+        search.register(Quest, quest_search_documents)
+        search.register(Proposal, proposal_search_documents)

@@ -12,6 +12,19 @@ from cocreation.organisations.models import Organisation, Region
 from .models import Quest, QuestCoHost, SdgGoal, SdgTarget, TeamMember, Theme
 from .selectors.quests import filter_by_keywords
 
+# The sort that keeps the keyword filter's order: best matches first (cocreation.core.search),
+# then newest first; without a keyword, the list's own order (newest first).
+RELEVANCE = "relevance"
+
+
+class QuestOrdering(django_filters.OrderingFilter):
+    """The list's sort; `RELEVANCE` leaves the order the keyword filter gave."""
+
+    def filter(self, qs, value):
+        if value and RELEVANCE in value:
+            return qs
+        return super().filter(qs, value)
+
 
 class QuestFilter(django_filters.FilterSet):
     """The quest list's filters; the querystring is the shareable address of a search."""
@@ -51,9 +64,13 @@ class QuestFilter(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(
         label=_("Quests whose team I am on"), method="filter_mine", widget=forms.CheckboxInput
     )
-    sort = django_filters.OrderingFilter(
+    sort = QuestOrdering(
         label=_("Sort by"),
-        choices=[("-created", _("Newest first")), ("deadline", _("Deadline, soonest first"))],
+        choices=[
+            (RELEVANCE, _("Best match first")),
+            ("-created", _("Newest first")),
+            ("deadline", _("Deadline, soonest first")),
+        ],
         fields={"proposal_deadline": "deadline", "created_at": "created"},
         empty_label=None,
     )

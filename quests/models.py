@@ -7,6 +7,7 @@ one trial per quest, scores in range).
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Deferrable, F, Q
@@ -20,8 +21,8 @@ from cocreation.core.inputs import (
     validate_single_line,
     window_constraint,
 )
+from cocreation.core.search import BigramVectorField, SearchDocument, keep_search_columns
 from cocreation.core.storage import private_files
-from cocreation.core.text import normalise_for_search
 from cocreation.organisations.models import Organisation
 
 
@@ -96,8 +97,8 @@ class SdgTarget(models.Model):
         return self.text
 
 
-# The quest fields the keyword filter searches, in order (the data migration that
-# recomputes `search_text` reads the same list).
+# The quest fields the keyword filter searches, in order, the title first (the data
+# migrations that recompute `search_text` read the same list).
 QUEST_SEARCH_FIELDS = ("title", "summary", "background", "affected", "tried", "outcome_sought")
 
 
@@ -106,8 +107,20 @@ def quest_search_text(quest) -> str:
     (a Quest, or a migration's historical Quest): its `QUEST_SEARCH_FIELDS`, normalised by
     `cocreation.core.text.normalise_for_search`, the normaliser every search of the portal
     uses."""
-    parts = (getattr(quest, name) for name in QUEST_SEARCH_FIELDS)
-    return normalise_for_search("\n".join(part for part in parts if part))
+    return quest_search_document(quest).text
+
+
+def quest_search_document(quest) -> SearchDocument:
+    """The search document (`cocreation.core.search`) of `quest` (a Quest or a historical
+    one): its `QUEST_SEARCH_FIELDS`, the title ranking first."""
+    return SearchDocument.from_parts([getattr(quest, name) for name in QUEST_SEARCH_FIELDS])
+
+
+def quest_search_documents(quests):
+    """(pk, document) of each quest of `quests` (a queryset, live or historical), in one
+    query; registered with `cocreation.core.search` for `reindex_search`."""
+    for pk, *values in quests.values_list("pk", *QUEST_SEARCH_FIELDS):
+        yield pk, SearchDocument.from_parts(values)
 
 
 class Quest(models.Model):
@@ -184,9 +197,12 @@ class Quest(models.Model):
         blank=True,
         related_name="reuses",
     )
-    # The searched fields in the one search form (cocreation.core.text), which the keyword
-    # filter matches with LIKE; kept by save(), so no trigram extension is needed.
+    # The searched fields in the one search form, their bigrams with a GIN index and the
+    # title's bigrams (cocreation.core.search): the keyword filter's exact recheck, its
+    # index and its rank; kept by save(), so no trigram extension is needed.
     search_text = models.TextField(editable=False, blank=True, default="")
+    search_bigrams = BigramVectorField(editable=False, blank=True, default="")
+    search_title_bigrams = BigramVectorField(editable=False, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -218,6 +234,8 @@ class Quest(models.Model):
             models.Index(fields=["state", "proposal_deadline"]),
             # The quest list's order (newest first), read a page at a time.
             models.Index(fields=["-created_at", "-id"], name="quest_list_newest_idx"),
+            # The keyword search (cocreation.core.search).
+            GinIndex(fields=["search_bigrams"], name="quest_search_bigrams_idx"),
         ]
 
     def __str__(self) -> str:
@@ -225,10 +243,7 @@ class Quest(models.Model):
 
     def save(self, *args, **kwargs):
         # The keyword index is derived data: keep it in step with every save.
-        self.search_text = quest_search_text(self)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+        keep_search_columns(self, quest_search_document(self), kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -377,6 +392,12 @@ class Proposal(models.Model):
     # on hold is decided again).
     DECISIONS = (State.ADOPTED, State.NOT_ADOPTED, State.ON_HOLD)
     DECIDABLE_STATES = (State.SUBMITTED, State.UNDER_REVIEW, State.ON_HOLD)
+    # What the team's proposal list searches: everything the company writes, the title
+    # first. The confidential part is searched too: the list shows only proposals the
+    # viewer may open (permissions.visible_proposals), and whoever may open a proposal
+    # reads its confidential part (the proposing company, the quest team, the region's
+    # coordinators, site admins; see permissions.can_view_proposal).
+    SEARCH_FIELDS = WRITTEN_FIELDS
 
     quest = models.ForeignKey(Quest, on_delete=models.PROTECT, related_name="proposals")
     company = models.ForeignKey(
@@ -440,6 +461,11 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # SEARCH_FIELDS in the one search form, their bigrams and the title's
+    # (cocreation.core.search), kept by save().
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_bigrams = BigramVectorField(editable=False, blank=True, default="")
+    search_title_bigrams = BigramVectorField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("proposal")
@@ -448,6 +474,8 @@ class Proposal(models.Model):
         indexes = [
             # "My proposals": a company's proposals, latest change first.
             models.Index(fields=["company", "-updated_at", "-id"], name="proposal_mine_idx"),
+            # The keyword search of the team's proposal list (cocreation.core.search).
+            GinIndex(fields=["search_bigrams"], name="proposal_search_bigrams_idx"),
         ]
         constraints = [
             # One live proposal per company and quest; a withdrawn one may be followed by another.
@@ -471,8 +499,26 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The keyword index is derived data: keep it in step with every save.
+        keep_search_columns(self, proposal_search_document(self), kwargs)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("quests:proposal_detail", args=[self.quest_id, self.pk])
+
+
+def proposal_search_document(proposal) -> SearchDocument:
+    """The search document (`cocreation.core.search`) of `proposal` (a Proposal or a
+    migration's historical one): its `Proposal.SEARCH_FIELDS`, the title ranking first."""
+    return SearchDocument.from_parts([getattr(proposal, name) for name in Proposal.SEARCH_FIELDS])
+
+
+def proposal_search_documents(proposals):
+    """(pk, document) of each proposal of `proposals` (a queryset, live or historical), in
+    one query; registered with `cocreation.core.search` for `reindex_search`."""
+    for pk, *values in proposals.values_list("pk", *Proposal.SEARCH_FIELDS):
+        yield pk, SearchDocument.from_parts(values)
 
 
 def proposal_attachment_path(instance, filename: str) -> str:

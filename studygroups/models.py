@@ -9,6 +9,7 @@ counted by services under a lock on the team row.
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Deferrable, F, Q, Value, When
@@ -24,8 +25,8 @@ from cocreation.core.inputs import (
     validate_single_line,
     window_constraint,
 )
+from cocreation.core.search import BigramVectorField, SearchDocument, keep_search_columns
 from cocreation.core.storage import private_files
-from cocreation.core.text import normalise_for_search
 from cocreation.organisations.models import Organisation
 
 
@@ -563,7 +564,22 @@ def outcome_search_text(values) -> str:
     """The stored search form of an outcome: `values` (the texts of
     `OUTCOME_SEARCH_PATHS`, in order, None for a missing one) joined and passed through
     the one search normaliser (cocreation.core.text)."""
-    return normalise_for_search("\n".join(value for value in values if value))
+    return outcome_search_document(values).text
+
+
+def outcome_search_document(values) -> SearchDocument:
+    """The search document (`cocreation.core.search`) of an outcome whose
+    `OUTCOME_SEARCH_PATHS` read `values` (in order, None for a missing one): the
+    proposal's title ranks first."""
+    return SearchDocument.from_parts(list(values))
+
+
+def outcome_search_documents(outcomes):
+    """(pk, document) of each outcome of `outcomes` (a queryset, live or historical), in
+    one query with the names of its team, cohort and organiser; registered with
+    `cocreation.core.search` for `reindex_search`."""
+    for pk, *values in outcomes.values_list("pk", *OUTCOME_SEARCH_PATHS):
+        yield pk, outcome_search_document(values)
 
 
 class Outcome(models.Model):
@@ -585,14 +601,17 @@ class Outcome(models.Model):
         blank=True,
         related_name="study_outcomes",
     )
-    # The texts of OUTCOME_SEARCH_PATHS in the one search form, which the archive matches
-    # with LIKE in the database; kept by save() and, when a cohort's names change, by
-    # services.outcomes.outcome_search_refresh.
+    # The texts of OUTCOME_SEARCH_PATHS in the one search form, their bigrams and the
+    # title's (cocreation.core.search), which the archive searches; kept by save() and,
+    # when a cohort's names change, by services.outcomes.outcome_search_refresh.
     search_text = models.TextField(editable=False, blank=True, default="")
+    search_bigrams = BigramVectorField(editable=False, blank=True, default="")
+    search_title_bigrams = BigramVectorField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
+        indexes = [GinIndex(fields=["search_bigrams"], name="outcome_search_bigrams_idx")]
 
     def __str__(self) -> str:
         return self.proposal_title
@@ -605,10 +624,7 @@ class Outcome(models.Model):
                 *(path.removeprefix("team__") for path in OUTCOME_SEARCH_PATHS[3:])
             )
         ).first() or ()
-        self.search_text = outcome_search_text([*own, *names])
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+        keep_search_columns(self, outcome_search_document([*own, *names]), kwargs)
         super().save(*args, **kwargs)
 
 

@@ -1,7 +1,9 @@
 """The one search normaliser: every keyword search of the portal (the quest list and its
-exports, the outcome archive, the organisations directory) passes both the keyword and
-the searched text through `normalise_for_search`, then looks for each keyword as a
-substring. Japanese users type the same thing in several ways; these become one:
+exports, the outcome archive, the organisations directory, a quest's proposals) passes
+both the keyword and the searched text through `normalise_for_search`, then looks for each
+keyword as a substring, through the character-bigram index whose lexemes and literals are
+at the end of this module (the search itself: cocreation/core/search.py). Japanese users
+type the same thing in several ways; these become one:
 
 - Width and compatibility forms (NFKC): ＤＸ/DX, ｶﾅ/カナ, ㈱/(株), the ideographic space.
 - Case, by Unicode case folding (not only lower case): DX/dx, STRASSE/Straße.
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.utils.translation import ngettext
 
@@ -148,3 +151,121 @@ def matches_keywords(keywords: list[str], *texts: str | None) -> bool:
     quest list compares its stored, normalised column in SQL instead."""
     haystack = normalise_for_search("\n".join(text for text in texts if text))
     return all(keyword in haystack for keyword in keywords)
+
+
+# --- The bigram index -------------------------------------------------------------------
+#
+# PostgreSQL's full-text search splits text into words with a parser made for languages
+# written with spaces, and the embedded PostgreSQL has neither pg_trgm nor pg_bigm. The
+# portal indexes the normalised text the way pg_bigm does, with core PostgreSQL only: the
+# lexemes of a text are its character bigrams and its single characters, written into a
+# `tsvector` literal verbatim (never through to_tsvector's parser, which would split and
+# drop them), kept in a GIN index. A keyword found as a substring has all its bigrams in
+# the text, so `vector @@ (every bigram of the keyword)` finds every row the substring
+# rule finds, and for a keyword of one or two characters exactly those; a longer keyword
+# may also meet rows holding its bigrams apart, so the substring condition stays as the
+# recheck (cocreation/core/search.py), and a search finds exactly what the normaliser's
+# rule finds.
+
+# The searched text of a row is its first SEARCH_TEXT_MAX characters: at most 12 bytes of
+# lexemes a character (a bigram and a single character of 4-byte UTF-8), so a vector stays
+# under PostgreSQL's 1 MB of lexemes whatever is typed. Eighty thousand characters is some
+# forty pages of Japanese; what follows them is not searched.
+SEARCH_TEXT_MAX = 80_000
+# PostgreSQL keeps a lexeme's positions up to 16383 and at most 256 of them.
+_MAX_POSITION = 16383
+_MAX_POSITIONS = 256
+
+
+def _occurrences(text: str):
+    """(position from 1, lexeme) for every single character of `text` that is not white
+    space and every pair of neighbouring characters neither of which is."""
+    for at, char in enumerate(text):
+        if char.isspace():
+            continue
+        yield at + 1, char
+        following = text[at + 1 : at + 2]
+        if following and not following.isspace():
+            yield at + 1, char + following
+
+
+def search_lexemes(text: str) -> set[str]:
+    """The lexemes of `text` (already in the search form, `normalise_for_search`): every
+    distinct bigram without white space and every distinct single character that is not
+    white space, so one-character keywords are found through the index too."""
+    return {lexeme for _at, lexeme in _occurrences(text)}
+
+
+def keyword_lexemes(keyword: str) -> list[str]:
+    """The lexemes a text must hold to contain `keyword` (normalised) as a substring: its
+    distinct bigrams without white space in order, or, for a keyword of one character
+    (or with no such bigram), its single characters. Empty for a keyword of white space."""
+    pairs = dict.fromkeys(
+        keyword[at : at + 2]
+        for at in range(len(keyword) - 1)
+        if not keyword[at].isspace() and not keyword[at + 1].isspace()
+    )
+    if pairs:
+        return list(pairs)
+    return list(dict.fromkeys(char for char in keyword if not char.isspace()))
+
+
+def lexemes_decide(keyword: str) -> bool:
+    """Whether holding `keyword_lexemes(keyword)` is the same as holding `keyword` as a
+    substring: true for a keyword of one or two characters without white space (its one
+    lexeme is the keyword itself), so the substring recheck can be left out."""
+    return 0 < len(keyword) <= 2 and not any(char.isspace() for char in keyword)
+
+
+def _quoted(lexeme: str) -> str:
+    # Inside quotes a backslash escapes the next character and a quote is doubled.
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(text: str, *, positions: bool = False, extra: Iterable[str] = ()) -> str:
+    """The `tsvector` literal (input form, for `'…'::tsvector`) of `text` (in the search
+    form, at most `SEARCH_TEXT_MAX` characters): each lexeme of `search_lexemes` once,
+    quoted verbatim, so nothing is split or dropped as a parser would. With `positions`,
+    each lexeme carries where it occurs (from 1; the first 256, up to 16383, as PostgreSQL
+    keeps them) with weight A, for `ts_rank`; without, the vector only says what the text
+    holds, and stays small. `extra`: further lexemes without positions (e.g.
+    `prefix_lexemes`)."""
+    found: dict[str, list[str]] = {}
+    for at, lexeme in _occurrences(text):
+        kept = found.setdefault(lexeme, [])
+        if positions and at <= _MAX_POSITION and len(kept) < _MAX_POSITIONS:
+            kept.append(f"{at}A")
+    parts = [
+        f"{_quoted(lexeme)}:{','.join(kept)}" if kept else _quoted(lexeme)
+        for lexeme, kept in found.items()
+    ]
+    parts.extend(_quoted(lexeme) for lexeme in dict.fromkeys(extra) if lexeme not in found)
+    return " ".join(parts)
+
+
+def prefix_lexemes(tag: str, value: str | None) -> list[str]:
+    """Lexemes saying that `value` begins with each of its own beginnings, for a column
+    matched by its beginning rather than anywhere (a local-government code: 「07」 finds
+    072036). `tag` names the column; it is joined to the beginning with a space, which no
+    bigram or single-character lexeme holds, so the two kinds never meet."""
+    value = value or ""
+    return [f"{tag} {value[:length]}" for length in range(1, len(value) + 1)]
+
+
+def tsquery_literal(keywords: list[str], *, prefix_tags: Iterable[str] = ()) -> str:
+    """The `tsquery` literal (input form, for `'…'::tsquery`) a row's vector must match to
+    hold every one of `keywords` (from `search_keywords`): for each keyword the AND of its
+    `keyword_lexemes`, OR, for each of `prefix_tags`, the prefix lexeme of the keyword;
+    the keywords joined by AND. "" when no keyword has a lexeme (nothing to narrow by)."""
+    tags = list(prefix_tags)
+    terms = []
+    for keyword in keywords:
+        lexemes = keyword_lexemes(keyword)
+        if not lexemes:
+            continue
+        term = " & ".join(_quoted(lexeme) for lexeme in lexemes)
+        if tags:
+            alternatives = [f"( {term} )"] + [_quoted(f"{tag} {keyword}") for tag in tags]
+            term = " | ".join(alternatives)
+        terms.append(f"( {term} )")
+    return " & ".join(terms)

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
-from cocreation.core.text import normalise_for_search, search_keywords
+from cocreation.core.search import keyword_search
 
 from .models import PREFECTURE_CHOICES, Organisation, Region
 
@@ -26,17 +26,6 @@ class OrganisationFilter(django_filters.FilterSet):
     def filter_keyword(self, queryset, name, value):
         """Organisations each of whose keywords is in the official name or the reading, or
         begins the local-government code, compared in the one search form
-        (`cocreation.core.text`). The names are compared in Python: one query for the
-        directory's names and codes, a few thousand short strings at most."""
-        words = search_keywords(value)
-        if not words:
-            return queryset
-        rows = queryset.prefetch_related(None).values_list(
-            "pk", "name", "name_kana", "local_government_code"
-        )
-        found = []
-        for pk, official, kana, code in rows:
-            names = normalise_for_search(f"{official}\n{kana}")
-            if all(word in names or (code or "").startswith(word) for word in words):
-                found.append(pk)
-        return queryset.filter(pk__in=found)
+        (`cocreation.core.text`), through the stored `search_text` and its bigram index
+        (`cocreation.core.search.keyword_search`); best matches first."""
+        return keyword_search(queryset, value)

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.inputs import validate_multiline, validate_single_line
+from cocreation.core.search import BigramVectorField, SearchDocument, keep_search_columns
 
 from .validators import normalise_domain, validate_email_domain, validate_local_government_code
 
@@ -77,6 +79,27 @@ class Region(models.Model):
         return self.name
 
 
+# The directory's keyword search: a keyword is found in the official name or the reading
+# (anywhere), or at the beginning of the local-government code (`prefix_fields` of the
+# search registration, the tag below).
+ORGANISATION_SEARCH_FIELDS = ("name", "name_kana")
+ORGANISATION_CODE_TAG = "code"
+
+
+def organisation_search_document(name, name_kana, code) -> SearchDocument:
+    """The search document (`cocreation.core.search`) of an organisation with the official
+    `name`, the reading `name_kana` and the local-government `code` (None for none)."""
+    return SearchDocument.from_parts([name, name_kana], prefixes=[(ORGANISATION_CODE_TAG, code)])
+
+
+def organisation_search_documents(organisations):
+    """(pk, document) of each organisation of `organisations` (a queryset, live or
+    historical), in one query; registered with `cocreation.core.search`."""
+    rows = organisations.values_list("pk", *ORGANISATION_SEARCH_FIELDS, "local_government_code")
+    for pk, name, name_kana, code in rows:
+        yield pk, organisation_search_document(name, name_kana, code)
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Municipality")
@@ -112,11 +135,18 @@ class Organisation(models.Model):
         help_text=_("Organisations registered by users stay unverified until approved."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The name and reading in the one search form, their bigrams with the code's
+    # beginnings, and the name's bigrams (cocreation.core.search): the directory's
+    # keyword search; kept by save().
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_bigrams = BigramVectorField(editable=False, blank=True, default="")
+    search_title_bigrams = BigramVectorField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["kind", "name_kana", "name"]
+        indexes = [GinIndex(fields=["search_bigrams"], name="organisation_search_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="municipality", local_government_code__isnull=False)
@@ -136,6 +166,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The keyword index is derived data: keep it in step with every save.
+        document = organisation_search_document(
+            self.name, self.name_kana, self.local_government_code
+        )
+        keep_search_columns(self, document, kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def is_municipality(self) -> bool:

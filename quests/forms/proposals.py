@@ -275,3 +275,11 @@ class PublicSummaryForm(PortalForm):
             if "public_summary" not in self.errors:
                 self.add_error("public_summary", _("Write the public summary."))
         return cleaned
+
+
+class ProposalSearchForm(PortalForm):
+    """The keyword of a quest's proposal list (`q` of the address). A keyword over 200
+    characters or with control characters is refused, not cut: the page then lists every
+    proposal and says so."""
+
+    q = forms.CharField(label=_("Keyword"), max_length=200, required=False)

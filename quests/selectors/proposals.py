@@ -7,19 +7,26 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cocreation import permissions as roles
+from cocreation.core.search import keyword_search
 
 from .. import permissions
 from ..models import Proposal, ProposalAttachment, ProposalMessage, Quest, Review, ReviewScore
 
 
-def proposals_for_quest(user, quest: Quest) -> QuerySet:
+def proposals_for_quest(user, quest: Quest, query: str = "") -> QuerySet:
     """The team side sees every submitted proposal; a company sees only its own. Each row
-    carries `review_count` and `average_score` (reviews without a conflict of interest)."""
+    carries `review_count` and `average_score` (reviews without a conflict of interest).
+
+    With `query` (a search box's text), only the proposals holding every keyword in what
+    the company wrote (`Proposal.SEARCH_FIELDS`, the confidential part included: these
+    rows are the ones the viewer may open, and whoever may open one reads it), best
+    matches first (`cocreation.core.search.keyword_search`). The visibility rule narrows
+    first, so a keyword never finds a proposal the viewer may not see."""
     queryset = permissions.visible_proposals(user).filter(quest=quest)
     if not permissions.sees_all_proposals(user, quest):
         company_ids = [c.pk for c in roles.companies_of(user)]
         queryset = queryset.filter(company_id__in=company_ids)
-    return (
+    queryset = (
         queryset.select_related("company", "submitted_by")
         .annotate(
             review_count=Count(
@@ -31,6 +38,7 @@ def proposals_for_quest(user, quest: Quest) -> QuerySet:
         )
         .order_by("-submitted_at", "-created_at", "-id")
     )
+    return keyword_search(queryset, query)
 
 
 def proposal_for_detail(user, quest_pk: int, pk: int) -> Proposal | None:

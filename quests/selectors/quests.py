@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cocreation.core.text import search_keywords
+from cocreation.core.search import keyword_search
 
 from .. import permissions
 from ..models import (
@@ -50,19 +50,16 @@ EXPORT_COLUMNS = [
 ]
 
 
-def filter_by_keywords(queryset: QuerySet, query: str, field: str = "search_text") -> QuerySet:
-    """`queryset` narrowed to the rows whose normalised `field` holds every keyword of
-    `query` (a search box's text; see `cocreation.core.text.search_keywords`). No keyword,
-    no narrowing.
+def filter_by_keywords(queryset: QuerySet, query: str) -> QuerySet:
+    """`queryset` (of quests) narrowed to the quests holding every keyword of `query` (a
+    search box's text; see `cocreation.core.text.search_keywords`), best matches first,
+    then in the queryset's order. No keyword, no narrowing.
 
-    Quest.search_text keeps the searched fields normalised (models.quest_search_text);
-    each keyword, normalised the same way, must appear somewhere in it (LIKE '%…%'), which
-    matches whole words and parts of words as people type them, without a trigram
-    extension."""
-    condition = Q()
-    for word in search_keywords(query):
-        condition &= Q(**{f"{field}__contains": word})
-    return queryset.filter(condition)
+    Quest.search_text keeps the searched fields normalised (models.quest_search_document);
+    each keyword, normalised the same way, must appear somewhere in it, which matches whole
+    words and parts of words as people type them; the bigram index finds the candidates
+    without a trigram extension (`cocreation.core.search.keyword_search`)."""
+    return keyword_search(queryset, query)
 
 
 def visible_quest_or_404(user, pk: int, queryset: QuerySet | None = None) -> Quest:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from cocreation import permissions as roles
 from cocreation.core.errors import PortalError, add_to_form, refused
 from cocreation.core.pages import paginate
+from cocreation.core.text import keywords_left_out
 from cocreation.core.uploads import attachment_response
 
 from .. import permissions
@@ -19,6 +20,7 @@ from ..forms.proposals import (
     DecisionForm,
     MessageForm,
     ProposalForm,
+    ProposalSearchForm,
     PublicSummaryForm,
     ReviewForm,
     WithdrawForm,
@@ -32,14 +34,31 @@ from ..services import proposals as services
 @login_required
 def proposal_list(request, pk: int):
     """The quest team, coordinators, site admins: every submitted proposal.
-    Company members: their own company's proposals for this quest."""
+    Company members: their own company's proposals for this quest. Either searched by the
+    keywords of `?q=` among those proposals only."""
     quest = visible_quest_or_404(request.user, pk)
     if not (
         permissions.sees_all_proposals(request.user, quest) or roles.is_company_member(request.user)
     ):
         raise PermissionDenied
+    search = ProposalSearchForm(request.GET)
+    if search.is_valid():
+        query = search.cleaned_data["q"].strip()
+    else:
+        # Refused, not cut: a cut keyword would search for something nobody typed.
+        query = ""
+        messages.warning(
+            request,
+            _("The keyword was not used (%(error)s); every proposal is shown.")
+            % {"error": " ".join(search.errors["q"])},
+        )
+    if left_out := keywords_left_out(query):
+        messages.warning(request, left_out)
     context = quest_page_context(request.user, quest, "proposals")
-    context["proposals"] = selectors.proposals_for_quest(request.user, quest)
+    context["proposals"] = selectors.proposals_for_quest(request.user, quest, query)
+    # The keyword as typed stays in the box, so a refused one can be corrected.
+    context["q"] = request.GET.get("q", "")
+    context["searched"] = bool(query)
     return render(request, "quests/proposals/proposal_list.html", context)
 
 

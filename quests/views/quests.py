@@ -20,10 +20,10 @@ from cocreation.core.exports import EXPORT_CHUNK_ROWS, csv_response, json_respon
 from cocreation.core.inputs import output_multiline, output_single_line
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 from cocreation.core.pages import paginate
-from cocreation.core.text import keywords_left_out
+from cocreation.core.text import keywords_left_out, search_keywords
 
 from .. import permissions
-from ..filters import QuestFilter
+from ..filters import RELEVANCE, QuestFilter
 from ..forms.quests import (
     CriterionFormSet,
     QuestForm,
@@ -42,8 +42,9 @@ def quest_list(request):
     """Anyone, signed in or not: quests that are no longer drafts; drafts to their editors.
     Search conditions that are not understood are left out, and the page says so."""
     data = request.GET.copy()
-    # The order the list shows when none is chosen, so the form says what the list does.
-    data.setdefault("sort", "-created")
+    # The order the list shows when none is chosen, so the form says what the list does:
+    # a search shows the best matches first, the list the newest.
+    data.setdefault("sort", RELEVANCE if search_keywords(data.get("q")) else "-created")
     filterset = QuestFilter.understood(
         data, queryset=selectors.quests_for_list(request.user), request=request
     )

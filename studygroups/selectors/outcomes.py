@@ -3,10 +3,9 @@ filtered and searched in the database."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from cocreation.core.text import search_keywords
+from cocreation.core.search import keyword_search
 
 from ..models import Cohort, Outcome, Team
 
@@ -49,8 +48,9 @@ def archive(*, organiser_id: int | None = None, fiscal_year: int | None = None, 
     """The published outcomes of the organiser `organiser_id` and of `fiscal_year` (None:
     any), holding every keyword of `query` (`cocreation.core.text.search_keywords`) in
     their proposal, summary, what was done, field, team, cohort title or organiser: each
-    keyword is looked for in the stored, normalised `Outcome.search_text` (LIKE in the
-    database). Newest year first, then by programme and team; a queryset."""
+    keyword is looked for in the stored, normalised `Outcome.search_text`, through its
+    bigram index (`cocreation.core.search.keyword_search`). Newest year first, then by
+    programme and team; with keywords, the best matches first. A queryset."""
     outcomes = published_outcomes().select_related(
         "team__field", "team__cohort__programme__organiser", "quest"
     )
@@ -58,9 +58,7 @@ def archive(*, organiser_id: int | None = None, fiscal_year: int | None = None, 
         outcomes = outcomes.filter(team__cohort__programme__organiser_id=organiser_id)
     if fiscal_year is not None:
         outcomes = outcomes.filter(team__cohort__fiscal_year=fiscal_year)
-    condition = Q()
-    for word in search_keywords(query):
-        condition &= Q(search_text__contains=word)
-    return outcomes.filter(condition).order_by(
+    outcomes = outcomes.order_by(
         "-team__cohort__fiscal_year", "team__cohort__programme__name", "team__number"
     )
+    return keyword_search(outcomes, query)

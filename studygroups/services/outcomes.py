@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cocreation.core.errors import PortalError
+from cocreation.core.search import store_documents
 
 from .. import permissions
 from ..errors import StudyError
-from ..models import OUTCOME_SEARCH_PATHS, Outcome, Team, outcome_search_text
+from ..models import OUTCOME_SEARCH_PATHS, Outcome, Team, outcome_search_document
 
 
 def outcome_save(
@@ -64,16 +65,15 @@ def outcome_to_quest(*, outcome: Outcome, user):
 
 
 def outcome_search_refresh(*, cohorts) -> int:
-    """Recompute the stored search text of the outcomes of `cohorts` (a queryset or list
-    of cohorts or their ids), after their titles, fields, team names or organiser changed.
-    Returns how many outcomes changed."""
+    """Recompute the stored search text and bigrams (cocreation.core.search) of the
+    outcomes of `cohorts` (a queryset or list of cohorts or their ids), after their
+    titles, fields, team names or organiser changed. Returns how many outcomes changed."""
     rows = Outcome.objects.filter(team__cohort__in=cohorts).values_list(
         "pk", "search_text", *OUTCOME_SEARCH_PATHS
     )
     changed = []
     for pk, stored, *values in rows:
-        text = outcome_search_text(values)
-        if text != stored:
-            changed.append(Outcome(pk=pk, search_text=text))
-    Outcome.objects.bulk_update(changed, ["search_text"])
-    return len(changed)
+        document = outcome_search_document(values)
+        if document.text != stored:
+            changed.append((pk, document))
+    return store_documents(Outcome, changed)

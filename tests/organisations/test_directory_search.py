@@ -17,17 +17,22 @@ def _names(client, keyword: str, **filters) -> list[str]:
     return sorted(o.name for o in response.context["page"].object_list)
 
 
+def _reading(organisation: Organisation, kana: str) -> None:
+    # Saved, not updated in SQL: save() keeps the search columns (cocreation.core.search).
+    organisation.name_kana = kana
+    organisation.save(update_fields=["name_kana"])
+
+
 @pytest.fixture
 def directory(client, staff_user, koriyama):
-    Organisation.objects.filter(pk=koriyama.pk).update(name_kana="コオリヤマシ")
+    _reading(koriyama, "コオリヤマシ")
     ryugasaki = factories.make_municipality(
         "龍ケ崎市", "082082", domain="city.ryugasaki.example.jp", prefecture="茨城県"
     )
-    Organisation.objects.filter(pk=ryugasaki.pk).update(name_kana="リュウガサキシ")
+    _reading(ryugasaki, "リュウガサキシ")
     factories.make_municipality("横瀬町", "113611", domain="yokoze.example.jp", prefecture="埼玉県")
     factories.make_municipality("磐梯町", "074080", domain="bandai.example.jp")
-    company = factories.make_company("株式会社ウェブ〜データ")
-    Organisation.objects.filter(pk=company.pk).update(name_kana="ウェブデータ")
+    _reading(factories.make_company("株式会社ウェブ〜データ"), "ウェブデータ")
     client.force_login(staff_user)
     return client
 

@@ -67,10 +67,22 @@ def test_the_migration_recomputes_text_stored_by_the_older_rules(client, quests)
         "霞ヶ関の省庁と同じ時間では、働く住民が来られない。"
     )
     assert _titles(client, "9時～17時") == []
+    # Going back drops the columns of later migrations, which PostgreSQL refuses while the
+    # test's inserts still have deferred constraint checks pending: run them now.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("quests")
     executor.migrate([("quests", "0006_confidential_help")])
     executor.loader.build_graph()
     executor.migrate([("quests", "0007_search_text_normaliser")])
+    # 0007 rewrote the text by the current rules (read as the column is at 0007).
+    stored = Quest.objects.filter(title="窓口の開庁時間の見直し").values_list(
+        "search_text", flat=True
+    )
+    assert "9時-17時" in stored.get() and "霞が関" in stored.get()
+    executor.loader.build_graph()
+    executor.migrate(latest)
     # As the migrate command ends: the cached anonymous pages are forgotten.
     emit_post_migrate_signal(0, False, "default")
     assert _titles(client, "9時～17時") == ["窓口の開庁時間の見直し"]
