@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cocreation.core import search
+from cocreation.core import page_cache, search
 
 
 class Command(BaseCommand):
@@ -64,3 +64,5 @@ class Command(BaseCommand):
                     )
                     % {"model": label, "count": count}
                 )
+        # Kept anonymous pages include search results (bulk updates send no model signal).
+        page_cache.forget_every_page()
