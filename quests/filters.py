@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
-from cocreation.organisations.models import Organisation, Region
+from cocreation.core.search import keyword_search
+from cocreation.organisations.models import PREFECTURE_CHOICES, Organisation, Region
 
 from .models import Quest, QuestCoHost, SdgGoal, SdgTarget, TeamMember, Theme
 from .selectors.quests import filter_by_keywords
@@ -45,12 +46,16 @@ class QuestFilter(django_filters.FilterSet):
         to_field_name="code",
         method="filter_sdg_target",
     )
-    host = django_filters.ModelChoiceFilter(
+    # A text box, not a list of every municipality: 1,741 options would cost every page of
+    # the list a query and a long select; the box takes a name, a reading or a code.
+    host = django_filters.CharFilter(
         label=_("Municipality"),
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by(
-            "name_kana", "name"
-        ),
+        help_text=_("A name, its reading or its local-government code, e.g. 郡山市 or 072036."),
         method="filter_host",
+        max_length=100,
+    )
+    prefecture = django_filters.ChoiceFilter(
+        label=_("Prefecture"), choices=PREFECTURE_CHOICES, method="filter_prefecture"
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.order_by("name"), method="filter_region"
@@ -78,7 +83,18 @@ class QuestFilter(django_filters.FilterSet):
     class Meta:
         model = Quest
         form = PortalForm
-        fields = ["q", "theme", "sdg", "target", "host", "region", "state", "accepting", "mine"]
+        fields = [
+            "q",
+            "theme",
+            "sdg",
+            "target",
+            "host",
+            "prefecture",
+            "region",
+            "state",
+            "accepting",
+            "mine",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,9 +161,26 @@ class QuestFilter(django_filters.FilterSet):
         )
 
     def filter_host(self, queryset, name, value):
+        """Quests hosted or co-hosted by a municipality the text names (the directory's
+        search: name, reading, or the beginning of the 地方公共団体コード)."""
+        if not value.strip():
+            return queryset
+        named = keyword_search(
+            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY), value, rank=False
+        ).values("pk")
         return queryset.filter(
-            Q(host=value)
-            | Q(Exists(QuestCoHost.objects.filter(quest=OuterRef("pk"), organisation=value)))
+            Q(host__in=named)
+            | Q(Exists(QuestCoHost.objects.filter(quest=OuterRef("pk"), organisation__in=named)))
+        )
+
+    def filter_prefecture(self, queryset, name, value):
+        return queryset.filter(
+            Q(host__prefecture=value)
+            | Q(
+                Exists(
+                    QuestCoHost.objects.filter(quest=OuterRef("pk"), organisation__prefecture=value)
+                )
+            )
         )
 
     def filter_region(self, queryset, name, value):

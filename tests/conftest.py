@@ -35,6 +35,21 @@ def _isolated_cache_and_queue(settings):
 
 
 @pytest.fixture
+def feeds_in_december_2020(monkeypatch):
+    """Calendar feeds drawn around 18 December 2020 12:00 JST, the date the feed tests'
+    bookings and sessions are made on (feeds list only the months around "now",
+    cocreation.core.ical.feed_window)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from cocreation.core import ical
+
+    moment = dt.datetime(2020, 12, 18, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    monkeypatch.setattr(ical, "feed_now", lambda: moment)
+    return moment
+
+
+@pytest.fixture
 def region(db):
     return factories.make_region()
 

@@ -20,7 +20,7 @@ from tests import factories
 from tests.quests.factories import make_quest
 from tests.spaces.conftest import BEFORE_OPENING, make_space
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("feeds_in_december_2020")]
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 

@@ -123,7 +123,7 @@ class World:
         quest, space = self.quest, self.space
         filters = (
             f"?theme={self.theme.pk if self.theme else ''}&region={self.region.pk}"
-            f"&host={self.koriyama.pk}&state=open&accepting=on&sort=deadline"
+            f"&host={self.koriyama.name}&prefecture=福島県&state=open&accepting=on&sort=deadline"
         )
         return {
             "quest list": reverse("quests:list"),

@@ -2,13 +2,35 @@
 the response. Apps build their events (spaces: bookings; studygroups: sessions) with the
 icalendar library on top of these."""
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from icalendar import Calendar
 
 from .inputs import output_single_line
+
+# How far a feed reaches: what a calendar app shows around today. A busy room gathers
+# thousands of bookings over the years; a feed of all of them would grow without bound,
+# and calendar apps fetch it every few hours. Google Calendar and Outlook keep the events
+# they have already read, so the past three months are enough to correct recent changes.
+FEED_DAYS_BEFORE = 92
+FEED_DAYS_AFTER = 731
+
+
+def feed_now() -> dt.datetime:
+    """The moment a feed is drawn around (aware, UTC); the tests of feeds of 2020 data
+    replace it."""
+    return timezone.now()
+
+
+def feed_window() -> tuple[dt.datetime, dt.datetime]:
+    """(since, until): a feed lists the events that end after `since` and start before
+    `until`, FEED_DAYS_BEFORE days back and FEED_DAYS_AFTER days ahead of `feed_now()`."""
+    now = feed_now()
+    return now - dt.timedelta(days=FEED_DAYS_BEFORE), now + dt.timedelta(days=FEED_DAYS_AFTER)
 
 
 def uid(kind: str, pk: int) -> str:

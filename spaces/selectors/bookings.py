@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
 from django.utils import timezone
+
+from cocreation.core import ical
 
 from .. import permissions
 from ..models import Booking, BookingSeries, Space
 
 
-def space_list(user) -> list[Space]:
-    """The spaces `user` may book or coordinate, in name order, with their hosts: a fixed
-    number of queries however many spaces there are (`permissions.visible_spaces_q`)."""
-    return list(permissions.visible_spaces(user))
-
-
-def booking_counts(spaces) -> dict[int, int]:
-    """{space id: live bookings not yet over} for `spaces` (a list or queryset)."""
-    now = timezone.now()
-    rows = (
-        Booking.objects.filter(space__in=spaces, ends_at__gte=now)
-        .values("space_id")
-        .annotate(n=Count("pk", filter=Q(status__in=Booking.LIVE_STATUSES)))
-    )
-    return {row["space_id"]: row["n"] for row in rows}
+def space_list(user):
+    """The spaces `user` may book or coordinate, in name order, with their hosts, as a
+    queryset to page: a fixed number of queries however many spaces there are
+    (`permissions.visible_spaces_q`)."""
+    return permissions.visible_spaces(user)
 
 
 def booking_for_page(pk: int) -> Booking:
@@ -62,19 +53,32 @@ def series_bookings(series: BookingSeries) -> list[Booking]:
 
 
 def feed_of_user(user):
-    """The live bookings of `user` for their calendar feed, with space, in time order."""
+    """The live bookings of `user` within the feeds' window (`cocreation.core.ical.
+    feed_window`) for their calendar feed, with space, in time order."""
+    since, until = ical.feed_window()
     return (
-        Booking.objects.filter(user=user, status__in=Booking.LIVE_STATUSES)
+        Booking.objects.filter(
+            user=user,
+            status__in=Booking.LIVE_STATUSES,
+            ends_at__gt=since,
+            starts_at__lt=until,
+        )
         .select_related("space")
         .order_by("starts_at")
     )
 
 
 def feed_of_space(space: Space):
-    """The live bookings of `space` for its calendar feed, with space and booker, in time
-    order."""
+    """The live bookings of `space` within the feeds' window (`cocreation.core.ical.
+    feed_window`) for its calendar feed, with space and booker, in time order."""
+    since, until = ical.feed_window()
     return (
-        Booking.objects.filter(space=space, status__in=Booking.LIVE_STATUSES)
+        Booking.objects.filter(
+            space=space,
+            status__in=Booking.LIVE_STATUSES,
+            ends_at__gt=since,
+            starts_at__lt=until,
+        )
         .select_related("space", "user")
         .order_by("starts_at")
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cocreation.accounts.services import calendar_token_issue
 from cocreation.core import inputs
 from cocreation.core.errors import add_to_form
-from cocreation.core.pages import keyset_paginate
+from cocreation.core.pages import keyset_paginate, paginate
 
 from .. import permissions, rules
 from ..errors import BookingError
@@ -31,15 +31,19 @@ from ..services import series as series_services
 from ..services.approval import booking_version
 from .common import space_context, space_or_404
 
+# Spaces a page of the list shows.
+SPACE_PAGE_SIZE = 30
+
 
 @login_required
 def space_list(request):
-    """Signed-in users: the spaces they may book or coordinate."""
-    spaces = selectors.space_list(request.user)
+    """Signed-in users: the spaces they may book or coordinate, a page at a time (a
+    coordinator of a region may see a hundred, a site admin every space)."""
+    listing = paginate(request, selectors.space_list(request.user), per_page=SPACE_PAGE_SIZE)
     return render(
         request,
         "spaces/space_list.html",
-        {"spaces": spaces, "counts": selectors.booking_counts(spaces)},
+        {"spaces": listing.page.object_list, "page": listing.page, "query": listing.query},
     )
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cocreation.core.exports import EXPORT_CHUNK_ROWS
+from cocreation.core.ical import feed_window
 
 from ..models import Attendance, Cohort, Member, Session, team_role_rank
 
@@ -170,13 +171,17 @@ def bookable_space(user, pk: int):
 
 def sessions_of_member(user):
     """Every session `user` takes part in as an accepted member (their teams' and their
-    cohorts' whole-cohort sessions), with the cohort, by start."""
+    cohorts' whole-cohort sessions) within the feeds' window (`cocreation.core.ical.
+    feed_window`: cohorts of past years drop out), with the cohort, by start."""
     members = Member.objects.filter(user=user, status=Member.Status.ACCEPTED)
+    since, until = feed_window()
     return (
         # IN subqueries, not joins through members: each session once, without DISTINCT.
         Session.objects.filter(
             Q(team__isnull=True, cohort_id__in=members.values("cohort_id"))
-            | Q(team_id__in=members.values("team_id"))
+            | Q(team_id__in=members.values("team_id")),
+            ends_at__gt=since,
+            starts_at__lt=until,
         )
         .select_related("cohort")
         .order_by("starts_at")

@@ -69,10 +69,22 @@ def test_several_keywords_must_all_match(client, quests):
 
 def test_filters_combine_and_stay_filled(client, quests, tamura):
     dx_theme = Theme.objects.get(slug="dx")
-    response = client.get(reverse("quests:list"), {"theme": dx_theme.pk, "host": tamura.pk})
+    response = client.get(reverse("quests:list"), {"theme": dx_theme.pk, "host": tamura.name})
     assert [q.title for q in response.context["page"].object_list] == ["窓口のオンライン化"]
     html = response.content.decode()
     assert f'value="{dx_theme.pk}" id="id_theme_' in html and "checked" in html
+    assert f'name="host" value="{tamura.name}"' in html
+
+
+def test_municipality_is_named_by_name_reading_or_code(client, quests, tamura):
+    """The municipality filter is a text box (a list of 1,741 would not do): the name, the
+    beginning of the 地方公共団体コード, and the prefecture all find the host's quests."""
+    for value in (tamura.name, tamura.local_government_code, tamura.local_government_code[:5]):
+        assert _titles(client, f"?host={value}") == ["窓口のオンライン化"], value
+    assert _titles(client, "?host=存在しない村") == []
+    assert "窓口のオンライン化" in _titles(client, f"?prefecture={tamura.prefecture}")
+    html = client.get(reverse("quests:list")).content.decode()
+    assert '<select name="host"' not in html and 'id="id_host_helptext"' in html
 
 
 def test_sdg_goal_and_target_filters(client, quests):

@@ -9,6 +9,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -50,6 +52,7 @@ def meetings(big_i, staff_user):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("feeds_in_december_2020")
 def test_my_feed_is_valid_icalendar(client, meetings, staff_user):
     url = reverse("spaces:ical_mine", args=[calendar_token_issue(user=staff_user)])
     response = client.get(url)  # no login: calendar apps carry the secret address only
@@ -66,12 +69,48 @@ def test_my_feed_is_valid_icalendar(client, meetings, staff_user):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("feeds_in_december_2020")
 def test_space_feed_needs_a_token_of_someone_allowed(client, meetings, staff_user, company_user):
     good = reverse("spaces:ical_space", args=[calendar_token_issue(user=staff_user), meetings.pk])
     assert len(Calendar.from_ical(client.get(good).content).walk("VEVENT")) == 6
     bad = reverse("spaces:ical_space", args=[calendar_token_issue(user=company_user), meetings.pk])
     assert client.get(bad).status_code == 404
     assert client.get(reverse("spaces:ical_mine", args=["x" * 43])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_feeds_reach_three_months_back_and_two_years_ahead(
+    client, monkeypatch, meetings, staff_user
+):
+    """A room's feed does not grow with its history: only the bookings around "now"
+    (cocreation.core.ical.feed_window) are listed, with the same queries for 6 as for 0."""
+    from cocreation.core import ical
+
+    token = calendar_token_issue(user=staff_user)
+    urls = [
+        reverse("spaces:ical_mine", args=[token]),
+        reverse("spaces:ical_space", args=[token, meetings.pk]),
+    ]
+
+    def events(moment: dt.datetime) -> list[int]:
+        monkeypatch.setattr(ical, "feed_now", lambda: moment)
+        return [len(Calendar.from_ical(client.get(url).content).walk("VEVENT")) for url in urls]
+
+    # The six meetings run from 18 December 2020 to 29 January 2021.
+    assert events(at(2020, 12, 18, 12)) == [6, 6]
+    assert events(at(2021, 1, 20, 12)) == [6, 6]  # the first ended a month ago
+    assert events(at(2021, 4, 20, 12)) == [2, 2]  # 22 and 29 January: under 92 days old
+    assert events(at(2021, 6, 1, 12)) == [0, 0]
+    assert events(at(2019, 1, 30, 12)) == [6, 6]  # the last is 730 days ahead
+    assert events(at(2019, 1, 17, 12)) == [4, 4]  # 22 and 29 January: too far ahead
+    assert events(at(2018, 12, 1, 12)) == [0, 0]
+    costs = []
+    for moment in (at(2020, 12, 18, 12), at(2018, 12, 1, 12)):
+        monkeypatch.setattr(ical, "feed_now", lambda moment=moment: moment)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(urls[1])
+        costs.append(len(queries))
+    assert costs[0] == costs[1]
 
 
 @pytest.mark.django_db

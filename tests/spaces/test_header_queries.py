@@ -71,7 +71,9 @@ def test_a_coordinators_page_costs_the_same_with_2_and_100_spaces(
     assert response.context["pending_space_approvals"] == 2
     assert many == few
     if page == "spaces:list":
-        assert len(response.context["spaces"]) == 100
+        # A page of 30 of the 100, and the links to the others.
+        assert len(response.context["spaces"]) == 30
+        assert response.context["page"].paginator.count == 100
 
 
 def test_a_bookers_space_list_costs_the_same_with_2_and_100_spaces(
@@ -85,8 +87,14 @@ def test_a_bookers_space_list_costs_the_same_with_2_and_100_spaces(
     assert len(response.context["spaces"]) == 2
     _add_spaces(koriyama, region, 98, start=2)
     many, response = _queries(client, url)
-    assert len(response.context["spaces"]) == 100
+    assert len(response.context["spaces"]) == 30
     assert many == few
+    last, response = _queries(client, url + "?page=4")
+    assert [s.name for s in response.context["spaces"]] == [
+        f"共創ルーム{n:03d}" for n in range(90, 100)
+    ]
+    assert last == few
+    assert 'rel="prev"' in response.content.decode()
 
 
 def test_the_queryset_rule_agrees_with_the_per_space_rule(

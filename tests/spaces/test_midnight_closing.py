@@ -23,7 +23,7 @@ from spaces.services.bookings import booking_cancel, booking_create
 from tests.spaces.conftest import BEFORE_OPENING, at, make_space
 from tests.spaces.test_hostile_input import _rules_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("feeds_in_december_2020")]
 
 MIDNIGHT = dt.time(0)
 
