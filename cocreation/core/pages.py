@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 
 from .inputs import BIGINT_MAX, DATE_MAX, DATE_MIN, INTEGER_MAX, query_int
 
@@ -26,13 +27,50 @@ class Listing:
     understood: bool
 
 
-def paginate(request, items, *, per_page: int) -> Listing:
+# How far the big lists (quests, the directory) count and page: the first 1,000 rows
+# (50 pages of quests), found with a bounded count whatever the size of the data.
+LIST_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A Paginator that counts no further than `cap` rows: `count` is at most `cap`, and
+    `capped` says there are more. Counting every one of 10,000 matching quests reads
+    every row the page does not show; counting up to 1,000 reads 1,000 at most (a
+    `COUNT(*)` over a `LIMIT` subquery), and the pages stop there, as search engines'
+    "about 1,000 results" do. The person narrows the search to see the others."""
+
+    def __init__(self, object_list, per_page, *, cap: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def _found(self) -> int:
+        items = self.object_list
+        return items[: self.cap + 1].count() if isinstance(items, QuerySet) else len(items)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """True when more rows match than the pages reach."""
+        return self._found > self.cap
+
+
+def paginate(request, items, *, per_page: int, count_cap: int | None = None) -> Listing:
     """Page `?page=` of `items` (a queryset or list), `per_page` rows a page. A number past
     the end gives the last page; anything that is not a number gives the first page with
-    `understood` False. Never raises."""
+    `understood` False. With `count_cap` (rows), the pages reach only the first
+    `count_cap` rows and `page.paginator.capped` says whether more match
+    (`CappedPaginator`). Never raises."""
     raw = request.GET.get("page")
     number = query_int(raw)
-    page = Paginator(items, per_page).get_page(number or 1)
+    if count_cap is None:
+        paginator = Paginator(items, per_page)
+    else:
+        paginator = CappedPaginator(items, per_page, cap=count_cap)
+    page = paginator.get_page(number or 1)
     query = request.GET.copy()
     query.pop("page", None)
     return Listing(page=page, query=query.urlencode(), understood=not raw or number is not None)

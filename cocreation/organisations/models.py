@@ -279,7 +279,22 @@ class Membership(models.Model):
                 name="organisations_membership_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            # The header's count of requests waiting (selectors.pending_requests_for): the
+            # requests alone, and the organisations that have an active admin, without
+            # reading the 100,000 other memberships of a national deployment.
+            models.Index(
+                fields=["organisation", "user"],
+                name="membership_pending_idx",
+                condition=Q(status="pending"),
+            ),
+            models.Index(
+                fields=["organisation"],
+                name="membership_active_admin_idx",
+                condition=Q(role="admin", status="active"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"

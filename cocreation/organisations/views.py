@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cocreation import permissions
 from cocreation.core.errors import add_to_form, refused
-from cocreation.core.pages import paginate
+from cocreation.core.pages import LIST_COUNT_CAP, paginate
 from cocreation.core.text import keywords_left_out
 
 from . import selectors, services
@@ -33,7 +33,9 @@ DIRECTORY_PAGE_SIZE = 30
 def organisation_list(request):
     """Signed-in users: the directory of organisations on the portal."""
     filterset = OrganisationFilter(request.GET, queryset=selectors.organisations_for_directory())
-    listing = paginate(request, filterset.qs, per_page=DIRECTORY_PAGE_SIZE)
+    listing = paginate(
+        request, filterset.qs, per_page=DIRECTORY_PAGE_SIZE, count_cap=LIST_COUNT_CAP
+    )
     if filterset.form.errors or not listing.understood:
         # A refused condition is left out; the person is told rather than shown
         # results that silently ignore what they asked.

@@ -19,7 +19,7 @@ from cocreation.core.errors import PortalError, add_to_form, refused
 from cocreation.core.exports import EXPORT_CHUNK_ROWS, csv_response, json_response
 from cocreation.core.inputs import output_multiline, output_single_line
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
-from cocreation.core.pages import paginate
+from cocreation.core.pages import LIST_COUNT_CAP, paginate
 from cocreation.core.text import keywords_left_out, search_keywords
 
 from .. import permissions
@@ -48,7 +48,7 @@ def quest_list(request):
     filterset = QuestFilter.understood(
         data, queryset=selectors.quests_for_list(request.user), request=request
     )
-    listing = paginate(request, filterset.qs, per_page=20)
+    listing = paginate(request, filterset.qs, per_page=20, count_cap=LIST_COUNT_CAP)
     if left_out := keywords_left_out(request.GET.get("q")):
         messages.warning(request, left_out)
     ignored = list(filterset.ignored)

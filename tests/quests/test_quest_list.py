@@ -184,3 +184,21 @@ def test_staff_filter_the_quests_whose_team_they_are_on(client, koriyama, tamura
     client.logout()  # anonymous people have no team: the box is not offered
     assert 'name="mine"' not in client.get(reverse("quests:list")).content.decode()
     assert len(_titles(client, "?mine=on")) == 2
+
+
+def test_the_count_stops_at_the_cap_and_says_there_are_more(client, quests, monkeypatch, settings):
+    """The list counts at most LIST_COUNT_CAP quests (a COUNT over a LIMIT), so its cost
+    does not grow with 10,000 quests; past the cap it says more match and to narrow down."""
+    from quests.views import quests as views
+
+    settings.PAGE_CACHE_SECONDS = 0
+    everything = _titles(client, "?page=1")
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 2)
+    response = client.get(reverse("quests:list"))
+    assert response.context["page"].paginator.count == 2
+    assert response.context["page"].paginator.capped
+    assert "最初の2件を表示しています" in response.content.decode()
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", len(everything))
+    response = client.get(reverse("quests:list"))
+    assert not response.context["page"].paginator.capped
+    assert f"{len(everything)}件" in response.content.decode()
