@@ -217,3 +217,19 @@ def test_full_width_digits_are_read_in_every_date_time_and_number_field():
     form = Typed({"day": "２０２０－１２－１８", "time": "１３：３０", "seats": "２０"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data == {"day": dt.date(2020, 12, 18), "time": dt.time(13, 30), "seats": 20}
+
+
+@pytest.mark.django_db
+def test_a_refused_long_form_lists_every_error_at_the_top_linked_to_its_field(client, staff_user):
+    """The error summary above the quest form names each refused field and links to it, so
+    a long form's problems are found without scrolling (includes/error_summary.html)."""
+    from django.urls import reverse
+
+    client.force_login(staff_user)
+    response = client.post(reverse("quests:create"), {"title": "", "summary": "x\x00"})
+    html = response.content.decode()
+    summary = html[
+        html.index('class="form-errors"') : html.index("</div>", html.index('class="form-errors"'))
+    ]
+    assert 'href="#id_title"' in summary and 'href="#id_summary"' in summary
+    assert summary.count("<li>") >= 3
