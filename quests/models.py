@@ -76,7 +76,9 @@ class SdgGoal(LocalisedName):
 class SdgTarget(models.Model):
     """One of the 169 targets, e.g. 8.3 or 17.17 (seeded from quests/data/sdg_targets.csv)."""
 
-    goal = models.ForeignKey(SdgGoal, on_delete=models.CASCADE, related_name="targets")
+    goal = models.ForeignKey(
+        SdgGoal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="targets"
+    )
     code = models.CharField(_("code"), max_length=6, unique=True, validators=[validate_single_line])
     position = models.PositiveSmallIntegerField(_("position within the goal"))
     text = models.TextField(_("text (Japanese)"), validators=[validate_multiline])
@@ -253,7 +255,9 @@ class Quest(models.Model):
 class QuestCoHost(models.Model):
     """A further municipality hosting the quest, with its own approvers."""
 
-    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="co_hosts")
+    quest = models.ForeignKey(
+        Quest, verbose_name=_("quest"), on_delete=models.CASCADE, related_name="co_hosts"
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("co-host municipality"),
@@ -282,7 +286,9 @@ class QuestCoHost(models.Model):
 class QuestTransition(models.Model):
     """The audit trail of a quest's states: who moved it, when, and why."""
 
-    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="transitions")
+    quest = models.ForeignKey(
+        Quest, verbose_name=_("quest"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_state = models.CharField(_("from"), max_length=20, choices=Quest.State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=Quest.State.choices)
     actor = models.ForeignKey(
@@ -316,9 +322,14 @@ class TeamMember(models.Model):
         LEADER = "leader", _("Leader")
         MEMBER = "member", _("Member")
 
-    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="team")
+    quest = models.ForeignKey(
+        Quest, verbose_name=_("quest"), on_delete=models.CASCADE, related_name="team"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quest_teams"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="quest_teams",
     )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
@@ -339,7 +350,9 @@ class TeamMember(models.Model):
 
 
 class ReviewCriterion(models.Model):
-    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="criteria")
+    quest = models.ForeignKey(
+        Quest, verbose_name=_("quest"), on_delete=models.CASCADE, related_name="criteria"
+    )
     name = models.CharField(_("criterion"), max_length=200, validators=[validate_single_line])
     description = models.TextField(
         _("what reviewers look for"), blank=True, validators=[validate_multiline]
@@ -399,7 +412,9 @@ class Proposal(models.Model):
     # coordinators, site admins; see permissions.can_view_proposal).
     SEARCH_FIELDS = WRITTEN_FIELDS
 
-    quest = models.ForeignKey(Quest, on_delete=models.PROTECT, related_name="proposals")
+    quest = models.ForeignKey(
+        Quest, verbose_name=_("quest"), on_delete=models.PROTECT, related_name="proposals"
+    )
     company = models.ForeignKey(
         Organisation,
         verbose_name=_("company"),
@@ -531,7 +546,9 @@ def proposal_attachment_path(instance, filename: str) -> str:
 
 
 class ProposalAttachment(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(
         _("file"), upload_to=proposal_attachment_path, storage=private_files, max_length=200
     )
@@ -541,7 +558,11 @@ class ProposalAttachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100, validators=[validate_single_line])
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -557,11 +578,17 @@ class ProposalAttachment(models.Model):
 class ProposalEvent(models.Model):
     """The proposal's audit trail: submission, review start, decisions, withdrawal."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="events"
+    )
     from_state = models.CharField(_("from"), max_length=20, choices=Proposal.State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=Proposal.State.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     comment = models.TextField(_("comment"), blank=True, validators=[validate_multiline])
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -576,9 +603,14 @@ class ProposalEvent(models.Model):
 class Review(models.Model):
     """One team reviewer's review of one proposal."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="reviews"
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quest_reviews"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="quest_reviews",
     )
     conflict_of_interest = models.BooleanField(
         _("I have a conflict of interest with this company"), default=False
@@ -605,8 +637,12 @@ class Review(models.Model):
 
 
 class ReviewScore(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.CASCADE, related_name="+")
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        ReviewCriterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="+"
+    )
     score = models.PositiveSmallIntegerField(
         _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -628,12 +664,23 @@ class ReviewScore(models.Model):
 class Question(models.Model):
     """A company's public question on an open quest; the answer is visible to every company."""
 
-    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="questions")
+    quest = models.ForeignKey(
+        Quest, verbose_name=_("quest"), on_delete=models.CASCADE, related_name="questions"
+    )
     asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     body = models.TextField(_("question"), max_length=4000, validators=[validate_multiline])
     asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
@@ -641,7 +688,12 @@ class Question(models.Model):
         _("answer"), blank=True, max_length=8000, validators=[validate_multiline]
     )
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
@@ -657,9 +709,15 @@ class Question(models.Model):
 class ProposalMessage(models.Model):
     """The private thread between the proposing company and the quest team."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="messages")
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="messages"
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     body = models.TextField(_("message"), max_length=8000, validators=[validate_multiline])
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
@@ -674,8 +732,12 @@ class ProposalMessage(models.Model):
 class Trial(models.Model):
     """The joint trial that follows an adopted proposal (one per quest)."""
 
-    quest = models.OneToOneField(Quest, on_delete=models.CASCADE, related_name="trial")
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
+    quest = models.OneToOneField(
+        Quest, verbose_name=_("quest"), on_delete=models.CASCADE, related_name="trial"
+    )
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.PROTECT, related_name="+"
+    )
     starts_on = models.DateField(_("start"), null=True, blank=True, validators=[validate_date])
     ends_on = models.DateField(_("end"), null=True, blank=True, validators=[validate_date])
     plan = models.TextField(_("plan"), blank=True, validators=[validate_multiline])
@@ -701,7 +763,9 @@ class Trial(models.Model):
 
 
 class Milestone(models.Model):
-    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="milestones")
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="milestones"
+    )
     title = models.CharField(_("milestone"), max_length=200, validators=[validate_single_line])
     due_on = models.DateField(_("due"), validators=[validate_date])
     done_on = models.DateField(_("done on"), null=True, blank=True, validators=[validate_date])
@@ -718,7 +782,9 @@ class Milestone(models.Model):
 
 
 class TrialMeeting(models.Model):
-    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="meetings")
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="meetings"
+    )
     held_on = models.DateField(_("date"), validators=[validate_date])
     starts_at = models.TimeField(_("start time"), null=True, blank=True)
     ends_at = models.TimeField(_("end time"), null=True, blank=True)
@@ -728,7 +794,11 @@ class TrialMeeting(models.Model):
     attendees = models.TextField(_("attendees"), validators=[validate_multiline])
     minutes = models.TextField(_("minutes"), validators=[validate_multiline])
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
 
     class Meta:
@@ -751,7 +821,9 @@ class TrialMeeting(models.Model):
 
 
 class Kpi(models.Model):
-    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="kpis")
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="kpis"
+    )
     name = models.CharField(_("indicator"), max_length=200, validators=[validate_single_line])
     unit = models.CharField(_("unit"), max_length=30, blank=True, validators=[validate_single_line])
     # Quantities (kg, shops, people, %): a reduction is a target below the baseline,
@@ -802,7 +874,9 @@ TRIAL_ITEMS = {"milestone": Milestone, "meeting": TrialMeeting, "kpi": Kpi}
 class ResultsReport(models.Model):
     """What a completed quest tells other municipalities."""
 
-    quest = models.OneToOneField(Quest, on_delete=models.CASCADE, related_name="results")
+    quest = models.OneToOneField(
+        Quest, verbose_name=_("quest"), on_delete=models.CASCADE, related_name="results"
+    )
     what_was_done = models.TextField(_("what was done"), validators=[validate_multiline])
     outcomes = models.TextField(_("outcomes"), validators=[validate_multiline])
     lessons = models.TextField(_("lessons learned"), validators=[validate_multiline])
@@ -811,7 +885,12 @@ class ResultsReport(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -186,7 +186,9 @@ class OpeningHours(models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="opening_hours")
+    space = models.ForeignKey(
+        Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="opening_hours"
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens_at = models.TimeField(_("opens at"))
     closes_at = models.TimeField(_("closes at"))
@@ -217,7 +219,9 @@ class Closure(models.Model):
     `rules.newly_outside`); the admin refuses such a change and points to that page.
     """
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="closures")
+    space = models.ForeignKey(
+        Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="closures"
+    )
     starts_on = models.DateField(_("first closed day"), validators=[validate_date])
     ends_on = models.DateField(_("last closed day"), validators=[validate_date])
     reason = models.CharField(_("reason"), max_length=200, validators=[validate_single_line])
@@ -248,9 +252,14 @@ class Closure(models.Model):
 class BookingSeries(models.Model):
     """A recurring booking (e.g. every Friday 13:30–15:00); its occurrences are Bookings."""
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="series")
+    space = models.ForeignKey(
+        Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="series"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booking_series"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="booking_series",
     )
     kind = models.CharField(_("kind"), max_length=12)
     purpose = models.CharField(_("purpose"), max_length=200, validators=[validate_single_line])
@@ -277,7 +286,9 @@ class Booking(models.Model):
 
     LIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
 
-    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="bookings")
+    space = models.ForeignKey(
+        Space, verbose_name=_("space"), on_delete=models.PROTECT, related_name="bookings"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("booked by"),
@@ -297,14 +308,24 @@ class Booking(models.Model):
         related_name="bookings",
     )
     series = models.ForeignKey(
-        BookingSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings"
+        BookingSeries,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.CONFIRMED
     )
     status_reason = models.TextField(_("reason"), blank=True, validators=[validate_multiline])
     status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("status changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)

@@ -53,7 +53,9 @@ class Programme(models.Model):
 class Cohort(models.Model):
     """One fiscal year of a programme (April to March)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="cohorts"
+    )
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -134,7 +136,9 @@ class Cohort(models.Model):
 class Field(models.Model):
     """A research field of the cohort: まち, ひと, しごと, DX…"""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="fields")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="fields"
+    )
     name = models.CharField(_("field"), max_length=100, validators=[validate_single_line])
     description = models.CharField(
         _("description"), max_length=300, blank=True, validators=[validate_single_line]
@@ -163,7 +167,9 @@ class Field(models.Model):
 class Phase(models.Model):
     """A phase of the cohort's year, e.g. リサーチ編 (April to October)."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phases")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="phases"
+    )
     name = models.CharField(_("phase"), max_length=100, validators=[validate_single_line])
     starts_on = models.DateField(_("first day"), validators=[validate_date])
     ends_on = models.DateField(_("last day"), validators=[validate_date])
@@ -189,7 +195,9 @@ class Phase(models.Model):
 class Team(models.Model):
     """A team (班) working in one field."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="teams")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="teams"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     # Kawasaki's staff projects are named (e.g. 防災空地で地域交流); Koriyama's 班 are numbered.
     name = models.CharField(
@@ -252,9 +260,14 @@ class Member(models.Model):
         # Kawasaki's projects had support members beside the core members (13 + 8 in 2020).
         SUPPORT = "support", _("Support member (サポートメンバー)")
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="members")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="members"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="study_memberships",
     )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
@@ -276,7 +289,12 @@ class Member(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     team = models.ForeignKey(
         Team,
@@ -351,7 +369,9 @@ class Session(models.Model):
         MIDTERM_REPORT = "midterm_report", _("Mid-term report meeting")
         FINAL_REPORT = "final_report", _("Final report meeting")
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="sessions"
+    )
     team = models.ForeignKey(
         Team,
         verbose_name=_("team (empty: the whole cohort)"),
@@ -416,8 +436,12 @@ class Session(models.Model):
 class PresentationSlot(models.Model):
     """The order of presentations at a report meeting."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="presentations")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="presentations"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="+"
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(
         _("presentation title"), max_length=200, blank=True, validators=[validate_single_line]
@@ -442,11 +466,19 @@ class Attendance(models.Model):
         ABSENT = "absent", _("Absent")
         EXCUSED = "excused", _("Excused")
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="attendance"
+    )
     status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now=True)
 
@@ -468,8 +500,12 @@ class Deliverable(models.Model):
         POLICY_PROPOSAL = "policy_proposal", _("Final policy proposal")
         TRIAL_REPORT = "trial_report", _("Trial report")
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="deliverables")
-    phase = models.ForeignKey(Phase, on_delete=models.SET_NULL, null=True, blank=True)
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="deliverables"
+    )
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), on_delete=models.SET_NULL, null=True, blank=True
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     due_at = models.DateTimeField(_("deadline"), validators=[validate_date])
@@ -495,9 +531,14 @@ class Submission(models.Model):
     """One uploaded version of a team's deliverable; the latest is current."""
 
     deliverable = models.ForeignKey(
-        Deliverable, on_delete=models.CASCADE, related_name="submissions"
+        Deliverable,
+        verbose_name=_("deliverable"),
+        on_delete=models.CASCADE,
+        related_name="submissions",
     )
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="submissions"
+    )
     version = models.PositiveSmallIntegerField(_("version"))
     file = models.FileField(
         _("file"), upload_to=submission_path, storage=private_files, max_length=200
@@ -511,7 +552,11 @@ class Submission(models.Model):
     )
     summary = models.TextField(_("summary"), blank=True, validators=[validate_multiline])
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     is_late = models.BooleanField(_("late"), default=False)
@@ -533,9 +578,15 @@ class Submission(models.Model):
 class ReviewComment(models.Model):
     """講評: senior staff or a lecturer on one version."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="comments"
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     body = models.TextField(_("comment"), validators=[validate_multiline])
     created_at = models.DateTimeField(auto_now_add=True)
@@ -585,7 +636,9 @@ def outcome_search_documents(outcomes):
 class Outcome(models.Model):
     """What a team's research led to, published in the archive."""
 
-    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="outcome")
+    team = models.OneToOneField(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="outcome"
+    )
     proposal_title = models.CharField(
         _("proposal title"), max_length=200, validators=[validate_single_line]
     )
@@ -631,8 +684,12 @@ class Outcome(models.Model):
 class SurveyResponse(models.Model):
     """A participant's answer to the survey after a session (1 to 5, and a comment)."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="responses")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="responses"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
+    )
     rating = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

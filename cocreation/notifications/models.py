@@ -33,7 +33,12 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     key = models.CharField(_("uniqueness key"), max_length=255, unique=True)
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        ContentType,
+        verbose_name=_("content type"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     object_id = models.CharField(max_length=64, blank=True)
     target = GenericForeignKey("content_type", "object_id")

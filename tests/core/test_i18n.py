@@ -102,3 +102,24 @@ def test_dates_read_as_in_japan():
         assert jdatetime(meeting) == "2020年12月18日(金) 13:30"
     with translation.override("en"):
         assert jdate(datetime.date(2020, 12, 18)) == "Fri 18 Dec 2020"
+
+
+def test_every_relation_of_the_portal_has_a_translated_name():
+    """A foreign key without `verbose_name` is labelled with its Python name ("uploaded
+    by") in the admin and in error messages, in English on a Japanese page."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    ours = {"accounts", "core", "organisations", "notifications", "quests", "spaces"}
+    ours |= {"studygroups"}
+    untranslated = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ours
+        for field in model._meta.get_fields()
+        if field.is_relation
+        and field.concrete
+        and not field.auto_created
+        and not isinstance(field.verbose_name, Promise)
+    ]
+    assert not untranslated, untranslated
