@@ -101,7 +101,9 @@ def test_profile_edit_keeps_input_and_explains_errors(client, staff_user):
     assert "電話番号は数字とハイフンで入力してください" in page
     assert 'value="政策開発部 政策開発課"' in page
     assert 'aria-invalid="true"' in page
-    assert page.count("下記の項目を修正してください。") == 1  # said once, not also as a banner
+    # Said once at the top (not also as a banner), each error linked to its field.
+    assert page.count("保存できませんでした:") == 1
+    assert 'href="#id_phone"' in page
     assert "カタカナまたはひらがなで（例：コオリヤマ）" in page
 
 
