@@ -10,6 +10,7 @@ class QuestsConfig(AppConfig):
         from cocreation.core import search
 
         from . import (
+            holdings,  # noqa: F401 - what staff hold, for the handover when they move
             notifications,  # noqa: F401 - registers the quest notification kinds
             reminders,  # noqa: F401 - registers the deadline reminder source
             signals,  # noqa: F401 - the page cache forgets public quest pages on change

@@ -8,4 +8,4 @@ class SpacesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the space notification kinds and the space reminder sources.
-        from . import notifications, reminders  # noqa: F401
+        from . import holdings, notifications, reminders  # noqa: F401

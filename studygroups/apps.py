@@ -10,6 +10,7 @@ class StudygroupsConfig(AppConfig):
         from cocreation.core import search
 
         from . import (
+            holdings,  # noqa: F401 - what staff hold, for the handover when they move
             notifications,  # noqa: F401 - registers the study-group notification kinds
             reminders,  # noqa: F401 - registers the session reminders with the runner
             signals,  # noqa: F401 - the page cache forgets the archive on change

@@ -23,7 +23,9 @@ def profile_update(
     """Save the given parts of a person's own profile (values already checked by
     `ProfileForm` or the sign-up form; None leaves a part as it is). Only those columns are
     written: the user row read at the start of the request may be stale (a password
-    change or a calendar reset in another tab meanwhile). Returns the user."""
+    change or a calendar reset in another tab meanwhile). A new department opens a
+    handover of what the person holds (`organisations.services.department_changed`).
+    Returns the user."""
     values = {
         "family_name": family_name,
         "given_name": given_name,
@@ -35,10 +37,23 @@ def profile_update(
         "preferred_language": preferred_language,
     }
     changed = {name: value for name, value in values.items() if value is not None}
+    # The stored department, not the instance's: a ModelForm has already copied the new
+    # value onto `user`.
+    before = (
+        get_user_model().objects.filter(pk=user.pk).values_list("department", flat=True).first()
+        if department is not None
+        else None
+    )
     for name, value in changed.items():
         setattr(user, name, value)
-    if changed:
-        user.save(update_fields=list(changed))
+    with transaction.atomic():
+        if changed:
+            user.save(update_fields=list(changed))
+        if department is not None and department != before and before:
+            # A move (人事異動): what the person holds is listed for a successor.
+            from cocreation.organisations.services import department_changed
+
+            department_changed(person=user, before=before, after=department)
     return user
 
 

@@ -79,3 +79,9 @@ class Rendered:
 
     def __str__(self) -> str:
         return self.function(*self.args)
+
+
+def fiscal_year(day: dt.date) -> int:
+    """The Japanese fiscal year (年度, April to March; 地方自治法 第208条) of `day`, named by
+    the year in which it begins: 2021年3月31日 is in 2020年度."""
+    return day.year if day.month >= 4 else day.year - 1

@@ -7,7 +7,7 @@ from cocreation.core.admin import PortalModelAdmin, PortalTabularInline
 
 from . import services
 from .errors import MembershipError
-from .models import Membership, Organisation, OrganisationDomain, Region
+from .models import Handover, HandoverItem, Membership, Organisation, OrganisationDomain, Region
 
 
 class OrganisationDomainInline(PortalTabularInline):
@@ -56,6 +56,17 @@ class MembershipAdmin(PortalModelAdmin):
     readonly_fields = ("decided_by", "decided_at", "created_at", "joined_by_domain")
     actions = ["approve_requests", "decline_requests"]
 
+    def save_model(self, request, obj, form, change):
+        before = (
+            Membership.objects.filter(pk=obj.pk).values("status", "department").first()
+            if change
+            else None
+        )
+        super().save_model(request, obj, form, change)
+        if before:
+            # Leaving or a new department set here is a move too: list what to hand over.
+            services.membership_changed_by_admin(membership=obj, before=before, actor=request.user)
+
     def _decide(self, request, queryset, approve: bool):
         done, refused = 0, []
         for membership in queryset.filter(status=Membership.Status.PENDING):
@@ -86,3 +97,39 @@ class MembershipAdmin(PortalModelAdmin):
     @admin.action(description=_("Decline selected requests"))
     def decline_requests(self, request, queryset):
         self._decide(request, queryset, approve=False)
+
+
+class HandoverItemInline(PortalTabularInline):
+    model = HandoverItem
+    extra = 0
+    fields = ("kind", "object_id", "label", "successor", "kept", "handed_at")
+    readonly_fields = ("kind", "object_id", "label", "successor", "kept", "handed_at")
+    can_delete = False
+
+
+@admin.register(Handover)
+class HandoverAdmin(PortalModelAdmin):
+    """The history of who held what when they moved; handing over is done on the
+    organisation's handover page, which moves the roles themselves."""
+
+    list_display = ("person", "organisation", "reason", "moved_on", "status", "completed_at")
+    list_select_related = ("person", "organisation")
+    list_filter = ("status", "reason")
+    search_fields = ("person__email", "organisation__name")
+    readonly_fields = (
+        "organisation",
+        "person",
+        "reason",
+        "from_department",
+        "to_department",
+        "moved_on",
+        "status",
+        "recorded_by",
+        "created_at",
+        "completed_at",
+        "completed_by",
+    )
+    inlines = [HandoverItemInline]
+
+    def has_add_permission(self, request):
+        return False

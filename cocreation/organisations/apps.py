@@ -12,6 +12,7 @@ class OrganisationsConfig(AppConfig):
 
         from . import (
             notifications,  # noqa: F401 - registers the membership notification kinds
+            reminders,  # noqa: F401 - the April reminder of handovers
             signals,  # noqa: F401 - the page cache forgets pages showing organisations
         )
         from .models import ORGANISATION_CODE_TAG, Organisation, organisation_search_documents

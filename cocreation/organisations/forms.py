@@ -6,7 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
+from cocreation.core.widgets import DateInput
 
+from . import holdings
 from .models import PREFECTURE_CHOICES, Membership, Organisation
 from .services import ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX
 
@@ -98,3 +100,54 @@ class AnnouncementForm(PortalForm):
         max_length=ANNOUNCEMENT_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
+
+
+class MoveForm(PortalForm):
+    """A member's move (人事異動) as their organisation's admin records it."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Moves to another department")
+        LEFT = "left", _("Leaves the organisation")
+
+    kind = forms.ChoiceField(
+        label=_("The move"), choices=Kind.choices, widget=forms.RadioSelect, initial=Kind.DEPARTMENT
+    )
+    to_department = forms.CharField(
+        label=_("New department (所属)"),
+        max_length=100,
+        required=False,
+        help_text=_("Only for a move to another department."),
+    )
+    moved_on = forms.DateField(
+        label=_("Date of the move"),
+        widget=DateInput(),
+        help_text=_("Most staff move on 1 April."),
+    )
+
+
+KEEP = "keep"
+
+
+class HandoverForm(PortalForm):
+    """One successor for each item of a pending handover: a select per item
+    (`item_<id>`), among the organisation's active members, or "the person keeps it"
+    after a department change."""
+
+    def __init__(self, *args, handover, people: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.handover = handover
+        choices = [("", _("Choose a successor"))]
+        if handover.reason == handover.Reason.DEPARTMENT:
+            choices.append((KEEP, _("%(name)s keeps it") % {"name": handover.person.display_name}))
+        choices += [(str(pk), label) for pk, label in people]
+        for item in handover.items.all():
+            self.fields[f"item_{item.pk}"] = forms.ChoiceField(
+                label=f"{holdings.title_of(item.kind)}: {item.label}", choices=choices
+            )
+
+    def choices(self) -> dict[int, int | None]:
+        """{item id: successor's user id, or None to keep} of a valid form."""
+        return {
+            int(name.removeprefix("item_")): None if value == KEEP else int(value)
+            for name, value in self.cleaned_data.items()
+        }

@@ -306,3 +306,144 @@ class Membership(models.Model):
     @property
     def is_declined(self) -> bool:
         return self.status == self.Status.DECLINED
+
+
+class Handover(models.Model):
+    """What a person held when they moved (人事異動): left the organisation or changed
+    department. Staff rotate every few years, most on 1 April, and an initiative dies
+    with the move unless someone takes it on (seed 001: small towns sharing people); the
+    organisation's admin hands each item to a successor (`HandoverItem`), and the rows
+    stay as the history of who held what."""
+
+    class Reason(models.TextChoices):
+        DEPARTMENT = "department", _("Changed department")
+        LEFT = "left", _("Left the organisation")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for successors")
+        DONE = "done", _("Handed over")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="handovers",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="handovers",
+        verbose_name=_("person who moved"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    from_department = models.CharField(
+        _("department before"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    to_department = models.CharField(
+        _("department after"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    moved_on = models.DateField(_("moved on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handed over by"),
+    )
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open handover per person and organisation: a second move before the
+            # first was handed over adds to it.
+            models.UniqueConstraint(
+                fields=["organisation", "person"],
+                condition=Q(status="pending"),
+                name="organisations_one_pending_handover",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "done"]),
+                name="organisations_handover_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", completed_at__isnull=True)
+                | Q(status="done", completed_at__isnull=False),
+                name="organisations_handover_done_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "created_at"],
+                name="handover_pending_idx",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.organisation} ({self.get_reason_display()})"
+
+
+class HandoverItem(models.Model):
+    """One thing a person held (a quest's leadership, a space's coordination…), named by
+    its kind in the holdings registry (`cocreation.organisations.holdings`) and its
+    object's id; `label` keeps what it was called at the move. `successor` and
+    `handed_at` are set when it is handed over; `kept` when the person keeps it (a
+    department change does not end every role)."""
+
+    handover = models.ForeignKey(
+        Handover, on_delete=models.CASCADE, related_name="items", verbose_name=_("handover")
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    label = models.CharField(_("what"), max_length=300)
+    url = models.CharField(_("address"), max_length=300, blank=True)
+    successor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("successor"),
+    )
+    kept = models.BooleanField(_("kept by the person"), default=False)
+    handed_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handover item")
+        verbose_name_plural = _("handover items")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["handover", "kind", "object_id"], name="organisations_one_item_per_holding"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kept=True, successor__isnull=False),
+                name="organisations_handover_item_kept_or_successor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def kind_title(self):
+        """What kind of role this is, in the reader's language ("Quest team leader")."""
+        from .holdings import title_of
+
+        return title_of(self.kind)

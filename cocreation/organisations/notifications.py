@@ -54,3 +54,45 @@ REGION_ANNOUNCEMENT = register(
         ),
     )
 )
+HANDOVER_OPENED = register(
+    NotificationKind(
+        "handover.opened",
+        _("%(person)s moved: hand over their roles at %(organisation)s"),
+        _(
+            "%(person)s (%(reason)s) holds these roles at %(organisation)s:\n"
+            "%(items)s\n\n"
+            "Choose a successor for each on the portal's handover page of the "
+            "organisation (Organisations > %(organisation)s > Handovers)."
+        ),
+    )
+)
+HANDOVER_TAKEN_OVER = register(
+    NotificationKind(
+        "handover.taken_over",
+        _("You take over from %(person)s"),
+        _(
+            "%(person)s moved, and the admin of %(organisation)s handed these roles to "
+            "you:\n%(items)s\n\nThe history of each stays on the portal."
+        ),
+    )
+)
+HANDOVER_DONE = register(
+    NotificationKind(
+        "handover.done",
+        _("Your roles at %(organisation)s were handed over"),
+        _("The admin of %(organisation)s handed over your roles:\n%(items)s"),
+    )
+)
+HANDOVER_APRIL = register(
+    NotificationKind(
+        "handover.april",
+        _("Handovers waiting at %(organisation)s (%(count)s)"),
+        _(
+            "April is when most staff move. These people moved or changed department and "
+            "still hold roles at %(organisation)s that nobody has taken over:\n"
+            "%(people)s\n\n"
+            "Choose their successors on the portal's handover page of the organisation "
+            "(Organisations > %(organisation)s > Handovers)."
+        ),
+    )
+)

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cocreation import permissions
 
-from .models import Membership, Organisation, OrganisationDomain, Region
+from .models import (
+    Handover,
+    HandoverItem,
+    Membership,
+    Organisation,
+    OrganisationDomain,
+    Region,
+)
 from .validators import normalise_domain
 
 
@@ -197,3 +204,70 @@ def memberships_of(user) -> QuerySet[Membership]:
         .select_related("organisation", "decided_by")
         .order_by("-created_at")
     )
+
+
+def handover_deciders(organisation: Organisation, *, exclude=None) -> list:
+    """Who hands over the roles of a member of `organisation` who moved: whoever
+    answers its membership requests (`deciders_for`), but never the person who moved."""
+    return [u for u in deciders_for(organisation) if exclude is None or u.pk != exclude.pk]
+
+
+def handovers_for_page(organisation: Organisation, *, done: int = 20):
+    """(pending, recent) handovers of `organisation` with their items and people: every
+    pending one, oldest first, and the last `done` completed, newest first. Four
+    queries, however many items."""
+    base = Handover.objects.filter(organisation=organisation).select_related(
+        "person", "recorded_by", "completed_by"
+    )
+    items = Prefetch(
+        "items", queryset=HandoverItem.objects.select_related("successor").order_by("id")
+    )
+    pending = list(
+        base.filter(status=Handover.Status.PENDING)
+        .order_by("created_at", "id")
+        .prefetch_related(items)
+    )
+    recent = list(
+        base.filter(status=Handover.Status.DONE)
+        .order_by("-completed_at", "-id")
+        .prefetch_related(items)[:done]
+    )
+    return pending, recent
+
+
+def successor_choices(organisation: Organisation, *, person) -> list[tuple[int, str]]:
+    """(user id, "name (department)") of the active members of `organisation` who may
+    take over from `person`, by reading."""
+    memberships = (
+        organisation_members(organisation).exclude(user=person).filter(user__is_active=True)
+    )
+    return [
+        (
+            m.user_id,
+            f"{m.user.display_name}（{m.department or m.user.department}）"
+            if (m.department or m.user.department)
+            else m.user.display_name,
+        )
+        for m in memberships
+    ]
+
+
+def pending_handovers_by_organisation(organisation_ids=None):
+    """{organisation: [pending handovers, with their person]} for the April reminder,
+    one query; `organisation_ids` narrows it."""
+    rows = Handover.objects.filter(status=Handover.Status.PENDING).select_related(
+        "organisation", "person"
+    )
+    if organisation_ids is not None:
+        rows = rows.filter(organisation_id__in=organisation_ids)
+    grouped: dict[Organisation, list[Handover]] = {}
+    for handover in rows.order_by("organisation_id", "created_at", "id"):
+        grouped.setdefault(handover.organisation, []).append(handover)
+    return grouped
+
+
+def pending_handover_count(organisation: Organisation) -> int:
+    """How many of `organisation`'s handovers wait for successors (one query)."""
+    return Handover.objects.filter(
+        organisation=organisation, status=Handover.Status.PENDING
+    ).count()

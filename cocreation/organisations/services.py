@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from cocreation import permissions
 from cocreation.notifications.services import notify, notify_many
 
-from . import selectors
+from . import holdings, selectors
 from .errors import MembershipError
-from .models import Membership, Organisation, Region
+from .models import Handover, HandoverItem, Membership, Organisation, Region
 
 
 def _already_waiting(organisation: Organisation) -> MembershipError:
@@ -339,4 +339,308 @@ def announcement_send(*, region: Region, user, title: str, body: str) -> int:
         context={"region": region.name, "title": title, "body": body, "sender": user.display_name},
         url=reverse("organisations:region", args=[region.slug]),
         key_prefix=f"region.announcement|{region.pk}|{day}|{digest}",
+    )
+
+
+# --- Handover when staff move (人事異動) ----------------------------------------------------
+
+
+def handover_open(
+    *,
+    organisation: Organisation,
+    person,
+    reason: str,
+    moved_on,
+    from_department: str = "",
+    to_department: str = "",
+    recorded_by=None,
+    email: bool | None = None,
+) -> Handover | None:
+    """Record that `person` moved (`reason`: a `Handover.Reason` value; `moved_on`, a
+    date) and list what they hold as a member of `organisation` (the holdings registry);
+    the organisation's admins are told. A move while a handover is still open adds what
+    is new to it. Returns the handover, or None when the person holds nothing (there is
+    nothing to hand over). `email` False tells the admins in the portal only (the demo
+    data). Runs in the caller's transaction, or its own."""
+    held = holdings.holdings_of(person, organisation)
+    if not held:
+        return None
+    with transaction.atomic():
+        handover, created = Handover.objects.select_for_update().get_or_create(
+            organisation=organisation,
+            person=person,
+            status=Handover.Status.PENDING,
+            defaults={
+                "reason": reason,
+                "moved_on": moved_on,
+                "from_department": from_department,
+                "to_department": to_department,
+                "recorded_by": recorded_by,
+            },
+        )
+        if not created:
+            # The later move decides what the person is now; leaving wins over a change.
+            handover.reason = (
+                Handover.Reason.LEFT
+                if Handover.Reason.LEFT
+                in (
+                    reason,
+                    handover.reason,
+                )
+                else reason
+            )
+            handover.to_department = to_department or handover.to_department
+            handover.moved_on = moved_on
+            handover.save(update_fields=["reason", "to_department", "moved_on"])
+        HandoverItem.objects.bulk_create(
+            [
+                HandoverItem(
+                    handover=handover,
+                    kind=h.kind,
+                    object_id=h.object_id,
+                    label=h.label[:300],
+                    url=h.url[:300],
+                )
+                for h in held
+            ],
+            ignore_conflicts=True,
+        )
+        notify_many(
+            selectors.handover_deciders(organisation, exclude=person),
+            "handover.opened",
+            handover,
+            context={
+                "person": person.display_name,
+                "organisation": organisation.name,
+                "reason": handover.get_reason_display(),
+                "items": "\n".join(f"- {holdings.title_of(h.kind)}: {h.label}" for h in held),
+            },
+            url=reverse("organisations:handovers", args=[organisation.pk]),
+            key_prefix=f"handover.opened|{handover.pk}|{len(held)}",
+            email=email,
+        )
+    return handover
+
+
+def member_move(
+    *, membership_id: int, actor, leaves: bool, to_department: str = "", moved_on
+) -> Handover | None:
+    """Record a member's move as their organisation's admin: `leaves` ends the
+    membership (status "left"), otherwise the member's department becomes
+    `to_department`; then `handover_open`. Raises MembershipError when `actor` may not
+    manage the organisation, the membership is not active, the department is missing
+    or unchanged, or the member is its last admin leaving."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("organisation", "user")
+            .get(pk=membership_id)
+        )
+        organisation, person = membership.organisation, membership.user
+        if not permissions.can_manage_organisation(actor, organisation):
+            raise MembershipError(
+                _("You may not change members of this organisation."), code="forbidden"
+            )
+        if membership.status != Membership.Status.ACTIVE:
+            raise MembershipError(_("Only active members can move."), code="inactive")
+        before = membership.department or person.department
+        if leaves:
+            if membership.role == Membership.Role.ADMIN and not (
+                Membership.objects.filter(
+                    organisation=organisation,
+                    role=Membership.Role.ADMIN,
+                    status=Membership.Status.ACTIVE,
+                )
+                .exclude(pk=membership.pk)
+                .exists()
+            ):
+                raise MembershipError(
+                    _("An organisation needs at least one admin."), code="last_admin"
+                )
+            membership.status = Membership.Status.LEFT
+            membership.save(update_fields=["status"])
+            reason = Handover.Reason.LEFT
+        else:
+            to_department = (to_department or "").strip()
+            if not to_department:
+                raise MembershipError(
+                    _("Enter the department the person moves to."),
+                    field="to_department",
+                    code="department",
+                )
+            if to_department == before:
+                raise MembershipError(
+                    _("The person is already in this department."),
+                    field="to_department",
+                    code="department",
+                )
+            membership.department = to_department
+            membership.save(update_fields=["department"])
+            if person.department == before:
+                person.department = to_department
+                person.save(update_fields=["department"])
+            reason = Handover.Reason.DEPARTMENT
+        return handover_open(
+            organisation=organisation,
+            person=person,
+            reason=reason,
+            moved_on=moved_on,
+            from_department=before,
+            to_department="" if leaves else to_department,
+            recorded_by=actor,
+        )
+
+
+def department_changed(*, person, before: str, after: str) -> list[Handover]:
+    """A person changed their own department (their profile): for each organisation they
+    are an active member of whose department for them was `before`, that department
+    becomes `after` and `handover_open` lists what they hold there. Returns the
+    handovers opened or added to."""
+    opened = []
+    memberships = Membership.objects.filter(
+        user=person, status=Membership.Status.ACTIVE
+    ).select_related("organisation")
+    for membership in memberships:
+        if membership.department and membership.department != before:
+            continue
+        if membership.department:
+            membership.department = after
+            membership.save(update_fields=["department"])
+        handover = handover_open(
+            organisation=membership.organisation,
+            person=person,
+            reason=Handover.Reason.DEPARTMENT,
+            moved_on=timezone.localdate(),
+            from_department=before,
+            to_department=after,
+        )
+        if handover is not None:
+            opened.append(handover)
+    return opened
+
+
+def handover_complete(*, handover_id: int, actor, choices: dict[int, int | None]) -> Handover:
+    """Hand every item of the handover `handover_id` on in one step: `choices` maps
+    each item's id to the successor's user id, or None for "the person keeps it" (only
+    after a department change: someone who left keeps nothing). Each holding passes to
+    its successor (the holdings registry), the handover is marked done with the items
+    as its history, and each successor and the person are told (mail in plain text).
+
+    Raises MembershipError when `actor` may not manage the organisation, the handover
+    was already completed (by another admin meanwhile), an item has no choice, or a
+    successor is not an active member of the organisation (or is the person)."""
+    with transaction.atomic():
+        # The handover row is the lock: two admins submitting at once hand over once.
+        handover = (
+            Handover.objects.select_for_update(of=("self",))
+            .select_related("organisation", "person")
+            .get(pk=handover_id)
+        )
+        organisation, person = handover.organisation, handover.person
+        if not permissions.can_manage_organisation(actor, organisation):
+            raise MembershipError(
+                _("You may not change members of this organisation."), code="forbidden"
+            )
+        if handover.status != Handover.Status.PENDING:
+            raise MembershipError(_("This handover was already completed."), code="answered")
+        items = list(handover.items.all())
+        members = set(
+            Membership.objects.filter(
+                organisation=organisation, status=Membership.Status.ACTIVE
+            ).values_list("user_id", flat=True)
+        ) - {person.pk}
+        for item in items:
+            if item.pk not in choices:
+                raise MembershipError(
+                    _("Choose a successor for every item."), field=f"item_{item.pk}", code="item"
+                )
+            chosen = choices[item.pk]
+            if chosen is None and handover.reason == Handover.Reason.LEFT:
+                raise MembershipError(
+                    _("Someone who left cannot keep a role: choose a successor."),
+                    field=f"item_{item.pk}",
+                    code="item",
+                )
+            if chosen is not None and chosen not in members:
+                raise MembershipError(
+                    _("The successor must be an active member of the organisation."),
+                    field=f"item_{item.pk}",
+                    code="item",
+                )
+        successors = {
+            u.pk: u for u in get_user_model().objects.filter(pk__in=set(choices.values()) - {None})
+        }
+        now = timezone.now()
+        taken: dict[int, list[str]] = {}
+        for item in items:
+            chosen = choices[item.pk]
+            if chosen is None:
+                item.kept = True
+            else:
+                holdings.transfer(item.kind, item.object_id, person, successors[chosen])
+                item.successor = successors[chosen]
+                taken.setdefault(chosen, []).append(f"{holdings.title_of(item.kind)}: {item.label}")
+            item.handed_at = now
+        HandoverItem.objects.bulk_update(items, ["kept", "successor", "handed_at"])
+        handover.status = Handover.Status.DONE
+        handover.completed_at = now
+        handover.completed_by = actor
+        handover.save(update_fields=["status", "completed_at", "completed_by"])
+        for user_id, labels in taken.items():
+            # Each successor takes different things: one message each.
+            notify(
+                successors[user_id],
+                "handover.taken_over",
+                handover,
+                context={
+                    "person": person.display_name,
+                    "organisation": organisation.name,
+                    "items": "\n".join(f"- {label}" for label in labels),
+                },
+                url=reverse("notifications:list"),
+            )
+        notify(
+            person,
+            "handover.done",
+            handover,
+            context={
+                "organisation": organisation.name,
+                "items": "\n".join(
+                    f"- {holdings.title_of(item.kind)}: {item.label} → "
+                    + (
+                        str(_("kept by you"))
+                        if item.kept
+                        else str(_("to %(name)s") % {"name": item.successor.display_name})
+                    )
+                    for item in items
+                ),
+            },
+        )
+    return handover
+
+
+def membership_changed_by_admin(*, membership: Membership, before: dict, actor) -> Handover | None:
+    """A site admin changed `membership` in the Django admin; `before` holds its "status"
+    and "department" as they were. Leaving (active → left) or a new department is a move:
+    `handover_open` lists what the person holds. Returns the handover, or None."""
+    if before.get("status") != Membership.Status.ACTIVE:
+        return None
+    if membership.status == Membership.Status.LEFT:
+        reason, to_department = Handover.Reason.LEFT, ""
+    elif (
+        membership.status == Membership.Status.ACTIVE
+        and membership.department != before.get("department")
+        and before.get("department")
+    ):
+        reason, to_department = Handover.Reason.DEPARTMENT, membership.department
+    else:
+        return None
+    return handover_open(
+        organisation=membership.organisation,
+        person=membership.user,
+        reason=reason,
+        moved_on=timezone.localdate(),
+        from_department=before.get("department") or "",
+        to_department=to_department,
+        recorded_by=actor,
     )

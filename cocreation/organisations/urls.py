@@ -14,4 +14,11 @@ urlpatterns = [
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/join/", views.membership_request, name="join"),
     path("<int:pk>/members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path("<int:pk>/members/<int:membership_id>/move/", views.member_move, name="member_move"),
+    path("<int:pk>/handovers/", views.handover_list, name="handovers"),
+    path(
+        "<int:pk>/handovers/<int:handover_id>/",
+        views.handover_complete,
+        name="handover_complete",
+    ),
 ]

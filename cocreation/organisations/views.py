@@ -1,10 +1,12 @@
 """The organisation pages: directory, organisation and region pages, joining,
-registering, answering requests, changing roles. Each view states who may use it."""
+registering, answering requests, changing roles, recording moves and handing roles over.
+Each view states who may use it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -14,17 +16,19 @@ from cocreation.core.errors import add_to_form, refused
 from cocreation.core.pages import LIST_COUNT_CAP, paginate
 from cocreation.core.text import keywords_left_out
 
-from . import selectors, services
+from . import holdings, selectors, services
 from .errors import MembershipError
 from .filters import OrganisationFilter
 from .forms import (
     AnnouncementForm,
     DecisionForm,
+    HandoverForm,
     MembershipRequestForm,
+    MoveForm,
     OrganisationRegistrationForm,
     RoleForm,
 )
-from .models import Membership, Organisation, Region
+from .models import Handover, Membership, Organisation, Region
 
 DIRECTORY_PAGE_SIZE = 30
 
@@ -74,6 +78,9 @@ def organisation_detail(request, pk: int):
             "own_membership": selectors.open_membership(request.user, organisation),
             "role_form": RoleForm(),
             "join_form": _join_form(request),
+            "pending_handovers": selectors.pending_handover_count(organisation)
+            if can_manage
+            else 0,
         },
     )
 
@@ -258,3 +265,145 @@ def member_role(request, pk: int, membership_id: int):
         return refused(request, error, "organisations:detail", organisation.pk)
     messages.success(request, _("The role was changed."))
     return redirect("organisations:detail", pk=organisation.pk)
+
+
+@login_required
+def member_move(request, pk: int, membership_id: int):
+    """Organisation admins, its coordinators and site admins: record a member's move
+    (人事異動: another department, or leaving) and list what they hold for a successor."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"),
+        pk=membership_id,
+        organisation=organisation,
+        status=Membership.Status.ACTIVE,
+    )
+    form = MoveForm(request.POST or None, initial={"moved_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = services.member_move(
+                membership_id=membership.pk,
+                actor=request.user,
+                leaves=form.cleaned_data["kind"] == MoveForm.Kind.LEFT,
+                to_department=form.cleaned_data["to_department"],
+                moved_on=form.cleaned_data["moved_on"],
+            )
+        except MembershipError as error:
+            add_to_form(form, error)
+        else:
+            if handover is None:
+                messages.success(
+                    request, _("The move was recorded. The person held nothing to hand over.")
+                )
+                return redirect("organisations:detail", pk=organisation.pk)
+            messages.success(
+                request, _("The move was recorded. Choose a successor for each role below.")
+            )
+            return redirect("organisations:handovers", pk=organisation.pk)
+    return render(
+        request,
+        "organisations/member_move.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "form": form,
+            "held": [
+                (holdings.title_of(h.kind), h)
+                for h in holdings.holdings_of(membership.user, organisation)
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _handover_forms(organisation, pending, data=None, failed=None):
+    """(handover, form) for each pending handover; the form of `failed` (a handover id)
+    is bound to `data`, the others are empty."""
+    people_of = {}
+    forms = []
+    for handover in pending:
+        if handover.person_id not in people_of:
+            people_of[handover.person_id] = selectors.successor_choices(
+                organisation, person=handover.person
+            )
+        bound = data if failed == handover.pk else None
+        forms.append(
+            (
+                handover,
+                HandoverForm(
+                    bound,
+                    handover=handover,
+                    people=people_of[handover.person_id],
+                    prefix=f"h{handover.pk}",
+                ),
+            )
+        )
+    return forms
+
+
+@login_required
+def handover_list(request, pk: int):
+    """Organisation admins, its coordinators and site admins: the members who moved and
+    what they held, to hand each role to a successor in one step; and the history."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    return _render_handovers(request, organisation)
+
+
+def _render_handovers(request, organisation, *, data=None, failed=None, error=None):
+    pending, recent = selectors.handovers_for_page(organisation)
+    forms = _handover_forms(organisation, pending, data, failed)
+    for handover, form in forms:
+        if handover.pk == failed and error is not None:
+            form.is_valid()
+            add_to_form(form, error)
+    return render(
+        request,
+        "organisations/handovers.html",
+        {"organisation": organisation, "forms": forms, "recent": recent},
+        status=400 if failed else 200,
+    )
+
+
+@login_required
+@require_POST
+def handover_complete(request, pk: int, handover_id: int):
+    """Organisation admins, its coordinators and site admins: hand every role of one
+    pending handover to the successors chosen."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    handover = get_object_or_404(
+        Handover.objects.select_related("person"), pk=handover_id, organisation=organisation
+    )
+    if handover.status != Handover.Status.PENDING:
+        return refused(
+            request, _("This handover was already completed."), "organisations:handovers", pk
+        )
+    form = HandoverForm(
+        request.POST,
+        handover=handover,
+        people=selectors.successor_choices(organisation, person=handover.person),
+        prefix=f"h{handover.pk}",
+    )
+    if not form.is_valid():
+        return _render_handovers(request, organisation, data=request.POST, failed=handover.pk)
+    try:
+        services.handover_complete(
+            handover_id=handover.pk, actor=request.user, choices=form.choices()
+        )
+    except MembershipError as error:
+        if error.code == "answered":
+            return refused(request, error, "organisations:handovers", pk)
+        return _render_handovers(
+            request, organisation, data=request.POST, failed=handover.pk, error=error
+        )
+    messages.success(
+        request,
+        _("The roles of %(name)s were handed over; the successors were told.")
+        % {"name": handover.person.display_name},
+    )
+    return redirect("organisations:handovers", pk=organisation.pk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core import inputs
+from cocreation.core.dates import fiscal_year
 from cocreation.core.forms import PortalModelForm
 from cocreation.core.formsets import RowsInStep
 from cocreation.core.widgets import DateInput
@@ -23,8 +24,7 @@ from ..models import Cohort, Field, Phase, Programme, Submission, Team
 def current_fiscal_year(today=None) -> int:
     """The fiscal year (April to March) of `today` (default: the local date), named by the
     year in which it begins."""
-    today = today or timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    return fiscal_year(today or timezone.localdate())
 
 
 class UserEmailsField(forms.CharField):

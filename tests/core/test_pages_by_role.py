@@ -54,6 +54,14 @@ PAGES = {
         COORD: OK,
         ADMIN: OK,
     },
+    "organisations:handovers": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: FORBIDDEN,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
     "notifications:list": {ANON: LOGIN, **everyone(OK)},
     "admin:index": {
         ANON: ADMIN_LOGIN,
@@ -73,7 +81,7 @@ PAGES = {
 
 
 def _url(name, organisation):
-    if name in {"organisations:detail", "organisations:join"}:
+    if name in {"organisations:detail", "organisations:join", "organisations:handovers"}:
         return reverse(name, args=[organisation.pk])
     if name in {"organisations:region", "organisations:announce"}:
         return reverse(name, args=[organisation.regions.get().slug])

@@ -165,6 +165,7 @@ def test_every_demo_address_is_fictional_or_koriyamas(settings):
         + len(OTHERS)
         + len(KAWASAKI_STAFF)
         + len(KAWASAKI_SECRETARIAT)
+        + 1  # the staff member who moved department (demo/handovers.py)
     )
     assert len(emails) == 2 * made
     for email in emails:
@@ -229,7 +230,7 @@ def test_the_pending_request_waits_for_the_koriyama_coordinator(settings):
     assert request.decided_at is None and request.message
     coordinator = User.objects.get(email=demo.COORDINATOR_EMAIL)
     assert permissions.can_decide_membership(coordinator, request)
-    notification = Notification.objects.get(recipient=coordinator)
+    notification = Notification.objects.get(recipient=coordinator, kind="membership.requested")
     assert notification.email_status == Notification.EmailStatus.NOT_SENT
 
 
@@ -243,3 +244,18 @@ def test_every_municipality_has_a_staff_member_on_its_domain(settings):
         membership = Membership.objects.get(user=staff)
         assert membership.organisation == domain.organisation
         assert membership.status == Membership.Status.ACTIVE and membership.joined_by_domain
+
+
+def test_a_koriyama_handover_waits_for_its_coordinator(settings):
+    """Issue 14: 上野 of 郡山市 moved department on 1 April; the food-loss quest's team
+    place and the Big-i room wait for a successor, and the coordinator was told."""
+    from cocreation.organisations.models import Handover
+    from demo.handovers import MOVER_EMAIL
+
+    load(settings, debug=False)
+    handover = Handover.objects.get(person__email=MOVER_EMAIL)
+    assert handover.status == "pending" and handover.moved_on.month == 4
+    assert {i.kind for i in handover.items.all()} == {"quests.team_member", "spaces.coordinator"}
+    coordinator = User.objects.get(email=demo.COORDINATOR_EMAIL)
+    told = Notification.objects.get(recipient=coordinator, kind="handover.opened")
+    assert told.email_status == Notification.EmailStatus.NOT_SENT

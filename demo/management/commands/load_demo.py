@@ -27,6 +27,11 @@ class Command(BaseCommand):
         from demo.studygroups import load_studygroups_demo
 
         cohorts = load_studygroups_demo(with_passwords=settings.DEBUG)
+        from django.utils import timezone
+
+        from demo.handovers import load_handovers_demo
+
+        handovers = load_handovers_demo(with_passwords=settings.DEBUG, today=timezone.localdate())
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
@@ -43,6 +48,7 @@ class Command(BaseCommand):
             (_("New demo quests"), quests["quests"]),
             (_("New demo spaces"), spaces["spaces"]),
             (_("New demo cohorts"), cohorts["cohorts"]),
+            (_("New demo handovers"), handovers["handovers"]),
         ]
         for label, count in counts:
             self.stdout.write(f"  {label}: {count}")
