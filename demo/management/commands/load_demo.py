@@ -27,6 +27,9 @@ class Command(BaseCommand):
         from demo.studygroups import load_studygroups_demo
 
         cohorts = load_studygroups_demo(with_passwords=settings.DEBUG)
+        from demo.transitions import load_transitions_demo
+
+        load_transitions_demo()
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
