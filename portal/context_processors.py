@@ -15,6 +15,7 @@ def _navigation(request) -> list[dict]:
     items = [
         ("home", reverse("home"), _("Home")),
         ("quests", reverse("quests:list"), _("Quests")),
+        ("dashboard", reverse("dashboard:portal"), _("Dashboard")),
     ]
     if request.user.is_authenticated:
         items.append(("spaces", reverse("spaces:list"), _("Spaces")))

@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Deferrable, F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.inputs import (
@@ -900,3 +900,163 @@ class ResultsReport(models.Model):
 
     def __str__(self) -> str:
         return str(self.quest)
+
+
+# --- After the trial: what the municipality did next (issue 13) ------------------------
+
+
+def fiscal_year_of(day) -> int:
+    """The Japanese fiscal year (April–March) of `day` (a date, in JST), named by the year
+    it starts in: 2026-03-31 is in 2025 (2025年度), 2026-04-01 in 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_label(year: int) -> str:
+    """`year` as people read it: 2025年度 in Japanese, FY2025 in English."""
+    return gettext("FY%(year)s") % {"year": year}
+
+
+class TrialTransition(models.Model):
+    """What the quest's municipality decided for one fiscal year (April–March, named by
+    the year it starts: 2025 is 2025年度) once the trial ended: adopted as a service
+    (本格導入, with its budget line, amount in yen and procurement method), the trial
+    extended, or not continued (with the reason). One record per quest and fiscal year;
+    every change is kept in `TrialTransitionRevision`.
+
+    Public on the quest page and its results page; the amount only when `amount_public`."""
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("Adopted as a service (本格導入)")
+        EXTENDED = "extended", _("Trial extended")
+        NOT_CONTINUED = "not_continued", _("Not continued")
+
+    class Procurement(models.TextChoices):
+        NEGOTIATED = "negotiated", _("Negotiated contract (随意契約)")
+        OPEN_TENDER = "open_tender", _("Open competitive tender (一般競争入札)")
+        DESIGNATED_TENDER = "designated_tender", _("Designated competitive tender (指名競争入札)")
+        PROPOSAL = "proposal", _("Proposal-based selection (プロポーザル方式)")
+        OTHER = "other", _("Other")
+
+    # The fiscal years a record may name (the years the portal's dates are allowed in).
+    FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2000, 2100
+
+    quest = models.ForeignKey(
+        Quest,
+        verbose_name=_("quest"),
+        on_delete=models.CASCADE,
+        related_name="trial_transitions",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"),
+        validators=[MinValueValidator(FIRST_FISCAL_YEAR), MaxValueValidator(LAST_FISCAL_YEAR)],
+    )
+    outcome = models.CharField(_("what happens next"), max_length=20, choices=Outcome.choices)
+    budget_line = models.CharField(
+        _("budget line"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    amount_yen = models.PositiveBigIntegerField(
+        _("amount (yen)"), null=True, blank=True, validators=[MaxValueValidator(10**12)]
+    )
+    amount_public = models.BooleanField(_("publish the amount"), default=False)
+    procurement = models.CharField(
+        _("procurement method"), max_length=20, choices=Procurement.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True, validators=[validate_multiline])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("transition after the trial")
+        verbose_name_plural = _("transitions after the trial")
+        ordering = ["fiscal_year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quest", "fiscal_year"],
+                name="quests_transition_once_per_fiscal_year",
+                violation_error_message=_(
+                    "This quest already has a record for this fiscal year: edit that one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="not_continued") | ~Q(reason=""),
+                name="quests_transition_not_continued_has_reason",
+                violation_error_message=_("Say why it is not continued."),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="adopted")
+                | (Q(budget_line="") & Q(amount_yen__isnull=True) & Q(procurement="")),
+                name="quests_transition_budget_only_when_adopted",
+                violation_error_message=_("A budget is recorded only for an adoption."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=2000, fiscal_year__lte=2100),
+                name="quests_transition_fiscal_year_range",
+            ),
+        ]
+        indexes = [
+            # The dashboard's "first adoption" of each quest.
+            models.Index(fields=["quest", "outcome", "fiscal_year"], name="transition_outcome_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quest_id}: {self.fiscal_year} {self.outcome}"
+
+
+# What a revision copies of its record: the history shows each version whole.
+TRANSITION_FIELDS = (
+    "fiscal_year",
+    "outcome",
+    "budget_line",
+    "amount_yen",
+    "amount_public",
+    "procurement",
+    "reason",
+)
+
+
+class TrialTransitionRevision(models.Model):
+    """One version of a `TrialTransition` as saved (the first included): its history."""
+
+    transition = models.ForeignKey(
+        TrialTransition,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("transition"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    outcome = models.CharField(
+        _("what happens next"), max_length=20, choices=TrialTransition.Outcome.choices
+    )
+    budget_line = models.CharField(_("budget line"), max_length=200, blank=True)
+    amount_yen = models.PositiveBigIntegerField(_("amount (yen)"), null=True, blank=True)
+    amount_public = models.BooleanField(_("publish the amount"), default=False)
+    procurement = models.CharField(
+        _("procurement method"),
+        max_length=20,
+        choices=TrialTransition.Procurement.choices,
+        blank=True,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version of a transition")
+        verbose_name_plural = _("versions of transitions")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.transition_id} @ {self.changed_at:%Y-%m-%d %H:%M}"

@@ -65,3 +65,13 @@ DEADLINE_REMINDER = register(
         ),
     )
 )
+TRANSITION_RECORDED = register(
+    NotificationKind(
+        "quest.transition_recorded",
+        _("%(quest)s, %(fiscal_year)s: %(outcome)s"),
+        _(
+            "The team of the quest %(quest)s recorded what follows the trial for "
+            "%(fiscal_year)s: %(outcome)s.\n%(details)s"
+        ),
+    )
+)

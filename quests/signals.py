@@ -17,6 +17,7 @@ from .models import (
     TeamMember,
     Theme,
     Trial,
+    TrialTransition,
 )
 
 
@@ -40,6 +41,7 @@ invalidates(
     TeamMember,
     Question,
     Trial,
+    TrialTransition,
     Kpi,
     ResultsReport,
     Theme,

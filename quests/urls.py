@@ -62,4 +62,10 @@ urlpatterns = [
     path("<int:pk>/results/", trial.results, name="results"),
     path("<int:pk>/results/edit/", trial.results_edit, name="results_edit"),
     path("<int:pk>/results/publish/", trial.results_publish, name="results_publish"),
+    path("<int:pk>/transitions/", trial.transitions, name="transitions"),
+    path(
+        "<int:pk>/transitions/<int:transition_pk>/",
+        trial.transition_edit,
+        name="transition_edit",
+    ),
 ]

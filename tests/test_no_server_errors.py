@@ -23,6 +23,9 @@ IDS = {
     "team_pk": ["1", "3"],
     "kind": ["kpi", "meeting", "bogus"],
     "token": ["x" * 43],
+    "transition_pk": ["1", "9999"],
+    "slug": ["koriyama-wide-area", "nowhere"],
+    "code": ["072036", "12345x"],
 }
 GARBAGE = [
     {},
@@ -63,6 +66,10 @@ GARBAGE = [
         "theme": "abc",
         "target": "99.99",
         "accepting": "maybe",
+        "fiscal_year": "1999",
+        "outcome": "adopted",
+        "amount_yen": "-1",
+        "procurement": "bribe",
     },
 ]
 ROLES = [

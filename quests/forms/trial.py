@@ -1,13 +1,22 @@
 """Forms of the trial: its plan, milestones, meetings and KPIs, and the results report."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm, PortalModelForm
 from cocreation.core.widgets import DateInput, TimeInput
 
-from ..models import Kpi, Milestone, ResultsReport, Trial, TrialMeeting
+from ..models import (
+    Kpi,
+    Milestone,
+    ResultsReport,
+    Trial,
+    TrialMeeting,
+    TrialTransition,
+    fiscal_year_of,
+)
 
 
 class TrialForm(PortalModelForm):
@@ -137,3 +146,71 @@ class ResultsPublishForm(PortalForm):
     action = forms.ChoiceField(
         choices=[("publish", "publish"), (UNPUBLISH, "unpublish")], required=False
     )
+
+
+class TransitionForm(PortalModelForm):
+    """What follows the trial in one fiscal year. Everything but a non-public amount is
+    shown on the quest's public pages; the form says so. The budget fields count only
+    for an adoption and are dropped for the other outcomes."""
+
+    BUDGET_FIELDS = ("budget_line", "amount_yen", "amount_public", "procurement")
+
+    class Meta:
+        model = TrialTransition
+        fields = [
+            "fiscal_year",
+            "outcome",
+            "budget_line",
+            "amount_yen",
+            "amount_public",
+            "procurement",
+            "reason",
+        ]
+        labels = {
+            "fiscal_year": _("Fiscal year"),
+            "outcome": _("What happens next"),
+            "budget_line": _("Budget line"),
+            "amount_yen": _("Amount (yen)"),
+            "amount_public": _("Publish the amount"),
+            "procurement": _("Procurement method"),
+            "reason": _("Reason"),
+        }
+        help_texts = {
+            "fiscal_year": _(
+                "The year the fiscal year starts in: 2025 for 2025年度 (April 2025 to March 2026)."
+            ),
+            "outcome": _("Public on the quest page and its results page."),
+            "budget_line": _("For an adoption: the budget item it is paid from. Public."),
+            "amount_yen": _(
+                "For an adoption: whole yen. Shown publicly only when you tick the box below."
+            ),
+            "amount_public": _("Unticked, only those who manage the trial see the amount."),
+            "reason": _("Required when it is not continued. Public."),
+        }
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("fiscal_year", fiscal_year_of(timezone.localdate()))
+        # A radio list needs no empty choice: nothing ticked is "not chosen".
+        self.fields["outcome"].choices = TrialTransition.Outcome.choices
+        self.fields["procurement"].choices = [
+            ("", _("Not decided")),
+            *TrialTransition.Procurement.choices,
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome == TrialTransition.Outcome.NOT_CONTINUED and not cleaned.get("reason"):
+            self.add_error("reason", _("Say why it is not continued."))
+        if outcome and outcome != TrialTransition.Outcome.ADOPTED:
+            # Typed before the outcome changed: not part of this outcome's record.
+            cleaned.update(budget_line="", amount_yen=None, amount_public=False, procurement="")
+            for name in self.BUDGET_FIELDS:
+                setattr(self.instance, name, cleaned[name])
+        return cleaned

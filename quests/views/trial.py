@@ -1,4 +1,5 @@
-"""The trial's pages (its plan, milestones, meetings and KPIs) and the results report."""
+"""The trial's pages (its plan, milestones, meetings and KPIs), the results report, and
+what follows the trial (adoption as a service, extension, or not continued)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,13 @@ from cocreation.core.errors import PortalError, add_to_form, refused
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 
 from .. import permissions
-from ..forms.trial import TRIAL_ITEM_FORMS, ResultsForm, ResultsPublishForm, TrialForm
+from ..forms.trial import (
+    TRIAL_ITEM_FORMS,
+    ResultsForm,
+    ResultsPublishForm,
+    TransitionForm,
+    TrialForm,
+)
 from ..models import Quest, Trial
 from ..selectors import trial as selectors
 from ..selectors.proposals import adopted_proposals, published_summaries
@@ -175,3 +182,58 @@ def results_publish(request, pk: int):
         return refused(request, error, "quests:results", quest.pk)
     messages.success(request, _("The results report was updated."))
     return redirect("quests:results", quest.pk)
+
+
+def _transition_page(request, quest: Quest, form: TransitionForm, *, editing=None, status=200):
+    context = quest_page_context(request.user, quest, "transitions")
+    context |= {
+        "form": form,
+        "editing": editing,
+        "transitions": selectors.transitions_with_history(quest),
+    }
+    return render(request, "quests/trial/transitions.html", context, status=status)
+
+
+def _save_transition(request, quest: Quest, form: TransitionForm, pk: int | None):
+    """The form's record saved by the service; None (and the error on the form) when
+    refused."""
+    try:
+        return services.transition_record(
+            quest=quest, user=request.user, pk=pk, **form.cleaned_data
+        )
+    except PortalError as error:
+        add_to_form(form, error)
+        return None
+
+
+@login_required
+def transitions(request, pk: int):
+    """Those who manage the trial: the records of what followed it, each with its history,
+    and the form to record a fiscal year."""
+    quest = visible_quest_or_404(request.user, pk)
+    if not permissions.can_manage_trial(request.user, quest):
+        raise PermissionDenied
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid() and _save_transition(request, quest, form, None) is not None:
+            messages.success(request, _("Recorded."))
+            return redirect("quests:transitions", quest.pk)
+        return _transition_page(request, quest, form, status=400)
+    return _transition_page(request, quest, form)
+
+
+@login_required
+def transition_edit(request, pk: int, transition_pk: int):
+    """Those who manage the trial: change the record of one fiscal year (the earlier
+    version stays in its history)."""
+    quest = visible_quest_or_404(request.user, pk)
+    if not permissions.can_manage_trial(request.user, quest):
+        raise PermissionDenied
+    transition = selectors.transition_of(quest, transition_pk)
+    form = TransitionForm(request.POST or None, instance=transition)
+    if request.method == "POST":
+        if form.is_valid() and _save_transition(request, quest, form, transition.pk) is not None:
+            messages.success(request, _("Saved."))
+            return redirect("quests:transitions", quest.pk)
+        return _transition_page(request, quest, form, editing=transition, status=400)
+    return _transition_page(request, quest, form, editing=transition)

@@ -63,6 +63,15 @@ PAGES = {
         ADMIN: OK,
     },
     "notifications:list": {ANON: LOGIN, **everyone(OK)},
+    "dashboard:portal": {ANON: OK, **everyone(OK)},
+    "dashboard:portal_csv": {ANON: OK, **everyone(OK)},
+    "dashboard:portal_json": {ANON: OK, **everyone(OK)},
+    "dashboard:region": {ANON: OK, **everyone(OK)},
+    "dashboard:region_csv": {ANON: OK, **everyone(OK)},
+    "dashboard:region_json": {ANON: OK, **everyone(OK)},
+    "dashboard:municipality": {ANON: OK, **everyone(OK)},
+    "dashboard:municipality_csv": {ANON: OK, **everyone(OK)},
+    "dashboard:municipality_json": {ANON: OK, **everyone(OK)},
     "admin:index": {
         ANON: ADMIN_LOGIN,
         NO_ORG: ADMIN_LOGIN,
@@ -83,8 +92,12 @@ PAGES = {
 def _url(name, organisation):
     if name in {"organisations:detail", "organisations:join", "organisations:handovers"}:
         return reverse(name, args=[organisation.pk])
-    if name in {"organisations:region", "organisations:announce"}:
+    if name in {"organisations:region", "organisations:announce"} or name.startswith(
+        "dashboard:region"
+    ):
         return reverse(name, args=[organisation.regions.get().slug])
+    if name.startswith("dashboard:municipality"):
+        return reverse(name, args=[organisation.local_government_code])
     return reverse(name)
 
 

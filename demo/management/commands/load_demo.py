@@ -32,6 +32,9 @@ class Command(BaseCommand):
         from demo.handovers import load_handovers_demo
 
         handovers = load_handovers_demo(with_passwords=settings.DEBUG, today=timezone.localdate())
+        from demo.transitions import load_transitions_demo
+
+        load_transitions_demo()
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:

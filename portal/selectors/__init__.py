@@ -1,0 +1,1 @@
+"""The portal's reads that gather from every app (the public dashboard)."""
