@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cocreation import permissions
+from cocreation.core.dates import fiscal_year_label
 from cocreation.core.exports import csv_response, json_response
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 from cocreation.notifications.selectors import notifications_for
 from cocreation.organisations.selectors import memberships_of
-from quests.models import fiscal_year_label
 from quests.selectors.quests import quests_accepting_proposals
 from spaces.selectors.bookings import my_bookings
 from studygroups.selectors.sessions import upcoming_sessions_for

@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Deferrable, F, Q
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.inputs import (
@@ -903,17 +903,6 @@ class ResultsReport(models.Model):
 
 
 # --- After the trial: what the municipality did next (issue 13) ------------------------
-
-
-def fiscal_year_of(day) -> int:
-    """The Japanese fiscal year (April–March) of `day` (a date, in JST), named by the year
-    it starts in: 2026-03-31 is in 2025 (2025年度), 2026-04-01 in 2026."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_year_label(year: int) -> str:
-    """`year` as people read it: 2025年度 in Japanese, FY2025 in English."""
-    return gettext("FY%(year)s") % {"year": year}
 
 
 class TrialTransition(models.Model):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 _JA_WEEKDAYS = "月火水木金土日"
 
@@ -85,3 +86,9 @@ def fiscal_year(day: dt.date) -> int:
     """The Japanese fiscal year (年度, April to March; 地方自治法 第208条) of `day`, named by
     the year in which it begins: 2021年3月31日 is in 2020年度."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_label(year: int) -> str:
+    """`year` (a fiscal year, `fiscal_year`) as people read it: 2025年度 in Japanese,
+    FY2025 in English."""
+    return gettext("FY%(year)s") % {"year": year}

@@ -52,8 +52,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.dates import fiscal_year
 from cocreation.organisations.models import Organisation, Region
-from quests.models import Proposal, Quest, Trial, TrialTransition, fiscal_year_of
+from quests.models import Proposal, Quest, Trial, TrialTransition
 from quests.selectors.quests import PUBLIC_STATES
 
 PORTAL, REGION, MUNICIPALITY = "portal", "region", "municipality"
@@ -349,7 +350,7 @@ def _years_filled(years: dict) -> list[tuple[int, dict]]:
     current one, a year without data shown with zeros."""
     if not years:
         return []
-    last = max(max(years), fiscal_year_of(timezone.localdate()))
+    last = max(max(years), fiscal_year(timezone.localdate()))
     rows = []
     for year in range(min(years), last + 1):
         values = years.get(year)

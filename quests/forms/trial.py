@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.dates import fiscal_year
 from cocreation.core.forms import PortalForm, PortalModelForm
 from cocreation.core.widgets import DateInput, TimeInput
 
@@ -15,7 +16,6 @@ from ..models import (
     Trial,
     TrialMeeting,
     TrialTransition,
-    fiscal_year_of,
 )
 
 
@@ -195,7 +195,7 @@ class TransitionForm(PortalModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk and not self.is_bound:
-            self.initial.setdefault("fiscal_year", fiscal_year_of(timezone.localdate()))
+            self.initial.setdefault("fiscal_year", fiscal_year(timezone.localdate()))
         # A radio list needs no empty choice: nothing ticked is "not chosen".
         self.fields["outcome"].choices = TrialTransition.Outcome.choices
         self.fields["procurement"].choices = [

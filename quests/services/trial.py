@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
+from cocreation.core.dates import fiscal_year_label
 from cocreation.notifications.services import notify_many
 from cocreation.organisations.models import Membership
 
@@ -24,7 +25,6 @@ from ..models import (
     TrialMeeting,
     TrialTransition,
     TrialTransitionRevision,
-    fiscal_year_label,
 )
 
 

@@ -3,7 +3,9 @@
 
 from django import template
 
-from ..models import Quest, fiscal_year_label
+from cocreation.core.dates import fiscal_year_label
+
+from ..models import Quest
 from ..selectors.trial import public_transitions
 from ..services.trial import TRANSITION_STATES
 

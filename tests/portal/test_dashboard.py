@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cocreation.core.dates import fiscal_year
 from portal.selectors import dashboard
-from quests.models import Proposal, Quest, Trial, TrialTransition, fiscal_year_of
+from quests.models import Proposal, Quest, Trial, TrialTransition
 from tests import factories
 from tests.quests import factories as quest_factories
 
@@ -121,7 +122,7 @@ def _row(quests, proposals, trials, trials_adopted, median, adoptions, per_quest
 
 
 ZERO = _row(0, 0, 0, 0, None, 0, None, None)
-THIS_YEAR = fiscal_year_of(timezone.localdate())
+THIS_YEAR = fiscal_year(timezone.localdate())
 
 PORTAL = {
     2020: _row(2, 5, 1, 1, "17.0", 0, "2.50", "100.0"),

@@ -7,9 +7,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from cocreation.core.dates import fiscal_year
 from cocreation.notifications.models import Notification
 from quests.errors import QuestError
-from quests.models import Quest, TrialTransition, TrialTransitionRevision, fiscal_year_of
+from quests.models import Quest, TrialTransition, TrialTransitionRevision
 from quests.services.trial import transition_record
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,8 @@ def _url(quest):
 def test_fiscal_year_runs_april_to_march():
     import datetime as dt
 
-    assert fiscal_year_of(dt.date(2026, 3, 31)) == 2025
-    assert fiscal_year_of(dt.date(2026, 4, 1)) == 2026
+    assert fiscal_year(dt.date(2026, 3, 31)) == 2025
+    assert fiscal_year(dt.date(2026, 4, 1)) == 2026
 
 
 @pytest.mark.parametrize(
