@@ -55,6 +55,15 @@ PAGES = {
         ADMIN: OK,
     },
     "notifications:list": {ANON: LOGIN, **everyone(OK)},
+    # Issue 13: members of companies and other non-municipal organisations follow.
+    "quests:following": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: FORBIDDEN,
+        COMPANY: OK,
+        COORD: FORBIDDEN,
+        ADMIN: FORBIDDEN,
+    },
     "admin:index": {
         ANON: ADMIN_LOGIN,
         NO_ORG: ADMIN_LOGIN,

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         from demo.studygroups import load_studygroups_demo
 
         cohorts = load_studygroups_demo(with_passwords=settings.DEBUG)
+        from demo.follows import load_follows_demo
+
+        load_follows_demo()
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
