@@ -205,6 +205,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cocreation.notifications.tasks.send_reminders",
         "schedule": 900.0,
     },
+    # The digests of what people follow (quests/services/follows.py): each period's goes
+    # out from 07:00 JST after it ends; hourly runs catch up a missed one and send
+    # nothing twice (the notification key names the period).
+    "quests-send-follow-digests": {
+        "task": "quests.tasks.send_follow_digests",
+        "schedule": crontab(minute=10),
+    },
     "core-forget-old-fingerprints": {
         "task": "cocreation.core.tasks.forget_old_fingerprints",
         "schedule": 86400.0,

@@ -1049,3 +1049,154 @@ class TrialTransitionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transition_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class Follow(models.Model):
+    """One thing a member of a company (or of another non-municipal organisation) follows:
+    exactly one of a theme, an SDG target, a municipality or a network (Region). New
+    quests about it are listed in the person's digest (services/follows.py)."""
+
+    class Kind(models.TextChoices):
+        THEME = "theme", _("Theme")
+        SDG_TARGET = "sdg_target", _("SDG target")
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Network")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sdg_target = models.ForeignKey(
+        SdgTarget,
+        verbose_name=_("SDG target"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+    )
+    region = models.ForeignKey(
+        "organisations.Region",
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("followed since"), auto_now_add=True)
+
+    # The column of each kind, in the order the following page lists them.
+    COLUMNS = {
+        Kind.THEME: "theme",
+        Kind.SDG_TARGET: "sdg_target",
+        Kind.MUNICIPALITY: "municipality",
+        Kind.REGION: "region",
+    }
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    theme__isnull=False,
+                    sdg_target__isnull=True,
+                    municipality__isnull=True,
+                    region__isnull=True,
+                )
+                | Q(
+                    theme__isnull=True,
+                    sdg_target__isnull=False,
+                    municipality__isnull=True,
+                    region__isnull=True,
+                )
+                | Q(
+                    theme__isnull=True,
+                    sdg_target__isnull=True,
+                    municipality__isnull=False,
+                    region__isnull=True,
+                )
+                | Q(
+                    theme__isnull=True,
+                    sdg_target__isnull=True,
+                    municipality__isnull=True,
+                    region__isnull=False,
+                ),
+                name="quests_follow_one_target",
+            ),
+            # Following twice is following once (NULLs are distinct, so each applies to
+            # its own kind only).
+            models.UniqueConstraint(fields=["user", "theme"], name="quests_follow_theme_once"),
+            models.UniqueConstraint(
+                fields=["user", "sdg_target"], name="quests_follow_target_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "municipality"], name="quests_follow_municipality_once"
+            ),
+            models.UniqueConstraint(fields=["user", "region"], name="quests_follow_region_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.target)
+
+    @property
+    def kind(self) -> str:
+        """The Kind whose column is set."""
+        return next(kind for kind, column in self.COLUMNS.items() if getattr(self, f"{column}_id"))
+
+    @property
+    def target(self):
+        """The followed theme, SDG target, municipality or region."""
+        return getattr(self, self.COLUMNS[self.kind])
+
+
+class DigestSubscription(models.Model):
+    """How often a person receives the digest of what they follow: daily (each JST day),
+    weekly (each ISO week, Monday to Sunday, JST) or never. Made with the first follow;
+    "off" by the unsubscribe link of the mail."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        OFF = "off", _("Off (no mail)")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="digest_subscription",
+    )
+    frequency = models.CharField(
+        _("digest"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("digest subscription")
+        verbose_name_plural = _("digest subscriptions")
+        indexes = [
+            # The digest run reads one frequency's subscribers in user order.
+            models.Index(fields=["frequency", "user"], name="digest_frequency_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_frequency_display()})"

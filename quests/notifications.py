@@ -75,3 +75,27 @@ TRANSITION_RECORDED = register(
         ),
     )
 )
+
+
+def digest_mail_headers(notification) -> dict[str, str]:
+    """The digest's one-click unsubscribe (RFC 8058, RFC 2369): List-Unsubscribe names the
+    recipient's own signed link, List-Unsubscribe-Post says a POST to it unsubscribes."""
+    from django.conf import settings
+
+    from .services.follows import unsubscribe_path
+
+    return {
+        "List-Unsubscribe": f"<{settings.SITE_URL}{unsubscribe_path(notification.recipient_id)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+FOLLOW_DIGEST = register(
+    NotificationKind(
+        "quest.follow_digest",
+        _("New about what you follow: %(period)s"),
+        # The whole text is written per person, in their language (services/follows.py).
+        "%(digest)s",
+        mail_headers=digest_mail_headers,
+    )
+)

@@ -310,3 +310,27 @@ def visible_proposals_q(user) -> Q:
 def visible_proposals(user):
     """Proposal rows `visible_proposals_q` allows (a queryset, each proposal once)."""
     return Proposal.objects.filter(visible_proposals_q(user))
+
+
+def can_follow(user) -> bool:
+    """Follow themes, SDG targets, municipalities and networks and receive their digest:
+    active members of a company, university, NPO/intermediary or other non-municipal
+    organisation (issue 13: companies follow what matters to them). Municipal staff, who
+    post the quests, coordinators and site admins with no such membership, people with no
+    organisation and anonymous visitors may not."""
+    return roles.is_authenticated(user) and any(
+        not m.organisation.is_municipality for m in roles.active_memberships(user)
+    )
+
+
+def can_follow_q(user: str = "pk", active: str = "is_active") -> Q:
+    """`can_follow` as a filter: `user` names the user's id and `active` their is_active
+    flag in the filtered model (on Follow: "user_id", "user__is_active"); one EXISTS per
+    row, so the digest asks it of every follower in the same query."""
+    return Q(**{active: True}) & Q(
+        Exists(
+            Membership.objects.filter(user=OuterRef(user), status=Membership.Status.ACTIVE).exclude(
+                organisation__kind=Organisation.Kind.MUNICIPALITY
+            )
+        )
+    )

@@ -4,7 +4,7 @@ from django.urls import path
 
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 
-from .views import engagement, proposals, quests, trial
+from .views import engagement, follows, proposals, quests, trial
 
 app_name = "quests"
 
@@ -25,6 +25,16 @@ urlpatterns = [
     path("feed.atom", public_page(QUESTS, DIRECTORY)(quests.NewQuestsFeed()), name="feed"),
     path("export.csv", quests.export_csv, name="export_csv"),
     path("export.json", quests.export_json, name="export_json"),
+    # following and its digest
+    path("following/", follows.following, name="following"),
+    path("following/follow/<str:kind>/", follows.follow_add, name="follow_add"),
+    path("following/<int:pk>/unfollow/", follows.follow_remove, name="follow_remove"),
+    path("following/digest/", follows.digest_frequency, name="digest_frequency"),
+    path(
+        "following/unsubscribe/<str:token>/",
+        follows.follow_unsubscribe,
+        name="follow_unsubscribe",
+    ),
     # proposals
     path("proposals/mine/", proposals.my_proposals, name="my_proposals"),
     path("<int:pk>/proposals/", proposals.proposal_list, name="proposal_list"),

@@ -5,6 +5,7 @@ one path renders every notification in the recipient's language.
 Placeholders are filled from the `context` given to notify().
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -14,12 +15,17 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class NotificationKind:
     """One kind: `name` ("<app>.<event>", given to notify()), `title` and `body` with
-    %(name)s fields filled from notify()'s context, and whether it is mailed."""
+    %(name)s fields filled from notify()'s context, and whether it is mailed.
+
+    `mail_headers`, when given, is called with the Notification as its mail is built and
+    returns further headers for it ({name: value}), e.g. a digest's List-Unsubscribe and
+    List-Unsubscribe-Post (RFC 8058), which name the recipient's own link."""
 
     name: str
     title: str | Promise
     body: str | Promise
     email: bool = True
+    mail_headers: Callable[[object], dict[str, str]] | None = None
 
 
 _REGISTRY: dict[str, NotificationKind] = {}

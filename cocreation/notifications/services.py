@@ -7,7 +7,7 @@ import itertools
 import logging
 import smtplib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -122,9 +122,14 @@ def notify_many(
     url: str = "",
     key_prefix: str | None = None,
     email: bool | None = None,
+    contexts: Mapping[int, dict] | None = None,
 ) -> int:
     """notify() for many people at once (a fan-out): the same kind, object, context and
     link for every one of `recipients`; returns how many notifications were new.
+
+    `contexts` ({user id: context}), when given, is merged over `context` for those
+    people, whose title and body are then rendered for each of them (a digest listing
+    what each one follows); the rows still go in one statement per chunk.
 
     `recipients` is a QuerySet of users, not sliced (read in chunks of `RECIPIENT_CHUNK`
     by primary key, so memory stays bounded for any number), or an iterable of User
@@ -155,8 +160,11 @@ def notify_many(
         rows = []
         for pk, address, language in chunk:
             language = language or settings.LANGUAGE_CODE
-            if language not in texts:
-                texts[language] = _rendered(spec, context, language)
+            own = contexts.get(pk) if contexts is not None else None
+            text_key = language if own is None else f"{language}|{pk}"
+            if text_key not in texts:
+                merged = context if own is None else {**context, **own}
+                texts[text_key] = _rendered(spec, merged, language)
             if key_prefix is None:
                 key = _default_key(kind, pk, obj)
             else:
@@ -166,8 +174,11 @@ def notify_many(
                 if send_email and address
                 else Notification.EmailStatus.NOT_SENT
             )
-            rows.append((pk, key, language, status))
+            rows.append((pk, key, language, status, text_key))
         inserted = _insert_notifications(rows, texts, target)
+        if contexts is not None:
+            # Each person's own text is needed once.
+            texts = {k: v for k, v in texts.items() if "|" not in k}
         created += len(inserted)
         _queue_emails([pk for pk, status in inserted if status == Notification.EmailStatus.PENDING])
     return created
@@ -193,11 +204,12 @@ def _recipient_chunks(recipients) -> Iterable[list[tuple[int, str, str]]]:
 
 
 _INSERT = """
-WITH texts (language, title, body) AS (
-    SELECT * FROM unnest(%(languages)s::text[], %(titles)s::text[], %(bodies)s::text[])
-), people (recipient_id, key, language, email_status) AS (
+WITH texts (text_key, title, body) AS (
+    SELECT * FROM unnest(%(text_keys)s::text[], %(titles)s::text[], %(bodies)s::text[])
+), people (recipient_id, key, language, email_status, text_key) AS (
     SELECT * FROM unnest(
-        %(ids)s::bigint[], %(keys)s::text[], %(langs)s::text[], %(statuses)s::text[]
+        %(ids)s::bigint[], %(keys)s::text[], %(langs)s::text[], %(statuses)s::text[],
+        %(row_text_keys)s::text[]
     )
 )
 INSERT INTO notifications_notification (
@@ -207,7 +219,7 @@ INSERT INTO notifications_notification (
 SELECT people.recipient_id, %(kind)s, people.key, %(content_type_id)s, %(object_id)s,
        texts.title, texts.body, %(url)s, people.language, %(now)s, people.email_status, 0, '',
        CASE WHEN people.email_status = 'pending' THEN %(now)s END
-FROM people JOIN texts USING (language)
+FROM people JOIN texts USING (text_key)
 ORDER BY people.key
 ON CONFLICT (key) DO NOTHING
 RETURNING id, email_status
@@ -215,22 +227,24 @@ RETURNING id, email_status
 
 
 def _insert_notifications(rows, texts, target) -> list[tuple[int, str]]:
-    """Insert `rows` ((recipient id, key, language, email status)) with `texts`
-    ({language: (title, body)}) and `target` (kind, content type, object, url) in one
-    statement; returns (id, email status) of the rows that were new. Rows are inserted in
-    key order, so two fan-outs over the same people take their key locks in one order."""
+    """Insert `rows` ((recipient id, key, language, email status, text key)) with `texts`
+    ({text key: (title, body)}: a language, or a language and a person) and `target`
+    (kind, content type, object, url) in one statement; returns (id, email status) of the
+    rows that were new. Rows are inserted in key order, so two fan-outs over the same
+    people take their key locks in one order."""
     if not rows:
         return []
-    languages = sorted(texts)
+    text_keys = sorted({row[4] for row in rows})
     params = {
         **target,
-        "languages": languages,
-        "titles": [texts[language][0] for language in languages],
-        "bodies": [texts[language][1] for language in languages],
+        "text_keys": text_keys,
+        "titles": [texts[text_key][0] for text_key in text_keys],
+        "bodies": [texts[text_key][1] for text_key in text_keys],
         "ids": [row[0] for row in rows],
         "keys": [row[1] for row in rows],
         "langs": [row[2] for row in rows],
         "statuses": [str(row[3]) for row in rows],
+        "row_text_keys": [row[4] for row in rows],
         "now": timezone.now(),
     }
     with connection.cursor() as cursor:
@@ -275,10 +289,20 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
         headers={
             "Message-ID": message_id(notification),
             "X-Portal-Notification": notification.kind,
+            **_kind_headers(notification),
         },
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _kind_headers(notification: Notification) -> dict[str, str]:
+    """The further mail headers the notification's kind adds (`mail_headers`), if any."""
+    try:
+        spec = kinds.get(notification.kind)
+    except LookupError:
+        return {}
+    return spec.mail_headers(notification) if spec.mail_headers else {}
 
 
 def message_id(notification: Notification) -> str:

@@ -72,6 +72,15 @@ PAGES = {
     "dashboard:municipality": {ANON: OK, **everyone(OK)},
     "dashboard:municipality_csv": {ANON: OK, **everyone(OK)},
     "dashboard:municipality_json": {ANON: OK, **everyone(OK)},
+    # Issue 13: members of companies and other non-municipal organisations follow.
+    "quests:following": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: FORBIDDEN,
+        COMPANY: OK,
+        COORD: FORBIDDEN,
+        ADMIN: FORBIDDEN,
+    },
     "admin:index": {
         ANON: ADMIN_LOGIN,
         NO_ORG: ADMIN_LOGIN,

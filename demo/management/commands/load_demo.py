@@ -35,6 +35,9 @@ class Command(BaseCommand):
         from demo.transitions import load_transitions_demo
 
         load_transitions_demo()
+        from demo.follows import load_follows_demo
+
+        load_follows_demo()
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:

@@ -1,0 +1,45 @@
+"""Forms of following: what to follow, and how often the digest comes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cocreation.core.forms import PortalForm
+
+from ..models import DigestSubscription, Follow
+
+TARGET_LABELS = {
+    Follow.Kind.THEME: _("Theme"),
+    Follow.Kind.SDG_TARGET: _("SDG target"),
+    Follow.Kind.MUNICIPALITY: _("Municipality"),
+    Follow.Kind.REGION: _("Network"),
+}
+
+
+class FollowForm(PortalForm):
+    """One thing of `kind` (a Follow.Kind value) to follow: `target` is its id, chosen
+    from `choices` (value, label) on the following page or sent by a follow button. The
+    service checks that it exists; ids on the page are prefixed with the kind."""
+
+    target = forms.IntegerField(min_value=1, widget=forms.Select)
+
+    def __init__(self, *args, kind: str, choices=(), **kwargs):
+        kwargs.setdefault("auto_id", f"id_{kind}_%s")
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        field = self.fields["target"]
+        field.label = TARGET_LABELS.get(kind, _("Follow"))
+        field.widget.choices = [("", "---------"), *choices]
+
+
+class DigestFrequencyForm(PortalForm):
+    """How often the digest of what one follows comes."""
+
+    frequency = forms.ChoiceField(
+        label=_("Digest by mail"),
+        choices=DigestSubscription.Frequency.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Daily: new items of each day (JST), sent the next morning. Weekly: new items of "
+            "each week, Monday to Sunday, sent on Monday morning."
+        ),
+    )
