@@ -55,6 +55,7 @@ PAGES = {
         ADMIN: OK,
     },
     "notifications:list": {ANON: LOGIN, **everyone(OK)},
+    "quests:desk_list": {ANON: OK, **everyone(OK)},
     "admin:index": {
         ANON: ADMIN_LOGIN,
         NO_ORG: ADMIN_LOGIN,

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         from demo.studygroups import load_studygroups_demo
 
         cohorts = load_studygroups_demo(with_passwords=settings.DEBUG)
+        from demo.desks import load_desks_demo
+
+        load_desks_demo(with_passwords=settings.DEBUG)
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
