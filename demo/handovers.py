@@ -1,8 +1,8 @@
-"""Demo data of issue 14's handover (人事異動): a Koriyama staff member of the food-loss
-quest's team who moved department on 1 April, whose roles wait for a successor.
+"""Demo data of issue 14's handover (人事異動): a Koriyama staff member on the team of
+Koriyama's draft quest who moved department on 1 April, whose roles wait for a successor.
 
-The person is fictional; the quest and the room are those of the source documents
-(seed 002: the food-loss quest of 研究塾2020 3班; the Big-i co-working room)."""
+The person is fictional; the room is the Big-i co-working room of the source documents.
+(The food-loss quest's team stays the six of the press release.)"""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from cocreation.core.dates import fiscal_year
 from cocreation.organisations.models import Handover, Membership, Organisation
 from cocreation.organisations.services import handover_open
 from demo import organisations as org_demo
-from demo.quests import FOOD_LOSS_TITLE, _member, _user
+from demo.quests import KORIYAMA_DRAFT_TITLE, _member, _user
 from quests.models import Quest, TeamMember
 from spaces.models import Space
 
@@ -24,8 +24,8 @@ AFTER = "財務部 財政課"
 
 
 def load_handovers_demo(*, with_passwords: bool, today: dt.date) -> dict[str, int]:
-    """上野 隼人 of 郡山市, on the food-loss quest's team and a named coordinator of the
-    Big-i room, moved from 産業観光部 観光課 to 財務部 財政課 on 1 April of the current
+    """上野 隼人 of 郡山市, on the team of Koriyama's draft quest (子育て支援情報の圏域一元
+    発信) and a named coordinator of the Big-i room, moved from 産業観光部 観光課 to 財務部 財政課 on 1 April of the current
     fiscal year; the handover waits for the coordinator to choose successors. Safe to
     repeat; returns how many handovers were made."""
     with transaction.atomic():
@@ -43,7 +43,7 @@ def load_handovers_demo(*, with_passwords: bool, today: dt.date) -> dict[str, in
             position="主査",
         )
         _member(mover, koriyama, AFTER, "主査")
-        quest = Quest.objects.filter(title=FOOD_LOSS_TITLE, host=koriyama).first()
+        quest = Quest.objects.filter(title=KORIYAMA_DRAFT_TITLE, host=koriyama).first()
         if quest is not None:
             TeamMember.objects.get_or_create(
                 quest=quest, user=mover, defaults={"organisation": koriyama}

@@ -40,6 +40,7 @@ from quests.reference_data import DEFAULT_CRITERIA
 TOKYO = dt.timezone(dt.timedelta(hours=9))
 BIG_I = "郡山市民プラザ 多目的ルーム（ビッグアイ 6階）"
 FOOD_LOSS_TITLE = "食品ロス削減に向けての新事業の検討及び試行"
+KORIYAMA_DRAFT_TITLE = "子育て支援情報の圏域一元発信"
 
 # 研究塾2020 3班（しごと分野）: the six staff of the source document, leader first.
 FOOD_LOSS_TEAM = [
@@ -569,7 +570,7 @@ def _koriyama_draft() -> int:
     koriyama = _municipality("072036")
     quest, new = _quest(
         koriyama,
-        "子育て支援情報の圏域一元発信",
+        KORIYAMA_DRAFT_TITLE,
         summary="16市町村の子育て支援情報を一か所で探せるようにする仕組みを検討します（下書き）。",
         background="転入者が子育て支援制度を市町村ごとに探す必要があり、分かりにくい。",
         outcome_sought="圏域の子育て支援情報を一元的に発信する方法の実証",

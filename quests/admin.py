@@ -3,10 +3,14 @@ from django.contrib import admin
 from cocreation.core.admin import PortalModelAdmin, PortalStackedInline, PortalTabularInline
 
 from .models import (
+    DeskCriterion,
+    DeskDepartment,
+    DeskMember,
     Kpi,
     Milestone,
     Proposal,
     ProposalAttachment,
+    ProposalDesk,
     ProposalEvent,
     ProposalMessage,
     Quest,
@@ -203,3 +207,33 @@ class ResultsReportAdmin(PortalModelAdmin):
     list_select_related = ["quest"]
     search_fields = ["quest__title", "what_was_done", "outcomes"]
     autocomplete_fields = ["quest", "published_by"]
+
+
+class DeskMemberInline(PortalTabularInline):
+    model = DeskMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class DeskDepartmentInline(PortalTabularInline):
+    model = DeskDepartment
+    extra = 0
+    autocomplete_fields = ["organisation", "members"]
+
+
+class DeskCriterionInline(PortalTabularInline):
+    model = DeskCriterion
+    extra = 0
+
+
+@admin.register(ProposalDesk)
+class ProposalDeskAdmin(PortalModelAdmin):
+    """Site admins open a desk for a municipality or a network: its texts, its staff and
+    board reviewers, its departments concerned and its weighted criteria."""
+
+    list_display = ["name", "host", "region", "is_open"]
+    list_select_related = ["host", "region"]
+    list_filter = ["is_open"]
+    search_fields = ["name"]
+    autocomplete_fields = ["host", "region", "themes"]
+    inlines = [DeskMemberInline, DeskDepartmentInline, DeskCriterionInline]

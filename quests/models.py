@@ -1200,3 +1200,521 @@ class DigestSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_frequency_display()})"
+
+
+# --- Proposal desks (提案窓口) and their review boards (審査会) ---------------------------
+# An open proposal is sent to a desk without a quest (よこらぼ); the desk's staff triage
+# it and route it to the departments concerned, the board scores it on the desk's
+# criteria and decides; an adopted one becomes a quest already in trial (the project).
+
+
+class ProposalDesk(models.Model):
+    """A desk that takes proposals on anything: opened by a municipality (`host`) or by a
+    network (`region`), exactly one of the two. Its staff and board reviewers are named in
+    DeskMember; its departments (担当部局) in DeskDepartment."""
+
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    host = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="proposal_desks",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+    )
+    region = models.ForeignKey(
+        "organisations.Region",
+        verbose_name=_("network"),
+        on_delete=models.PROTECT,
+        related_name="proposal_desks",
+        null=True,
+        blank=True,
+    )
+    intake_text = models.TextField(
+        _("what the desk asks proposers"), validators=[validate_multiline]
+    )
+    board_rules = models.TextField(_("rules of the review board"), validators=[validate_multiline])
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), related_name="proposal_desks", blank=True
+    )
+    is_open = models.BooleanField(_("takes proposals"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal desk")
+        verbose_name_plural = _("proposal desks")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(host__isnull=False, region__isnull=True)
+                | Q(host__isnull=True, region__isnull=False),
+                name="quests_desk_host_or_region",
+                violation_error_message=_(
+                    "A desk is opened by a municipality or by a network, not both."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quests:desk_detail", args=[self.pk])
+
+
+class DeskMember(models.Model):
+    """A person working for a desk: its staff (triage, routing, sessions, decisions) or a
+    reviewer of its board (scores)."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Desk staff")
+        REVIEWER = "reviewer", _("Board reviewer")
+
+    desk = models.ForeignKey(
+        ProposalDesk,
+        verbose_name=_("proposal desk"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="desk_roles",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("desk member")
+        verbose_name_plural = _("desk members")
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "user", "role"], name="quests_desk_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class DeskDepartment(models.Model):
+    """A department concerned (担当部局) that a desk routes proposals to, in a municipality;
+    its members answer with their view and join the project's team on adoption."""
+
+    desk = models.ForeignKey(
+        ProposalDesk,
+        verbose_name=_("proposal desk"),
+        on_delete=models.CASCADE,
+        related_name="departments",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+    )
+    name = models.CharField(_("department"), max_length=200, validators=[validate_single_line])
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff"),
+        related_name="desk_departments",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("department concerned")
+        verbose_name_plural = _("departments concerned")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "organisation", "name"], name="quests_desk_department_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.name}"
+
+
+class DeskCriterion(models.Model):
+    """One criterion of a desk's board, scored 1–5; `weight` multiplies its score in the
+    weighted total (よこらぼ: the town's, the residents' and the proposer's benefit)."""
+
+    desk = models.ForeignKey(
+        ProposalDesk,
+        verbose_name=_("proposal desk"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
+    )
+    name = models.CharField(_("criterion"), max_length=200, validators=[validate_single_line])
+    description = models.TextField(
+        _("what reviewers look for"), blank=True, validators=[validate_multiline]
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("desk criterion")
+        verbose_name_plural = _("desk criteria")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "name"], name="quests_desk_criterion_once"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=10), name="quests_desk_weight_1_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpenProposal(models.Model):
+    """A proposal sent to a desk without a quest, by a member of any organisation."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        NEEDS_INFO = "needs_info", _("More information needed")
+        TO_BOARD = "to_board", _("To the review board")
+        CARRIED_OVER = "carried_over", _("Carried over")
+        DECLINED = "declined", _("Declined")
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+    # What the proposer writes, in the order the form asks it.
+    WRITTEN_FIELDS = (
+        "title",
+        "summary",
+        "approach",
+        "benefit_town",
+        "benefit_residents",
+        "benefit_proposer",
+        "needs_from_municipality",
+        "schedule",
+        "confidential",
+    )
+    # The states a proposer may still change the text in, and those a board may take up.
+    EDITABLE_STATES = (State.SUBMITTED, State.NEEDS_INFO)
+    BOARD_STATES = (State.TO_BOARD, State.CARRIED_OVER)
+
+    desk = models.ForeignKey(
+        ProposalDesk,
+        verbose_name=_("proposal desk"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("proposing organisation"),
+        on_delete=models.PROTECT,
+        related_name="open_proposals",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="open_proposals",
+    )
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
+    summary = models.TextField(_("summary"), validators=[validate_multiline])
+    approach = models.TextField(_("approach"), validators=[validate_multiline])
+    benefit_town = models.TextField(_("benefit for the town"), validators=[validate_multiline])
+    benefit_residents = models.TextField(
+        _("benefit for the residents"), validators=[validate_multiline]
+    )
+    benefit_proposer = models.TextField(
+        _("benefit for the proposer"), validators=[validate_multiline]
+    )
+    needs_from_municipality = models.TextField(
+        _("what the proposer needs from the municipality"),
+        blank=True,
+        validators=[validate_multiline],
+    )
+    schedule = models.TextField(_("schedule"), blank=True, validators=[validate_multiline])
+    confidential = models.TextField(
+        _("confidential part"),
+        blank=True,
+        help_text=_(
+            "Read by the proposing organisation, the desk's staff and board reviewers and "
+            "site admins; never published."
+        ),
+        validators=[validate_multiline],
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True
+    )
+    decision_reason = models.TextField(
+        _("reason for the decision"), blank=True, validators=[validate_multiline]
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The co-creation project an adoption made: one at most (the constraint that keeps a
+    # decision taken twice from making two quests).
+    project = models.OneToOneField(
+        Quest,
+        verbose_name=_("co-creation project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="open_proposal",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("open proposal")
+        verbose_name_plural = _("open proposals")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["desk", "state"], name="open_proposal_desk_state_idx"),
+            models.Index(fields=["organisation", "-submitted_at"], name="open_proposal_mine_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project__isnull=True) | Q(state="adopted"),
+                name="quests_open_project_only_adopted",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quests:desk_proposal", args=[self.desk_id, self.pk])
+
+
+class DeskEvent(models.Model):
+    """An open proposal's history: submission, triage, routing, board decisions."""
+
+    proposal = models.ForeignKey(
+        OpenProposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=OpenProposal.State.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=20, choices=OpenProposal.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True, validators=[validate_multiline])
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
+
+
+class DeskMessage(models.Model):
+    """The private thread between the proposing organisation and the desk's staff."""
+
+    proposal = models.ForeignKey(
+        OpenProposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    body = models.TextField(_("message"), max_length=8000, validators=[validate_multiline])
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class DeskRouting(models.Model):
+    """An open proposal sent to a department concerned, and the department's view."""
+
+    proposal = models.ForeignKey(
+        OpenProposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="routings"
+    )
+    department = models.ForeignKey(
+        DeskDepartment,
+        verbose_name=_("department concerned"),
+        on_delete=models.PROTECT,
+        related_name="routings",
+    )
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("routed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    routed_at = models.DateTimeField(_("routed at"), auto_now_add=True)
+    view = models.TextField(
+        _("the department's view"), blank=True, max_length=8000, validators=[validate_multiline]
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("routing")
+        verbose_name_plural = _("routings")
+        ordering = ["routed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "department"], name="quests_desk_route_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} → {self.department}"
+
+
+class BoardSession(models.Model):
+    """A dated meeting of a desk's review board; its minutes are public once published
+    (without any confidential part: see selectors.desks.session_minutes)."""
+
+    desk = models.ForeignKey(
+        ProposalDesk,
+        verbose_name=_("proposal desk"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    held_on = models.DateField(_("date"), validators=[validate_date])
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    minutes = models.TextField(
+        _("public minutes"), blank=True, max_length=20000, validators=[validate_multiline]
+    )
+    published_at = models.DateTimeField(_("minutes published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("review board session")
+        verbose_name_plural = _("review board sessions")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            window_constraint("held_on"),
+            models.UniqueConstraint(fields=["desk", "held_on"], name="quests_session_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desk} {self.held_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quests:desk_session", args=[self.desk_id, self.pk])
+
+
+class AgendaItem(models.Model):
+    """An open proposal on a session's agenda, with the board's one decision on it."""
+
+    class Decision(models.TextChoices):
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+        CARRIED_OVER = "carried_over", _("Carried over to a later session")
+
+    session = models.ForeignKey(
+        BoardSession,
+        verbose_name=_("board session"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    proposal = models.ForeignKey(
+        OpenProposal,
+        verbose_name=_("proposal"),
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
+    # Sent to the proposer in plain text; never in the public minutes.
+    reason = models.TextField(
+        _("reason"), blank=True, max_length=4000, validators=[validate_multiline]
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "proposal"], name="quests_agenda_once"),
+            # A proposal is adopted by one agenda item at most.
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(decision="adopted"),
+                name="quests_adopted_once",
+            ),
+            # A decision is whole: its outcome, who and when together.
+            models.CheckConstraint(
+                condition=Q(decision="", decided_at__isnull=True)
+                | (~Q(decision="") & Q(decided_at__isnull=False)),
+                name="quests_agenda_decision_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} #{self.position} {self.proposal}"
+
+
+class BoardScore(models.Model):
+    """One reviewer's 1–5 score of one agenda item on one of the desk's criteria."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="scores"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="board_scores",
+    )
+    criterion = models.ForeignKey(
+        DeskCriterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(
+        _("comment"), blank=True, max_length=2000, validators=[validate_multiline]
+    )
+
+    class Meta:
+        ordering = ["criterion__position", "criterion_id", "reviewer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "reviewer", "criterion"], name="quests_board_score_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="quests_board_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"

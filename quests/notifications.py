@@ -99,3 +99,58 @@ FOLLOW_DIGEST = register(
         mail_headers=digest_mail_headers,
     )
 )
+
+DESK_PROPOSAL_RECEIVED = register(
+    NotificationKind(
+        "quest.desk_proposal_received",
+        _("New proposal to %(desk)s"),
+        _(
+            '%(organisation)s sent the proposal "%(proposal)s" to the proposal desk '
+            "%(desk)s.\nTriage it on the portal."
+        ),
+    )
+)
+DESK_TRIAGED = register(
+    NotificationKind(
+        "quest.desk_triaged",
+        _('Your proposal "%(proposal)s": %(state)s'),
+        _(
+            'The proposal desk %(desk)s has moved your proposal "%(proposal)s" to: '
+            "%(state)s.\n%(reason)s"
+        ),
+    )
+)
+DESK_ROUTED = register(
+    NotificationKind(
+        "quest.desk_routed",
+        _('A proposal for your department: "%(proposal)s"'),
+        _(
+            'The proposal desk %(desk)s sent the proposal "%(proposal)s" to %(department)s.\n'
+            "Give the department's view on the portal."
+        ),
+    )
+)
+DESK_DEPARTMENT_ANSWERED = register(
+    NotificationKind(
+        "quest.desk_department_answered",
+        _('%(department)s answered on "%(proposal)s"'),
+        _('%(department)s gave its view on the proposal "%(proposal)s":\n\n%(view)s'),
+    )
+)
+DESK_MESSAGE = register(
+    NotificationKind(
+        "quest.desk_message",
+        _('New message about the proposal "%(proposal)s"'),
+        _('%(author)s wrote about the proposal "%(proposal)s" (desk %(desk)s):\n\n%(message)s'),
+    )
+)
+DESK_BOARD_DECIDED = register(
+    NotificationKind(
+        "quest.desk_board_decided",
+        _('Review board decision on "%(proposal)s": %(decision)s'),
+        _(
+            "The review board of %(desk)s met on %(date)s and decided on your proposal "
+            '"%(proposal)s": %(decision)s.\n\nReason:\n%(reason)s\n\n%(next)s'
+        ),
+    )
+)

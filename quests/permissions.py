@@ -334,3 +334,166 @@ def can_follow_q(user: str = "pk", active: str = "is_active") -> Q:
             )
         )
     )
+
+
+# --- Proposal desks (提案窓口) ---------------------------------------------------------
+# A desk's staff (DeskMember STAFF) triage, route, run the board's sessions and record its
+# decisions; its reviewers (DeskMember REVIEWER) score. An open proposal is seen by its
+# organisation, the desk's staff and reviewers, site admins, and the members of a
+# department it was routed to; the confidential part by all of them but the departments.
+# No other organisation sees it in any list, page, search or export.
+
+_DESK_ATTR = "_desk_roles_cache"
+
+
+def desk_roles(user, desk) -> set[str]:
+    """The DeskMember roles `user` holds at `desk` (read once per desk object)."""
+    if not roles.is_authenticated(user):
+        return set()
+    cache = getattr(desk, _DESK_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(desk, _DESK_ATTR, cache)
+    if user.pk not in cache:
+        from .models import DeskMember
+
+        cache[user.pk] = set(
+            DeskMember.objects.filter(desk=desk, user_id=user.pk).values_list("role", flat=True)
+        )
+    return cache[user.pk]
+
+
+def is_desk_staff(user, desk) -> bool:
+    """Triage, route, hold sessions and decide: the desk's staff and site admins."""
+    from .models import DeskMember
+
+    return roles.is_site_admin(user) or DeskMember.Role.STAFF in desk_roles(user, desk)
+
+
+def is_desk_reviewer(user, desk) -> bool:
+    """Score agenda items: the reviewers of the desk's board."""
+    from .models import DeskMember
+
+    return DeskMember.Role.REVIEWER in desk_roles(user, desk)
+
+
+def works_at_desk(user, desk) -> bool:
+    """The desk's own side: its staff, its reviewers and site admins."""
+    return is_desk_staff(user, desk) or is_desk_reviewer(user, desk)
+
+
+def desk_openers(user) -> list:
+    """Who the user may open a proposal desk for: [("municipality", Organisation)] for each
+    municipality they work for and [("region", Region)] for each network they coordinate."""
+    from cocreation.organisations.models import Region
+
+    options = [("municipality", o) for o in roles.municipalities_of(user)]
+    region_ids = roles.coordinated_region_ids(user)
+    if region_ids:
+        options += [("region", r) for r in Region.objects.filter(pk__in=region_ids)]
+    return options
+
+
+def proposing_organisations(user, desk) -> list:
+    """The organisations `user` may propose to `desk` for: every organisation they are an
+    active member of (company, NPO, university, another municipality), but the desk's own
+    host municipality."""
+    return [
+        m.organisation for m in roles.active_memberships(user) if m.organisation_id != desk.host_id
+    ]
+
+
+def can_propose_to_desk(user, desk) -> bool:
+    return desk.is_open and bool(proposing_organisations(user, desk))
+
+
+def is_open_proposer(user, proposal) -> bool:
+    return roles.is_member_of(user, proposal.organisation)
+
+
+def is_routed_department_member(user, proposal) -> bool:
+    if not roles.is_authenticated(user):
+        return False
+    from .models import DeskRouting
+
+    return DeskRouting.objects.filter(proposal=proposal, department__members=user).exists()
+
+
+def can_view_open_proposal(user, proposal) -> bool:
+    return (
+        is_open_proposer(user, proposal)
+        or works_at_desk(user, proposal.desk)
+        or is_routed_department_member(user, proposal)
+    )
+
+
+def can_read_confidential(user, proposal) -> bool:
+    """The confidential part: the proposer, the desk's staff and reviewers, site admins
+    (not the departments it was routed to)."""
+    return is_open_proposer(user, proposal) or works_at_desk(user, proposal.desk)
+
+
+def can_edit_open_proposal(user, proposal) -> bool:
+    return is_open_proposer(user, proposal) and proposal.state in proposal.EDITABLE_STATES
+
+
+def can_triage(user, proposal) -> bool:
+    """Needs more information / to the board / decline: the desk's staff, never for a
+    proposal of their own organisation, while it waits for triage."""
+    return (
+        is_desk_staff(user, proposal.desk)
+        and not is_open_proposer(user, proposal)
+        and proposal.state in proposal.EDITABLE_STATES
+    )
+
+
+def can_route(user, proposal) -> bool:
+    from .models import OpenProposal
+
+    return (
+        is_desk_staff(user, proposal.desk)
+        and not is_open_proposer(user, proposal)
+        and proposal.state
+        not in {
+            OpenProposal.State.DECLINED,
+            OpenProposal.State.ADOPTED,
+            OpenProposal.State.NOT_ADOPTED,
+        }
+    )
+
+
+def can_message_desk(user, proposal) -> bool:
+    """The private thread: the proposing organisation and the desk's staff."""
+    return is_open_proposer(user, proposal) or is_desk_staff(user, proposal.desk)
+
+
+def can_score_item(user, item) -> bool:
+    """Board reviewers score an undecided item, never their own organisation's proposal."""
+    return (
+        is_desk_reviewer(user, item.session.desk)
+        and not is_open_proposer(user, item.proposal)
+        and not item.decision
+    )
+
+
+def can_decide_item(user, item) -> bool:
+    """The board's decision is recorded by the desk's staff (not for their own
+    organisation's proposal)."""
+    return is_desk_staff(user, item.session.desk) and not is_open_proposer(user, item.proposal)
+
+
+def visible_open_proposals_q(user) -> Q:
+    """Open proposals the user may see (can_view_open_proposal as a query): EXISTS
+    subqueries, each proposal once."""
+    from .models import DeskMember, DeskRouting
+
+    if roles.is_site_admin(user):
+        return Q()
+    if not roles.is_authenticated(user):
+        return Q(pk__in=[])
+    org_ids = [m.organisation_id for m in roles.active_memberships(user)]
+    return (
+        Q(organisation_id__in=org_ids)
+        | Q(Exists(DeskMember.objects.filter(desk=OuterRef("desk_id"), user_id=user.pk)))
+        | Q(Exists(DeskRouting.objects.filter(proposal=OuterRef("pk"), department__members=user)))
+    )

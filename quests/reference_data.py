@@ -18,6 +18,14 @@ DEFAULT_CRITERIA = [
     ("持続可能性", "Sustainability"),
 ]
 
+# The three-party benefit よこらぼ judges on (seed 001): a new proposal desk starts with
+# them, each weighted 1 (name, what reviewers look for).
+DEFAULT_DESK_CRITERIA = [
+    ("町のメリット", "町の課題解決や町政の前進につながるか。町の負担は妥当か。"),
+    ("住民のメリット", "住民の暮らしや地域の事業者にとって良いことがあるか。"),
+    ("提案者のメリット", "提案者にとって事業として続ける見込みや学びがあるか。"),
+]
+
 
 def _rows(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:

@@ -4,7 +4,7 @@ from django.urls import path
 
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 
-from .views import engagement, follows, proposals, quests, trial
+from .views import desks, engagement, follows, proposals, quests, trial
 
 app_name = "quests"
 
@@ -78,4 +78,34 @@ urlpatterns = [
         trial.transition_edit,
         name="transition_edit",
     ),
+]
+
+# proposal desks (提案窓口) and their review boards
+D = "desks/<int:pk>/"
+DP = D + "proposals/<int:proposal_pk>/"
+DS = D + "sessions/<int:session_pk>/"
+urlpatterns += [
+    path("desks/", desks.desk_list, name="desk_list"),
+    path("desks/new/", desks.desk_open, name="desk_open"),
+    path(D + "edit/", desks.desk_edit, name="desk_edit"),
+    path(D, desks.desk_detail, name="desk_detail"),
+    path(D + "propose/", desks.desk_propose, name="desk_propose"),
+    path(D + "proposals/", desks.desk_proposals, name="desk_proposals"),
+    path(DP, desks.desk_proposal, name="desk_proposal"),
+    path(DP + "edit/", desks.desk_proposal_edit, name="desk_proposal_edit"),
+    path(DP + "triage/", desks.desk_triage, name="desk_triage"),
+    path(DP + "route/", desks.desk_route, name="desk_route"),
+    path(DP + "messages/", desks.desk_message, name="desk_message"),
+    path(
+        DP + "routings/<int:routing_pk>/view/",
+        desks.desk_department_view,
+        name="desk_department_view",
+    ),
+    path(D + "sessions/new/", desks.desk_session_create, name="desk_session_create"),
+    path(DS, desks.desk_session, name="desk_session"),
+    path(DS + "board/", desks.desk_board, name="desk_board"),
+    path(DS + "agenda/", desks.desk_agenda_add, name="desk_agenda_add"),
+    path(DS + "minutes/", desks.desk_minutes, name="desk_minutes"),
+    path(DS + "items/<int:item_pk>/score/", desks.desk_score, name="desk_score"),
+    path(DS + "items/<int:item_pk>/decide/", desks.desk_decide, name="desk_decide"),
 ]

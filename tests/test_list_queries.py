@@ -17,7 +17,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cocreation.notifications import services as notifications
-from quests.models import Quest, QuestCoHost, Question, Theme
+from quests.models import (
+    AgendaItem,
+    BoardScore,
+    BoardSession,
+    DeskCriterion,
+    DeskMember,
+    OpenProposal,
+    ProposalDesk,
+    Quest,
+    QuestCoHost,
+    Question,
+    Theme,
+)
 from spaces.models import Booking
 from studygroups.models import Cohort, Field, Member, Outcome, Programme, Team
 from tests import factories
@@ -46,6 +58,16 @@ class World:
         self.programme = programme
         self.cohort = self._cohort(2020, "研究塾 2020")
         self.cohort.coordinators.add(coordinator)
+        # A proposal desk (issue 13) with its staff, a criterion and a published session.
+        self.desk = ProposalDesk.objects.create(
+            name="こおりやま提案窓口", host=koriyama, intake_text="提案を", board_rules="毎月"
+        )
+        DeskMember.objects.create(desk=self.desk, user=staff, role="staff")
+        DeskMember.objects.create(desk=self.desk, user=staff, role="reviewer")
+        self.desk_criterion = DeskCriterion.objects.create(desk=self.desk, name="町のメリット")
+        self.desk_session = BoardSession.objects.create(
+            desk=self.desk, held_on=dt.date(2020, 12, 16), published_at=dt.datetime.now(dt.UTC)
+        )
         self.grown = 0
 
     def _cohort(self, year: int, title: str) -> Cohort:
@@ -107,6 +129,31 @@ class World:
                 birth_date=dt.date(1990, 1, 1),
                 team=self.cohort.teams.get(),
             )
+            # Open proposals to the desk, each on the session's agenda with a score.
+            for proposer, organisation in ((worker, company), (self.member, self.company)):
+                proposal = OpenProposal.objects.create(
+                    desk=self.desk,
+                    organisation=organisation,
+                    submitted_by=proposer,
+                    title=f"自由提案{i}",
+                    summary="要約",
+                    approach="方法",
+                    benefit_town="町",
+                    benefit_residents="住民",
+                    benefit_proposer="提案者",
+                    confidential="非公開",
+                    state="not_adopted",
+                )
+                item = AgendaItem.objects.create(
+                    session=self.desk_session,
+                    proposal=proposal,
+                    decision="not_adopted",
+                    reason="理由",
+                    decided_at=dt.datetime.now(dt.UTC),
+                )
+                BoardScore.objects.create(
+                    item=item, reviewer=self.staff, criterion=self.desk_criterion, score=3
+                )
             # Notifications for everyone who reads them.
             for user in (self.staff, self.member, self.coordinator):
                 notifications.notify(
@@ -141,6 +188,11 @@ class World:
             "archive": reverse("studygroups:archive"),
             "organisations": reverse("organisations:list"),
             "notifications": reverse("notifications:list"),
+            "desk list": reverse("quests:desk_list"),
+            "desk page": reverse("quests:desk_detail", args=[self.desk.pk]),
+            "desk proposals": reverse("quests:desk_proposals", args=[self.desk.pk]),
+            "board": reverse("quests:desk_board", args=[self.desk.pk, self.desk_session.pk]),
+            "minutes": reverse("quests:desk_session", args=[self.desk.pk, self.desk_session.pk]),
         }
 
 

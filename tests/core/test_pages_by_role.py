@@ -81,6 +81,7 @@ PAGES = {
         COORD: FORBIDDEN,
         ADMIN: FORBIDDEN,
     },
+    "quests:desk_list": {ANON: OK, **everyone(OK)},
     "admin:index": {
         ANON: ADMIN_LOGIN,
         NO_ORG: ADMIN_LOGIN,

@@ -13,6 +13,7 @@ from cocreation.notifications.models import Notification
 from cocreation.organisations.models import Membership, Organisation, OrganisationDomain, Region
 from cocreation.organisations.validators import validate_local_government_code
 from demo import organisations as demo
+from demo.desks import YOKOZE_PEOPLE
 from demo.quests import FOOD_LOSS_TEAM
 from demo.studygroups import KAWASAKI_SECRETARIAT, KAWASAKI_STAFF, OTHERS
 
@@ -158,7 +159,8 @@ def test_every_demo_address_is_fictional_or_koriyamas(settings):
     emails = list(User.objects.values_list("email", flat=True))
     emails += list(EmailAddress.objects.values_list("email", flat=True))
     # Every user of the demo: the organisations' people, the food-loss quest's team and the
-    # other members of the 2020 研究塾 cohort, and Kawasaki's staff projects.
+    # other members of the 2020 研究塾 cohort, Kawasaki's staff projects, and Yokoze's
+    # departments and board of よこらぼ.
     made = (
         len(demo.demo_emails())
         + len(FOOD_LOSS_TEAM)
@@ -166,6 +168,7 @@ def test_every_demo_address_is_fictional_or_koriyamas(settings):
         + len(KAWASAKI_STAFF)
         + len(KAWASAKI_SECRETARIAT)
         + 1  # the staff member who moved department (demo/handovers.py)
+        + len(YOKOZE_PEOPLE)
     )
     assert len(emails) == 2 * made
     for email in emails:
@@ -247,7 +250,7 @@ def test_every_municipality_has_a_staff_member_on_its_domain(settings):
 
 
 def test_a_koriyama_handover_waits_for_its_coordinator(settings):
-    """Issue 14: 上野 of 郡山市 moved department on 1 April; the food-loss quest's team
+    """Issue 14: 上野 of 郡山市 moved department on 1 April; the draft quest's team
     place and the Big-i room wait for a successor, and the coordinator was told."""
     from cocreation.organisations.models import Handover
     from demo.handovers import MOVER_EMAIL

@@ -38,6 +38,9 @@ class Command(BaseCommand):
         from demo.follows import load_follows_demo
 
         load_follows_demo()
+        from demo.desks import load_desks_demo
+
+        load_desks_demo(with_passwords=settings.DEBUG)
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
