@@ -3,6 +3,7 @@ from django.contrib import admin
 from cocreation.core.admin import PortalModelAdmin, PortalStackedInline, PortalTabularInline
 
 from .models import (
+    InterviewSlot,
     Kpi,
     Milestone,
     Proposal,
@@ -19,6 +20,8 @@ from .models import (
     ReviewScore,
     SdgGoal,
     SdgTarget,
+    SelectionStage,
+    StageResult,
     TeamMember,
     Theme,
     Trial,
@@ -71,6 +74,12 @@ class CriterionInline(PortalTabularInline):
     extra = 0
 
 
+class StageInline(PortalTabularInline):
+    model = SelectionStage
+    extra = 0
+    fields = ["kind", "position", "starts_on", "ends_on", "note"]
+
+
 class TransitionInline(PortalTabularInline):
     model = QuestTransition
     extra = 0
@@ -95,7 +104,7 @@ class QuestAdmin(PortalModelAdmin):
     filter_horizontal = ["themes", "sdg_targets"]
     date_hierarchy = "created_at"
     exclude = ["search_text"]
-    inlines = [CoHostInline, TeamInline, CriterionInline, TransitionInline]
+    inlines = [CoHostInline, TeamInline, CriterionInline, StageInline, TransitionInline]
 
 
 class AttachmentInline(PortalTabularInline):
@@ -203,3 +212,20 @@ class ResultsReportAdmin(PortalModelAdmin):
     list_select_related = ["quest"]
     search_fields = ["quest__title", "what_was_done", "outcomes"]
     autocomplete_fields = ["quest", "published_by"]
+
+
+@admin.register(StageResult)
+class StageResultAdmin(PortalModelAdmin):
+    list_display = ["proposal", "stage", "outcome", "decided_at"]
+    list_select_related = ["proposal", "stage"]
+    list_filter = ["outcome", "stage__kind"]
+    autocomplete_fields = ["proposal", "decided_by"]
+    raw_id_fields = ["stage"]
+
+
+@admin.register(InterviewSlot)
+class InterviewSlotAdmin(PortalModelAdmin):
+    list_display = ["quest", "held_on", "starts_at", "ends_at", "place", "proposal"]
+    list_select_related = ["quest", "proposal"]
+    autocomplete_fields = ["quest", "proposal", "booked_by"]
+    date_hierarchy = "held_on"

@@ -4,7 +4,7 @@ from django.urls import path
 
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 
-from .views import engagement, proposals, quests, trial
+from .views import engagement, proposals, quests, selection, trial
 
 app_name = "quests"
 
@@ -62,4 +62,29 @@ urlpatterns = [
     path("<int:pk>/results/", trial.results, name="results"),
     path("<int:pk>/results/edit/", trial.results_edit, name="results_edit"),
     path("<int:pk>/results/publish/", trial.results_publish, name="results_publish"),
+    # selection
+    path("<int:pk>/selection/", selection.selection, name="selection"),
+    path("<int:pk>/selection/stages/", selection.selection_stages, name="selection_stages"),
+    path("<int:pk>/selection/slots/new/", selection.interview_slot_add, name="interview_slot_add"),
+    path(
+        "<int:pk>/selection/slots/<int:item_pk>/delete/",
+        selection.interview_slot_delete,
+        name="interview_slot_delete",
+    ),
+    path(
+        "<int:pk>/selection/slots/<int:item_pk>/book/",
+        selection.interview_slot_book,
+        name="interview_slot_book",
+    ),
+    path(
+        "<int:pk>/selection/slots/<int:item_pk>/cancel/",
+        selection.interview_slot_cancel,
+        name="interview_slot_cancel",
+    ),
+    path(P + "stage-result/", selection.proposal_stage_result, name="proposal_stage_result"),
+    path(
+        "<int:pk>/feed.atom",
+        public_page(QUESTS)(selection.QuestStagesFeed()),
+        name="quest_feed",
+    ),
 ]
