@@ -6,6 +6,7 @@ from .models import (
     DeskCriterion,
     DeskDepartment,
     DeskMember,
+    InterviewSlot,
     Kpi,
     Milestone,
     Proposal,
@@ -23,6 +24,8 @@ from .models import (
     ReviewScore,
     SdgGoal,
     SdgTarget,
+    SelectionStage,
+    StageResult,
     TeamMember,
     Theme,
     Trial,
@@ -75,6 +78,12 @@ class CriterionInline(PortalTabularInline):
     extra = 0
 
 
+class StageInline(PortalTabularInline):
+    model = SelectionStage
+    extra = 0
+    fields = ["kind", "position", "starts_on", "ends_on", "note"]
+
+
 class TransitionInline(PortalTabularInline):
     model = QuestTransition
     extra = 0
@@ -99,7 +108,7 @@ class QuestAdmin(PortalModelAdmin):
     filter_horizontal = ["themes", "sdg_targets"]
     date_hierarchy = "created_at"
     exclude = ["search_text"]
-    inlines = [CoHostInline, TeamInline, CriterionInline, TransitionInline]
+    inlines = [CoHostInline, TeamInline, CriterionInline, StageInline, TransitionInline]
 
 
 class AttachmentInline(PortalTabularInline):
@@ -237,3 +246,20 @@ class ProposalDeskAdmin(PortalModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["host", "region", "themes"]
     inlines = [DeskMemberInline, DeskDepartmentInline, DeskCriterionInline]
+
+
+@admin.register(StageResult)
+class StageResultAdmin(PortalModelAdmin):
+    list_display = ["proposal", "stage", "outcome", "decided_at"]
+    list_select_related = ["proposal", "stage"]
+    list_filter = ["outcome", "stage__kind"]
+    autocomplete_fields = ["proposal", "decided_by"]
+    raw_id_fields = ["stage"]
+
+
+@admin.register(InterviewSlot)
+class InterviewSlotAdmin(PortalModelAdmin):
+    list_display = ["quest", "held_on", "starts_at", "ends_at", "place", "proposal"]
+    list_select_related = ["quest", "proposal"]
+    autocomplete_fields = ["quest", "proposal", "booked_by"]
+    date_hierarchy = "held_on"

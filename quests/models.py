@@ -5,6 +5,9 @@ concurrent requests (one live proposal per company and quest, one review per rev
 one trial per quest, scores in range).
 """
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -24,6 +27,9 @@ from cocreation.core.inputs import (
 from cocreation.core.search import BigramVectorField, SearchDocument, keep_search_columns
 from cocreation.core.storage import private_files
 from cocreation.organisations.models import Organisation
+
+# The zone the interview slots' dates and times are in (the site's).
+JST = ZoneInfo("Asia/Tokyo")
 
 
 class LocalisedName(models.Model):
@@ -358,12 +364,25 @@ class ReviewCriterion(models.Model):
         _("what reviewers look for"), blank=True, validators=[validate_multiline]
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Points the criterion carries (Urban Innovation JAPAN style: five criteria of 20 points
+    # make 100); a score of 5 earns them all. Published with the quest.
+    weight = models.PositiveSmallIntegerField(
+        _("points"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The points this criterion carries; a score of 5 earns them all."),
+    )
 
     class Meta:
         verbose_name = _("review criterion")
         verbose_name_plural = _("review criteria")
         ordering = ["position", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100),
+                name="quests_criterion_weight_1_to_100",
+                violation_error_message=_("Give a criterion from 1 to 100 points."),
+            ),
             # Deferred to the end of the transaction, so that two criteria may swap names
             # in one save (criteria_update checks it before it returns).
             models.UniqueConstraint(
@@ -371,7 +390,7 @@ class ReviewCriterion(models.Model):
                 name="quests_criterion_name_once",
                 deferrable=Deferrable.DEFERRED,
                 violation_error_message=_("A criterion with this name already exists."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1718,3 +1737,179 @@ class BoardScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.score}"
+
+
+# --- Selection: the dated stages, their results, the interview slots ------------------
+
+
+class SelectionStage(models.Model):
+    """One dated step of a quest's selection, as Urban Innovation JAPAN runs it (Nagoya:
+    document screening → interview with the department → final screening → agreement →
+    trial → report meeting). One row per kind and quest; public on the quest's page and
+    in its feed. `starts_on`/`ends_on` are dates in JST; `ends_on` empty means one day."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT_SCREENING = "document_screening", _("Document screening")
+        INTERVIEW = "interview", _("Interview with the department")
+        FINAL_SCREENING = "final_screening", _("Final screening")
+        AGREEMENT = "agreement", _("Agreement")
+        TRIAL_START = "trial_start", _("Trial starts")
+        REPORT_MEETING = "report_meeting", _("Report meeting")
+
+    # The stages a proposal passes or does not pass, in order; the others are dates only.
+    SCREENINGS = (Kind.DOCUMENT_SCREENING, Kind.INTERVIEW, Kind.FINAL_SCREENING)
+
+    quest = models.ForeignKey(
+        Quest, verbose_name=_("quest"), on_delete=models.CASCADE, related_name="stages"
+    )
+    kind = models.CharField(_("stage"), max_length=30, choices=Kind.choices)
+    # The kind's place in Kind (the timeline's order), kept by the service.
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    starts_on = models.DateField(_("date"), validators=[validate_date])
+    ends_on = models.DateField(_("until"), null=True, blank=True, validators=[validate_date])
+    note = models.CharField(
+        _("public note"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("selection stage")
+        verbose_name_plural = _("selection stages")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["quest", "kind"], name="quests_stage_kind_once"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="quests_stage_dates_ordered",
+                violation_error_message=_("A stage cannot end before it starts."),
+            ),
+            window_constraint("starts_on"),
+            window_constraint("ends_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quest_id}: {self.get_kind_display()}"
+
+    @property
+    def last_day(self):
+        return self.ends_on or self.starts_on
+
+    @property
+    def is_screening(self) -> bool:
+        return self.kind in self.SCREENINGS
+
+
+class StageResult(models.Model):
+    """Whether a proposal goes on after a screening stage; told to the proposing company.
+    A proposal that does not pass is not adopted (its state says so), with the reason."""
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", _("Passes")
+        NOT_PASSED = "not_passed", _("Does not pass")
+
+    stage = models.ForeignKey(
+        SelectionStage,
+        verbose_name=_("selection stage"),
+        on_delete=models.PROTECT,
+        related_name="results",
+    )
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="stage_results"
+    )
+    outcome = models.CharField(_("result"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True, validators=[validate_multiline])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage result")
+        verbose_name_plural = _("stage results")
+        ordering = ["stage__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "proposal"], name="quests_stage_result_once"),
+            models.CheckConstraint(
+                condition=Q(outcome="passed") | ~Q(reason=""),
+                name="quests_stage_not_passed_has_reason",
+                violation_error_message=_("Give the reason the proposal does not pass."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} / {self.stage}: {self.outcome}"
+
+
+class InterviewSlot(models.Model):
+    """A time the team offers for the interview with the department (JST), online or on
+    site; one proposal books it, and a proposal books one slot (both kept by the table:
+    the slot holds its proposal, and a proposal is unique among the slots)."""
+
+    quest = models.ForeignKey(
+        Quest, verbose_name=_("quest"), on_delete=models.CASCADE, related_name="interview_slots"
+    )
+    held_on = models.DateField(_("date"), validators=[validate_date])
+    starts_at = models.TimeField(_("start time"))
+    ends_at = models.TimeField(_("end time"))
+    online_url = models.URLField(_("online meeting address"), blank=True, max_length=500)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("booked by the proposal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interview_slots",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interview slot")
+        verbose_name_plural = _("interview slots")
+        ordering = ["held_on", "starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(proposal__isnull=False),
+                name="quests_one_interview_per_proposal",
+                violation_error_message=_("This proposal already has an interview slot."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="quests_interview_times_ordered",
+                violation_error_message=_("An interview ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(online_url="") | ~Q(place=""),
+                name="quests_interview_has_a_place",
+                violation_error_message=_("Give an online meeting address or a place."),
+            ),
+            window_constraint("held_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quest_id}: {self.held_on} {self.starts_at:%H:%M}"
+
+    @property
+    def starts(self) -> dt.datetime:
+        """The moment the interview starts (the date and time are JST)."""
+        return dt.datetime.combine(self.held_on, self.starts_at, tzinfo=JST)
+
+    @property
+    def online(self) -> bool:
+        return bool(self.online_url)

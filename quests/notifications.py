@@ -154,3 +154,24 @@ DESK_BOARD_DECIDED = register(
         ),
     )
 )
+
+STAGE_RESULT = register(
+    NotificationKind(
+        "quest.stage_result",
+        _('%(stage)s of "%(proposal)s": %(outcome)s'),
+        _(
+            "The team of the quest %(quest)s recorded the result of the %(stage)s for your "
+            'proposal "%(proposal)s": %(outcome)s.\n%(advice)s\n%(reason)s\n%(next)s'
+        ),
+    )
+)
+INTERVIEW_BOOKED = register(
+    NotificationKind(
+        "quest.interview_booked",
+        _("Interview booked for %(quest)s: %(company)s, %(date)s %(time)s"),
+        _(
+            '%(company)s booked the interview for the proposal "%(proposal)s" (quest '
+            "%(quest)s) on %(date)s, %(time)s (Japan time)."
+        ),
+    )
+)

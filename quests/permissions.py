@@ -235,6 +235,23 @@ def can_view_trial(user, quest: Quest) -> bool:
     return trial is not None and roles.is_member_of(user, trial.proposal.company)
 
 
+def can_manage_selection(user, quest: Quest) -> bool:
+    """State the selection's stages and offer or remove interview slots: those who may edit
+    the quest (host staff, its team, coordinators of the region, site admins)."""
+    return can_edit_quest(user, quest) and quest.state not in CLOSED_STATES
+
+
+def can_record_stage_result(user, proposal: Proposal) -> bool:
+    """Record whether a proposal passes a screening stage: those who decide on proposals
+    (the leader, lead host staff, co-host approvers, coordinators, site admins)."""
+    return can_decide_proposal(user, proposal)
+
+
+def can_book_interview(user, proposal: Proposal) -> bool:
+    """Book, move or cancel the proposal's interview slot: the proposing company's members."""
+    return is_proposing_company_member(user, proposal)
+
+
 def can_reuse_quest(user, quest: Quest) -> bool:
     return quest.state == Quest.State.COMPLETED and can_create_quest(user)
 

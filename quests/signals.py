@@ -12,8 +12,10 @@ from .models import (
     Question,
     QuestTransition,
     ResultsReport,
+    ReviewCriterion,
     SdgGoal,
     SdgTarget,
+    SelectionStage,
     TeamMember,
     Theme,
     Trial,
@@ -47,5 +49,9 @@ invalidates(
     Theme,
     SdgGoal,
     SdgTarget,
+    # The quest's page shows its criteria with their points and its timeline; its feed
+    # the stages.
+    ReviewCriterion,
+    SelectionStage,
 )
 invalidates(QUESTS, Proposal, when=_shown_publicly)

@@ -4,7 +4,7 @@ from django.urls import path
 
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 
-from .views import desks, engagement, follows, proposals, quests, trial
+from .views import desks, engagement, follows, proposals, quests, selection, trial
 
 app_name = "quests"
 
@@ -108,4 +108,29 @@ urlpatterns += [
     path(DS + "minutes/", desks.desk_minutes, name="desk_minutes"),
     path(DS + "items/<int:item_pk>/score/", desks.desk_score, name="desk_score"),
     path(DS + "items/<int:item_pk>/decide/", desks.desk_decide, name="desk_decide"),
+    # selection
+    path("<int:pk>/selection/", selection.selection, name="selection"),
+    path("<int:pk>/selection/stages/", selection.selection_stages, name="selection_stages"),
+    path("<int:pk>/selection/slots/new/", selection.interview_slot_add, name="interview_slot_add"),
+    path(
+        "<int:pk>/selection/slots/<int:item_pk>/delete/",
+        selection.interview_slot_delete,
+        name="interview_slot_delete",
+    ),
+    path(
+        "<int:pk>/selection/slots/<int:item_pk>/book/",
+        selection.interview_slot_book,
+        name="interview_slot_book",
+    ),
+    path(
+        "<int:pk>/selection/slots/<int:item_pk>/cancel/",
+        selection.interview_slot_cancel,
+        name="interview_slot_cancel",
+    ),
+    path(P + "stage-result/", selection.proposal_stage_result, name="proposal_stage_result"),
+    path(
+        "<int:pk>/feed.atom",
+        public_page(QUESTS)(selection.QuestStagesFeed()),
+        name="quest_feed",
+    ),
 ]

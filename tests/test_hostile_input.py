@@ -63,7 +63,15 @@ from cocreation.accounts.models import User
 from demo import organisations as demo
 from demo import quests as quests_demo
 from demo import spaces as spaces_demo
-from quests.models import Proposal, Quest, ResultsReport, TeamMember
+from quests.models import (
+    InterviewSlot,
+    Proposal,
+    Quest,
+    ResultsReport,
+    SelectionStage,
+    StageResult,
+    TeamMember,
+)
 from spaces.models import Booking, Space
 from studygroups.models import Cohort, Deliverable, Member, Session, Team
 from studygroups.services.deliverables import submission_create
@@ -284,6 +292,30 @@ def _objects_in_every_state() -> list[str]:
         reuse_requirements="予約システムの契約。",
     )
 
+    # A quest in its staged selection (issue 13): the demo company passed the document
+    # screening and may book an interview slot; the coordinator records the interview.
+    selecting = make_quest(
+        koriyama, state=Quest.State.SELECTING, title="公共交通の再編", created_by=coordinator
+    )
+    in_selection = make_proposal(selecting, company, member)
+    screening = SelectionStage.objects.create(
+        quest=selecting, kind="document_screening", position=0, starts_on=timezone.localdate()
+    )
+    SelectionStage.objects.create(
+        quest=selecting,
+        kind="interview",
+        position=1,
+        starts_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    StageResult.objects.create(stage=screening, proposal=in_selection, outcome="passed")
+    InterviewSlot.objects.create(
+        quest=selecting,
+        held_on=timezone.localdate() + dt.timedelta(days=10),
+        starts_at=dt.time(10),
+        ends_at=dt.time(10, 30),
+        place="郡山市役所 会議室",
+    )
+
     # The current Big-i room opens Tuesday to Friday; the sweep's own day is a Tuesday.
     room = Space.objects.get(name=spaces_demo.BIG_I_NOW_NAME)
     room.coordinators.add(coordinator)
@@ -346,6 +378,7 @@ def _objects_in_every_state() -> list[str]:
         # The demo's quest in trial: its team, trial and proposal pages.
         food_loss.get_absolute_url(),
         f"/quests/{food_loss.pk}/trial/",
+        f"/quests/{selecting.pk}/selection/",
         *(proposal.get_absolute_url() for proposal in food_loss.proposals.order_by("pk")),
         # The demo's open quest, where the company has not proposed yet.
         f"/quests/{yokoze_open.pk}/",

@@ -259,13 +259,22 @@ class TeamMemberForm(PortalForm):
 
 
 class CriterionForm(PortalModelForm):
-    """One review criterion: its name and what reviewers look for."""
+    """One review criterion: its name, what reviewers look for and its points (1–100)."""
 
     class Meta:
         model = ReviewCriterion
-        fields = ["name", "description"]
-        labels = {"name": _("Criterion"), "description": _("What reviewers look for")}
+        fields = ["name", "description", "weight"]
+        labels = {
+            "name": _("Criterion"),
+            "description": _("What reviewers look for"),
+            "weight": _("Points"),
+        }
         widgets = {"description": forms.TextInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, a criterion keeps its points (a new one gets the default).
+        self.fields["weight"].required = False
 
     def validate_unique(self):
         # Names are compared across the whole formset (BaseCriterionFormSet.clean), where a
@@ -310,6 +319,7 @@ class BaseCriterionFormSet(RowsInStep, forms.BaseModelFormSet):
                     "id": form.instance.pk,
                     "name": data.get("name", ""),
                     "description": data.get("description", ""),
+                    "weight": data.get("weight"),
                     "delete": data.get("DELETE", False),
                 }
             )

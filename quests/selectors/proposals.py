@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Cast, NullIf
 from django.http import Http404
 
 from cocreation import permissions as roles
@@ -15,7 +16,9 @@ from ..models import Proposal, ProposalAttachment, ProposalMessage, Quest, Revie
 
 def proposals_for_quest(user, quest: Quest, query: str = "") -> QuerySet:
     """The team side sees every submitted proposal; a company sees only its own. Each row
-    carries `review_count` and `average_score` (reviews without a conflict of interest).
+    carries `review_count`, `average_score` and `weighted_points` (the criteria's points
+    earned, see selectors.selection.weighted_total), over reviews without a conflict of
+    interest.
 
     With `query` (a search box's text), only the proposals holding every keyword in what
     the company wrote (`Proposal.SEARCH_FIELDS`, the confidential part included: these
@@ -34,6 +37,19 @@ def proposals_for_quest(user, quest: Quest, query: str = "") -> QuerySet:
             ),
             average_score=Avg(
                 "reviews__scores__score", filter=Q(reviews__conflict_of_interest=False)
+            ),
+            # The weighted total (selectors.selection.weighted_total) over the same rows:
+            # Σ points × score ÷ 5, averaged over the reviewers.
+            weighted_points=Cast(
+                Sum(
+                    F("reviews__scores__score") * F("reviews__scores__criterion__weight"),
+                    filter=Q(reviews__conflict_of_interest=False),
+                ),
+                DecimalField(max_digits=12, decimal_places=2),
+            )
+            / NullIf(
+                Count("reviews", filter=Q(reviews__conflict_of_interest=False), distinct=True) * 5,
+                0,
             ),
         )
         .order_by("-submitted_at", "-created_at", "-id")
@@ -98,6 +114,11 @@ def criterion_averages(proposal: Proposal, criteria) -> list[tuple]:
         values = totals.get(criterion.pk, [])
         rows.append((criterion, sum(values) / len(values) if values else None, len(values)))
     return rows
+
+
+def points_possible(quest: Quest) -> int:
+    """The points the quest's review criteria carry together (the weighted total's most)."""
+    return quest.criteria.aggregate(total=Sum("weight"))["total"] or 0
 
 
 def published_summaries(quest: Quest) -> QuerySet:

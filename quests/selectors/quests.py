@@ -94,6 +94,7 @@ def quest_page_context(user, quest: Quest, section: str) -> dict:
         "reuse": permissions.can_reuse_quest(user, quest),
         "is_team_member": permissions.is_team_member(user, quest),
         "company_member": permissions.roles.is_company_member(user),
+        "manage_selection": permissions.can_manage_selection(user, quest),
     }
     own_proposal = None
     if may["company_member"]:
@@ -136,14 +137,15 @@ def quests_for_list(user) -> QuerySet:
 
 def quest_for_detail(pk: int) -> QuerySet:
     """Quest `pk` (a queryset of at most one) with everything its overview page shows:
-    themes, SDG targets, criteria, co-hosts and their approvers, the team, the history
-    and the quests reused from it."""
+    themes, SDG targets, criteria, the selection's stages, co-hosts and their approvers,
+    the team, the history and the quests reused from it."""
     return (
         Quest.objects.select_related("host", "reused_from", "created_by")
         .prefetch_related(
             "themes",
             "sdg_targets__goal",
             "criteria",
+            "stages",
             Prefetch(
                 "co_hosts",
                 queryset=QuestCoHost.objects.select_related("organisation").prefetch_related(

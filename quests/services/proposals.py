@@ -22,6 +22,7 @@ from ..models import (
     ReviewScore,
     TeamMember,
 )
+from ..selectors.selection import stages_not_passed
 
 
 def _event(proposal: Proposal, from_state: str, user, comment: str = "") -> ProposalEvent:
@@ -136,14 +137,23 @@ def _change_state(proposal: Proposal, user, to_state: str, comment: str = "") ->
     return _event(proposal, from_state, user, comment)
 
 
+def _release_interview_slots(proposal: Proposal) -> None:
+    # The selection's services import this module; imported here to keep one direction.
+    from .selection import interview_slots_release
+
+    interview_slots_release(proposal=proposal)
+
+
 def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> None:
-    """The proposing company withdraws; `reason` goes into the proposal's history.
-    Raises QuestError once the proposal was decided (or withdrawn) meanwhile."""
+    """The proposing company withdraws; `reason` goes into the proposal's history, and an
+    interview slot it booked that has not started is freed. Raises QuestError once the
+    proposal was decided (or withdrawn) meanwhile."""
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not permissions.can_withdraw_proposal(user, locked):
             raise QuestError(_("This proposal can no longer be withdrawn."))
         _change_state(locked, user, Proposal.State.WITHDRAWN, reason)
+        _release_interview_slots(locked)
     proposal.state = Proposal.State.WITHDRAWN
 
 
@@ -204,8 +214,9 @@ def review_save(
 def proposal_decide(*, proposal: Proposal, user, decision: str, reason: str = "") -> ProposalEvent:
     """Adopted / not adopted (with a reason) / on hold (`decision`, one of
     Proposal.DECISIONS); the company hears of it either way. Raises QuestError for an
-    unknown decision, a missing reason, someone who may not decide, or a proposal not in
-    Proposal.DECIDABLE_STATES."""
+    unknown decision, a missing reason, someone who may not decide, a proposal not in
+    Proposal.DECIDABLE_STATES, or an adoption before the proposal passed every screening
+    stage the quest states (services.selection)."""
     if decision not in Proposal.DECISIONS:
         raise QuestError(_("Choose a decision."), field="decision")
     if decision == Proposal.State.NOT_ADOPTED and not reason.strip():
@@ -223,11 +234,20 @@ def proposal_decide(*, proposal: Proposal, user, decision: str, reason: str = ""
                 _("This proposal is “%(state)s”; it cannot be decided now.")
                 % {"state": Proposal.State(locked.state).label}
             )
+        if decision == Proposal.State.ADOPTED and (missing := stages_not_passed(locked)):
+            # A staged selection adopts only a proposal that passed every screening.
+            raise QuestError(
+                _("“%(stage)s” has not been passed yet: a proposal is adopted after it.")
+                % {"stage": missing[0].get_kind_display()},
+                field="decision",
+            )
         locked.decision_reason = reason
         locked.decided_at = timezone.now()
         locked.decided_by = user
         locked.save(update_fields=["decision_reason", "decided_at", "decided_by"])
         event = _change_state(locked, user, decision, reason)
+        if decision == Proposal.State.NOT_ADOPTED:
+            _release_interview_slots(locked)
         notify_many(
             _company_members(locked.company_id),
             "quest.proposal_decided",

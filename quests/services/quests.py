@@ -320,7 +320,8 @@ def _current_member(quest: Quest, member: TeamMember) -> TeamMember:
 def criteria_update(*, quest: Quest, user, rows: list[dict]) -> None:
     """Save the quest's review criteria as the page lists them.
 
-    rows: [{"id": pk or None, "name": str, "description": str, "delete": bool}] in order;
+    rows: [{"id": pk or None, "name": str, "description": str, "weight": points 1–100 or
+    None (kept; 20 for a new criterion), "delete": bool}] in order;
     an id that is not one of this quest's criteria is treated as a new row. Criteria the
     rows do not mention stay as they are, after the listed ones. Names may be exchanged
     between rows (the uniqueness constraint is deferred and checked before returning).
@@ -376,6 +377,12 @@ def _criteria_save(quest: Quest, rows: list[dict]) -> None:
             criterion = ReviewCriterion(quest=quest)
         criterion.name = name
         criterion.description = (row.get("description") or "").strip()
+        if row.get("weight") is not None:
+            if not 1 <= row["weight"] <= 100:
+                raise QuestError(
+                    _("Give a criterion from 1 to 100 points."), field="weight", row=index
+                )
+            criterion.weight = row["weight"]
         criterion.position = position
         criterion.save()
         position += 1
@@ -434,7 +441,13 @@ def quest_reuse(*, source: Quest, user, host) -> Quest:
     quest.themes.set(source.themes.all())
     quest.sdg_targets.set(source.sdg_targets.all())
     ReviewCriterion.objects.bulk_create(
-        ReviewCriterion(quest=quest, name=c.name, description=c.description, position=c.position)
+        ReviewCriterion(
+            quest=quest,
+            name=c.name,
+            description=c.description,
+            position=c.position,
+            weight=c.weight,
+        )
         for c in source.criteria.all()
     )
     if roles.is_municipal_staff(user):

@@ -28,6 +28,7 @@ from ..forms.proposals import (
 from ..models import Proposal
 from ..selectors import proposals as selectors
 from ..selectors.quests import quest_page_context, visible_quest_or_404
+from ..selectors.selection import weighted_total
 from ..services import proposals as services
 
 
@@ -56,6 +57,7 @@ def proposal_list(request, pk: int):
         messages.warning(request, left_out)
     context = quest_page_context(request.user, quest, "proposals")
     context["proposals"] = selectors.proposals_for_quest(request.user, quest, query)
+    context["points_possible"] = selectors.points_possible(quest)
     # The keyword as typed stays in the box, so a refused one can be corrected.
     context["q"] = request.GET.get("q", "")
     context["searched"] = bool(query)
@@ -136,6 +138,7 @@ def _detail_context(request, proposal: Proposal) -> dict:
     context = quest_page_context(user, quest, "proposals")
     company_side = permissions.is_proposing_company_member(user, proposal)
     team_side = permissions.sees_all_proposals(user, quest) and not company_side
+    averages = selectors.criterion_averages(proposal, quest.criteria.all()) if team_side else []
     context |= {
         "proposal": proposal,
         "team_side": team_side,
@@ -149,9 +152,9 @@ def _detail_context(request, proposal: Proposal) -> dict:
         "my_review": selectors.own_review(proposal, user),
         # Reviews of others are shown to the team side only, so scores stay internal.
         "reviews": list(proposal.reviews.all()) if team_side else [],
-        "averages": selectors.criterion_averages(proposal, quest.criteria.all())
-        if team_side
-        else [],
+        "averages": averages,
+        # (points earned, points possible) over the criteria's points (issue 13).
+        "weighted": weighted_total(averages) if team_side else (None, 0),
         "decision_form": DecisionForm(),
         "message_form": MessageForm(),
         "summary_form": PublicSummaryForm(initial={"public_summary": proposal.public_summary}),

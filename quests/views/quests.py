@@ -34,6 +34,7 @@ from ..forms.quests import (
 )
 from ..models import Quest, TeamMember
 from ..selectors import quests as selectors
+from ..selectors import selection as selection_selectors
 from ..services import quests as services
 
 
@@ -115,6 +116,8 @@ def _render_detail(request, pk: int, *, transition_form: TransitionForm | None =
         # The team's room bookings are shown (spaces' quest_bookings tag) to the team and
         # to those who edit the quest.
         "show_bookings": context["may"]["is_team_member"] or context["may"]["edit"],
+        # The selection's stages, public (selectors.selection.timeline).
+        "timeline": selection_selectors.timeline(quest),
     }
     if context["may"]["see_all_proposals"]:
         context["proposal_counts"] = selectors.proposal_counts(quest)

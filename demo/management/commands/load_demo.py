@@ -24,6 +24,9 @@ class Command(BaseCommand):
         from demo.spaces import load_spaces_demo
 
         spaces = load_spaces_demo()
+        from demo.selection import load_selection_demo
+
+        load_selection_demo()
         from demo.studygroups import load_studygroups_demo
 
         cohorts = load_studygroups_demo(with_passwords=settings.DEBUG)
