@@ -2079,6 +2079,12 @@ def page_list(t: dict) -> list[tuple[str, str, bool]]:
         ("region page", f"/organisations/regions/{t['region']}/"),
         ("notifications", "/notifications/"),
         ("profile", "/accounts/profile/"),
+        # Issue 13: after the trial, the public dashboard and its open data, following.
+        ("quest: transitions (team)", f"/quests/{q}/transitions/"),
+        ("dashboard", "/dashboard/"),
+        ("dashboard, region", f"/dashboard/regions/{t['region']}/"),
+        ("dashboard.csv", "/dashboard/dashboard.csv"),
+        ("following", "/quests/following/"),
     ]
     return [(n, p, False) for n, p in pages] + [(n, p, True) for n, p in ADMIN_CHANGELISTS]
 

@@ -41,6 +41,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -54,6 +55,8 @@ from django.utils.decorators import decorator_from_middleware_with_args
 from django.utils.deprecation import MiddlewareMixin
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # The areas a public page shows; a page's key holds the generation of each of its areas.
 QUESTS = "quests"  # quests, their teams, history, Q&A, results; themes and SDG targets
@@ -125,6 +128,32 @@ def generations(areas: Iterable[str]) -> str:
             # Another process may have created it meanwhile: use the one Redis holds.
             found[key] = token if cache.add(key, token, timeout=None) else cache.get(key, token)
     return ".".join(found[key] for key in keys)
+
+
+def kept_value(name: str, areas: Iterable[str], compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the pages' cache like a public page: under `name` and the
+    current generations of `areas`, so a change of what those areas show forgets it, and
+    for PAGE_CACHE_SECONDS at most (never past midnight). For figures every visitor sees
+    alike, signed in or not (the public dashboard's aggregates over every quest), so
+    only the first visitor after a change pays for them. Without Redis, or with
+    PAGE_CACHE_SECONDS 0, it is computed each time. The value must be picklable."""
+    seconds = _seconds_to_keep()
+    if seconds <= 0:
+        return compute()
+    try:
+        key = f"kept:{name}:{generations(areas)}"
+        found = _cache().get(key)
+    except Exception:  # noqa: BLE001 - Redis away: compute, as without a cache
+        logger.warning("kept value %s: the cache is unreachable", name, exc_info=True)
+        return compute()
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        _cache().set(key, value, timeout=seconds)
+    except Exception:  # noqa: BLE001 - the value is still right; it is just not kept
+        logger.warning("kept value %s: not stored", name, exc_info=True)
+    return value
 
 
 def invalidates(

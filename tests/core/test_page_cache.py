@@ -445,3 +445,37 @@ def test_a_migration_forgets_every_page():
     emit_post_migrate_signal(0, False, "default")
     after = page_cache.generations(areas).split(".")
     assert all(old != new for old, new in zip(before, after, strict=True))
+
+
+@pytest.mark.django_db
+def test_a_kept_value_is_computed_once_until_its_area_changes(settings, koriyama):
+    """kept_value: the dashboard's aggregates are counted by the first visitor after a
+    change and read by the others, signed in or not; a quest saved forgets them."""
+    settings.PAGE_CACHE_SECONDS = 300
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"quests": len(calls)}
+
+    assert page_cache.kept_value("test", (QUESTS,), compute) == {"quests": 1}
+    assert page_cache.kept_value("test", (QUESTS,), compute) == {"quests": 1}
+    pages_changed(QUESTS)
+    assert page_cache.kept_value("test", (QUESTS,), compute) == {"quests": 2}
+    settings.PAGE_CACHE_SECONDS = 0
+    assert page_cache.kept_value("test", (QUESTS,), compute) == {"quests": 3}
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_once_for_every_visitor(client, settings, staff_user, koriyama):
+    settings.PAGE_CACHE_SECONDS = 300
+    from tests.quests.factories import make_quest
+
+    quest = make_quest(koriyama, title="食品ロス削減", state="open")
+    Quest.objects.filter(pk=quest.pk).update(opened_at=timezone.now())
+    pages_changed(QUESTS)
+    client.force_login(staff_user)
+    first, _ = _queries(client, reverse("dashboard:portal"))
+    second, response = _queries(client, reverse("dashboard:portal"))
+    assert second < first
+    assert "食品ロス" not in response.content.decode()  # figures only, never titles
