@@ -38,6 +38,9 @@ class Command(BaseCommand):
         from demo.follows import load_follows_demo
 
         load_follows_demo()
+        from demo.networks import load_networks_demo
+
+        load_networks_demo()
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
