@@ -195,12 +195,25 @@ def can_answer_requests(user) -> bool:
     )
 
 
-def can_announce_to_region(user, region) -> bool:
-    """Send an announcement to every member of `region`'s organisations (a Region): site
-    admins, and coordinators of that region."""
+def can_manage_network(user, region) -> bool:
+    """Run a network or region (a Region): announce to its members, accept or decline
+    municipalities asking to join, record its agreements and the fields its members
+    lead. Site admins, and coordinators of that region."""
     return is_site_admin(user) or (
         is_authenticated(user) and region.id in coordinated_region_ids(user)
     )
+
+
+def can_announce_to_region(user, region) -> bool:
+    """Send an announcement to every member of `region`'s organisations: those who run
+    the network (`can_manage_network`)."""
+    return can_manage_network(user, region)
+
+
+def can_ask_to_join_network(user, organisation: Organisation) -> bool:
+    """Ask for `organisation` to join a network: its admins and coordinators (and site
+    admins), for a municipality only (a network is of municipalities)."""
+    return organisation.is_municipality and can_manage_organisation(user, organisation)
 
 
 def can_view_members(user, organisation: Organisation) -> bool:

@@ -151,3 +151,75 @@ class HandoverForm(PortalForm):
             int(name.removeprefix("item_")): None if value == KEEP else int(value)
             for name, value in self.cleaned_data.items()
         }
+
+
+class NetworkJoinForm(PortalForm):
+    """A municipality's request to join a network, by one of its admins or coordinators
+    (`municipalities`: those they may ask for)."""
+
+    organisation = forms.ChoiceField(label=_("Municipality"))
+    message = forms.CharField(
+        label=_("Message to the network"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What your municipality brings, and what it hopes to share."),
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipalities = {str(m.pk): m for m in municipalities}
+        self.fields["organisation"].choices = [
+            (pk, f"{m.name}（{m.local_government_code}）") for pk, m in self.municipalities.items()
+        ]
+
+    def chosen(self) -> Organisation:
+        return self.municipalities[self.cleaned_data["organisation"]]
+
+
+class NetworkDecisionForm(DecisionForm):
+    """An answer to a municipality's request to join a network; declining needs a reason."""
+
+    note = forms.CharField(
+        label=_("Reason (required when declining; the municipality is told)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NetworkAgreementForm(PortalForm):
+    """An agreement of a network: title, date, and its text or the official document."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    text = forms.CharField(
+        label=_("Text of the agreement"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    document_url = forms.URLField(
+        label=_("Address of the official document"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For example the PDF on a member's website."),
+    )
+
+
+class NetworkFieldForm(PortalForm):
+    """A field a member leads in the network (`members`: the network's organisations)."""
+
+    organisation = forms.ChoiceField(label=_("Member"))
+    field = forms.CharField(
+        label=_("Field it leads"), max_length=100, help_text=_("For example 官民共創 or DX.")
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.pk): m for m in members}
+        self.fields["organisation"].choices = [(pk, m.name) for pk, m in self.members.items()]
+
+    def chosen(self) -> Organisation:
+        return self.members[self.cleaned_data["organisation"]]

@@ -447,3 +447,130 @@ class HandoverItem(models.Model):
         from .holdings import title_of
 
         return title_of(self.kind)
+
+
+class NetworkAgreement(models.Model):
+    """An agreement a network (a `Region`) stands on, e.g. the Yokoze–Bandai agreement on
+    a wide-area co-creation network (seed 001): its title, date, text, and the address of
+    the official document (the PDF on a member's website), at least one of the two."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("network")
+    )
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
+    signed_on = models.DateField(_("signed on"))
+    text = models.TextField(_("text"), blank=True, validators=[validate_multiline])
+    document_url = models.URLField(_("official document (address)"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network agreement")
+        verbose_name_plural = _("network agreements")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text="", document_url=""),
+                name="organisations_agreement_has_text_or_document",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NetworkField(models.Model):
+    """A field a member leads in a network (Yokoze: 官民共創; Bandai: DX, seed 001), so the
+    others know whom to ask."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="fields", verbose_name=_("network")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="network_fields",
+        verbose_name=_("member"),
+    )
+    field = models.CharField(_("field"), max_length=100, validators=[validate_single_line])
+    note = models.TextField(_("note"), blank=True, validators=[validate_multiline])
+
+    class Meta:
+        verbose_name = _("field a member leads")
+        verbose_name_plural = _("fields members lead")
+        ordering = ["organisation__local_government_code", "field", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "organisation", "field"], name="organisations_field_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.field}"
+
+
+class NetworkJoinRequest(models.Model):
+    """A municipality asking to join a network (seed 001: other municipalities may join
+    later); the network's coordinators accept or decline, and each side is told."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("network")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="network_requests",
+        verbose_name=_("municipality"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    message = models.TextField(
+        _("message to the network"), blank=True, validators=[validate_multiline]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=[validate_multiline])
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request to join a network")
+        verbose_name_plural = _("requests to join a network")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "organisation"],
+                condition=Q(status="pending"),
+                name="organisations_one_pending_network_request",
+                violation_error_message=_("This municipality already asked to join."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined"]),
+                name="organisations_network_request_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined", reason=""),
+                name="organisations_network_decline_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.region}"

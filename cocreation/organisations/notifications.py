@@ -96,3 +96,35 @@ HANDOVER_APRIL = register(
         ),
     )
 )
+NETWORK_JOIN_REQUESTED = register(
+    NotificationKind(
+        "network.join_requested",
+        _("%(organisation)s asks to join %(network)s"),
+        _(
+            "%(person)s asks for %(organisation)s (local-government code %(code)s) to join "
+            "%(network)s.\nMessage: %(message)s\n"
+            "Accept or decline the request on the network's page of the portal."
+        ),
+    )
+)
+NETWORK_JOIN_ACCEPTED = register(
+    NotificationKind(
+        "network.join_accepted",
+        _("%(organisation)s joined %(network)s"),
+        _(
+            "%(decider)s accepted the request: %(organisation)s is now a member of "
+            "%(network)s. Its members see the network's agreements, fields and quests on "
+            "the network's page of the portal."
+        ),
+    )
+)
+NETWORK_JOIN_DECLINED = register(
+    NotificationKind(
+        "network.join_declined",
+        _("The request of %(organisation)s to join %(network)s was declined"),
+        _(
+            "%(decider)s declined the request of %(organisation)s to join %(network)s.\n"
+            "Reason: %(reason)s"
+        ),
+    )
+)

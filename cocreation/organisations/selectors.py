@@ -11,6 +11,7 @@ from .models import (
     Handover,
     HandoverItem,
     Membership,
+    NetworkJoinRequest,
     Organisation,
     OrganisationDomain,
     Region,
@@ -271,3 +272,47 @@ def pending_handover_count(organisation: Organisation) -> int:
     return Handover.objects.filter(
         organisation=organisation, status=Handover.Status.PENDING
     ).count()
+
+
+def network_managers(region: Region) -> list:
+    """Who runs `region` (`permissions.can_manage_network`) and is told of its requests:
+    its active coordinators, or the site admins when it has none (users, by id)."""
+    users = get_user_model().objects.filter(is_active=True)
+    coordinators = list(
+        users.filter(pk__in=region_coordinators(region).order_by().values("user_id")).order_by("pk")
+    )
+    return coordinators or list(users.filter(is_staff=True, is_superuser=True).order_by("pk"))
+
+
+def network_page(region: Region) -> dict:
+    """What a network's page shows besides its members: agreements (newest first), the
+    fields members lead, and the requests to join waiting. Three queries."""
+    return {
+        "agreements": list(region.agreements.all()),
+        "fields": list(region.fields.select_related("organisation")),
+        "pending_requests": list(
+            region.join_requests.filter(status=NetworkJoinRequest.Status.PENDING)
+            .select_related("organisation", "requested_by")
+            .order_by("created_at", "id")
+        ),
+    }
+
+
+def municipalities_to_join(user, region: Region) -> list[Organisation]:
+    """The municipalities `user` may ask to join `region` with: those they manage
+    (`permissions.can_ask_to_join_network`) that are not members yet and have no request
+    waiting."""
+    waiting = set(
+        region.join_requests.filter(status=NetworkJoinRequest.Status.PENDING).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    members = set(region.organisations.values_list("pk", flat=True))
+    if permissions.is_site_admin(user):
+        return []
+    return [
+        m.organisation
+        for m in permissions.active_memberships(user)
+        if permissions.can_ask_to_join_network(user, m.organisation)
+        and m.organisation_id not in members | waiting
+    ]

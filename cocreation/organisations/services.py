@@ -18,7 +18,16 @@ from cocreation.notifications.services import notify, notify_many
 
 from . import holdings, selectors
 from .errors import MembershipError
-from .models import Handover, HandoverItem, Membership, Organisation, Region
+from .models import (
+    Handover,
+    HandoverItem,
+    Membership,
+    NetworkAgreement,
+    NetworkField,
+    NetworkJoinRequest,
+    Organisation,
+    Region,
+)
 
 
 def _already_waiting(organisation: Organisation) -> MembershipError:
@@ -644,3 +653,159 @@ def membership_changed_by_admin(*, membership: Membership, before: dict, actor) 
         to_department=to_department,
         recorded_by=actor,
     )
+
+
+# --- Networks: joining, agreements, the fields members lead --------------------------------
+
+
+def network_join_request(*, region: Region, organisation: Organisation, user, message: str = ""):
+    """Ask for the municipality `organisation` to join the network `region`, as one of its
+    admins or coordinators; those who run the network are told. Raises MembershipError
+    when `user` may not ask for it, it is not a municipality, it is a member already, or
+    a request is waiting (also under a race: the database keeps one)."""
+    if not permissions.can_ask_to_join_network(user, organisation):
+        raise MembershipError(
+            _("Only the admins and coordinators of a municipality can ask for it to join."),
+            field="organisation",
+            code="forbidden",
+        )
+    if region.organisations.filter(pk=organisation.pk).exists():
+        raise MembershipError(
+            _("%(name)s is already a member.") % {"name": organisation.name},
+            field="organisation",
+            code="member",
+        )
+    try:
+        with transaction.atomic():
+            request = NetworkJoinRequest.objects.create(
+                region=region, organisation=organisation, requested_by=user, message=message
+            )
+    except IntegrityError:
+        raise MembershipError(
+            _("This municipality already asked to join."), field="organisation", code="waiting"
+        ) from None
+    notify_many(
+        selectors.network_managers(region),
+        "network.join_requested",
+        request,
+        context={
+            "organisation": organisation.name,
+            "code": organisation.local_government_code or "-",
+            "network": region.name,
+            "person": user.display_name,
+            "message": message or "-",
+        },
+        url=reverse("organisations:region", args=[region.slug]),
+    )
+    return request
+
+
+def network_join_decide(*, request_id: int, decider, accept: bool, reason: str = ""):
+    """Accept (the municipality becomes a member) or decline (with `reason`, required) a
+    request to join a network; the municipality's side (who asked, and its admins) is
+    told in plain text. Raises MembershipError when `decider` does not run the network,
+    the request was already answered, or a decline has no reason."""
+    with transaction.atomic():
+        request = (
+            NetworkJoinRequest.objects.select_for_update(of=("self",))
+            .select_related("region", "organisation", "requested_by")
+            .get(pk=request_id)
+        )
+        region, organisation = request.region, request.organisation
+        if not permissions.can_manage_network(decider, region):
+            raise MembershipError(_("You do not run this network."), code="forbidden")
+        if request.status != NetworkJoinRequest.Status.PENDING:
+            raise MembershipError(_("This request was already answered."), code="answered")
+        reason = (reason or "").strip()
+        if not accept and not reason:
+            raise MembershipError(
+                _("Say why the request is declined; the municipality is told."),
+                field="reason",
+                code="reason",
+            )
+        request.status = (
+            NetworkJoinRequest.Status.ACCEPTED if accept else NetworkJoinRequest.Status.DECLINED
+        )
+        request.decided_by = decider
+        request.decided_at = timezone.now()
+        request.reason = reason
+        request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        if accept:
+            organisation.regions.add(region)
+        told = {u.pk: u for u in selectors.deciders_for(organisation)}
+        if request.requested_by is not None:
+            told[request.requested_by.pk] = request.requested_by
+        notify_many(
+            list(told.values()),
+            "network.join_accepted" if accept else "network.join_declined",
+            request,
+            context={
+                "organisation": organisation.name,
+                "network": region.name,
+                "decider": decider.display_name,
+                "reason": reason or "-",
+            },
+            url=reverse("organisations:region", args=[region.slug]),
+        )
+    return request
+
+
+def network_agreement_add(
+    *, region: Region, user, title: str, signed_on, text: str = "", document_url: str = ""
+) -> NetworkAgreement:
+    """Record an agreement of the network (its title, date, and its text or the address of
+    the official document). Raises MembershipError when `user` does not run the network
+    or neither text nor address is given."""
+    if not permissions.can_manage_network(user, region):
+        raise MembershipError(_("You do not run this network."), code="forbidden")
+    if not (text or "").strip() and not (document_url or "").strip():
+        raise MembershipError(
+            _("Give the agreement's text or the address of the official document."),
+            field="text",
+            code="text",
+        )
+    return NetworkAgreement.objects.create(
+        region=region,
+        title=title,
+        signed_on=signed_on,
+        text=(text or "").strip(),
+        document_url=(document_url or "").strip(),
+    )
+
+
+def network_field_add(
+    *, region: Region, user, organisation: Organisation, field: str, note: str = ""
+) -> NetworkField:
+    """Say that the member `organisation` leads `field` in the network. Raises
+    MembershipError when `user` does not run the network, the organisation is not a
+    member, or it already leads that field."""
+    if not permissions.can_manage_network(user, region):
+        raise MembershipError(_("You do not run this network."), code="forbidden")
+    if not region.organisations.filter(pk=organisation.pk).exists():
+        raise MembershipError(
+            _("Only a member of the network leads a field in it."),
+            field="organisation",
+            code="member",
+        )
+    try:
+        with transaction.atomic():
+            return NetworkField.objects.create(
+                region=region, organisation=organisation, field=field.strip(), note=note
+            )
+    except IntegrityError:
+        raise MembershipError(
+            _("%(name)s already leads this field.") % {"name": organisation.name},
+            field="field",
+            code="field",
+        ) from None
+
+
+def network_field_remove(*, field_id: int, user) -> None:
+    """Remove a field a member leads. Raises MembershipError when `user` does not run the
+    network; a field already removed is no error."""
+    found = NetworkField.objects.select_related("region").filter(pk=field_id).first()
+    if found is None:
+        return
+    if not permissions.can_manage_network(user, found.region):
+        raise MembershipError(_("You do not run this network."), code="forbidden")
+    found.delete()

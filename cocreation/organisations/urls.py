@@ -10,6 +10,23 @@ urlpatterns = [
     path("requests/", views.request_list, name="requests"),
     path("regions/<slug:slug>/", views.region_detail, name="region"),
     path("regions/<slug:slug>/announce/", views.region_announce, name="announce"),
+    path("regions/<slug:slug>/join/", views.network_join, name="network_join"),
+    path(
+        "regions/<slug:slug>/requests/<int:request_id>/decide/",
+        views.network_decide,
+        name="network_decide",
+    ),
+    path(
+        "regions/<slug:slug>/agreements/new/",
+        views.network_agreement_add,
+        name="network_agreement_add",
+    ),
+    path("regions/<slug:slug>/fields/", views.network_field_add, name="network_field_add"),
+    path(
+        "regions/<slug:slug>/fields/<int:field_id>/remove/",
+        views.network_field_remove,
+        name="network_field_remove",
+    ),
     path("requests/<int:membership_id>/decide/", views.request_decide, name="decide"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/join/", views.membership_request, name="join"),

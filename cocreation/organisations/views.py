@@ -25,10 +25,14 @@ from .forms import (
     HandoverForm,
     MembershipRequestForm,
     MoveForm,
+    NetworkAgreementForm,
+    NetworkDecisionForm,
+    NetworkFieldForm,
+    NetworkJoinForm,
     OrganisationRegistrationForm,
     RoleForm,
 )
-from .models import Handover, Membership, Organisation, Region
+from .models import Handover, Membership, NetworkJoinRequest, Organisation, Region
 
 DIRECTORY_PAGE_SIZE = 30
 
@@ -87,18 +91,178 @@ def organisation_detail(request, pk: int):
 
 @login_required
 def region_detail(request, slug: str):
-    """Signed-in users: a region (e.g. こおりやま広域圏), its members and its coordinators."""
+    """Signed-in users: a region or network (e.g. こおりやま広域圏, the Yokoze–Bandai
+    network): its members, the fields they lead, its agreements, coordinators and
+    activity; the way to ask to join for a municipality's admins; the requests waiting,
+    for those who run it."""
     region = get_object_or_404(Region, slug=slug)
+    return _render_region(request, region)
+
+
+def _render_region(request, region, *, failed=None, failed_id=None, field_form=None, status=200):
+    """The network page; `failed` (a bound decision form of request `failed_id`) or
+    `field_form` (a bound, refused field form) shown with their errors."""
+    can_manage = permissions.can_manage_network(request.user, region)
+    organisations = selectors.region_organisations(region)
+    page = selectors.network_page(region)
+    decisions = []
+    if can_manage:
+        decisions = [
+            (
+                r,
+                failed
+                if failed is not None and r.pk == failed_id
+                else NetworkDecisionForm(prefix=f"r{r.pk}"),
+            )
+            for r in page["pending_requests"]
+        ]
     return render(
         request,
         "organisations/region_detail.html",
         {
             "region": region,
-            "organisations": selectors.region_organisations(region),
+            "organisations": organisations,
             "coordinators": selectors.region_coordinators(region),
             "can_announce": permissions.can_announce_to_region(request.user, region),
+            "can_manage": can_manage,
+            "agreements": page["agreements"],
+            "fields": page["fields"],
+            "decisions": decisions,
+            "field_form": field_form
+            or (NetworkFieldForm(members=organisations) if can_manage else None),
+            "may_ask_to_join": bool(selectors.municipalities_to_join(request.user, region)),
         },
+        status=status,
     )
+
+
+@login_required
+def network_join(request, slug: str):
+    """Admins and coordinators of a municipality not yet in the network: ask to join."""
+    region = get_object_or_404(Region, slug=slug)
+    municipalities = selectors.municipalities_to_join(request.user, region)
+    if not municipalities:
+        raise PermissionDenied
+    form = NetworkJoinForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_join_request(
+                region=region,
+                organisation=form.chosen(),
+                user=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except MembershipError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The request was sent; those who run %(network)s decide.")
+                % {"network": region.name},
+            )
+            return redirect("organisations:region", slug=region.slug)
+    return render(
+        request,
+        "organisations/network_join.html",
+        {"region": region, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def network_decide(request, slug: str, request_id: int):
+    """Those who run the network (`permissions.can_manage_network`): accept or decline a
+    municipality's request to join."""
+    region = get_object_or_404(Region, slug=slug)
+    if not permissions.can_manage_network(request.user, region):
+        raise PermissionDenied
+    join = get_object_or_404(NetworkJoinRequest, pk=request_id, region=region)
+    form = NetworkDecisionForm(request.POST, prefix=f"r{join.pk}")
+    if not form.is_valid():
+        return _render_region(request, region, failed=form, failed_id=join.pk, status=400)
+    try:
+        services.network_join_decide(
+            request_id=join.pk,
+            decider=request.user,
+            accept=form.approves,
+            reason=form.cleaned_data["note"],
+        )
+    except MembershipError as error:
+        if error.code == "answered":
+            return refused(request, error, "organisations:region", region.slug)
+        add_to_form(form, error)
+        return _render_region(request, region, failed=form, failed_id=join.pk, status=400)
+    messages.success(
+        request,
+        (
+            _("%(organisation)s joined the network.")
+            if form.approves
+            else _("The request of %(organisation)s was declined; it was told why.")
+        )
+        % {"organisation": join.organisation.name},
+    )
+    return redirect("organisations:region", slug=region.slug)
+
+
+@login_required
+def network_agreement_add(request, slug: str):
+    """Those who run the network: record one of its agreements."""
+    region = get_object_or_404(Region, slug=slug)
+    if not permissions.can_manage_network(request.user, region):
+        raise PermissionDenied
+    form = NetworkAgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_agreement_add(region=region, user=request.user, **form.cleaned_data)
+        except MembershipError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The agreement was recorded."))
+            return redirect("organisations:region", slug=region.slug)
+    return render(
+        request,
+        "organisations/network_agreement_form.html",
+        {"region": region, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def network_field_add(request, slug: str):
+    """Those who run the network: say which member leads which field."""
+    region = get_object_or_404(Region, slug=slug)
+    if not permissions.can_manage_network(request.user, region):
+        raise PermissionDenied
+    form = NetworkFieldForm(request.POST, members=selectors.region_organisations(region))
+    if form.is_valid():
+        try:
+            services.network_field_add(
+                region=region,
+                user=request.user,
+                organisation=form.chosen(),
+                field=form.cleaned_data["field"],
+                note=form.cleaned_data["note"],
+            )
+        except MembershipError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The field was added."))
+            return redirect("organisations:region", slug=region.slug)
+    return _render_region(request, region, field_form=form, status=400)
+
+
+@login_required
+@require_POST
+def network_field_remove(request, slug: str, field_id: int):
+    """Those who run the network: remove a field a member leads."""
+    region = get_object_or_404(Region, slug=slug)
+    if not permissions.can_manage_network(request.user, region):
+        raise PermissionDenied
+    services.network_field_remove(field_id=field_id, user=request.user)
+    messages.success(request, _("The field was removed."))
+    return redirect("organisations:region", slug=region.slug)
 
 
 @login_required

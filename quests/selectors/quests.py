@@ -263,3 +263,22 @@ def public_quest_rows(
             "opened_at": quest.opened_at.isoformat() if quest.opened_at else None,
             "results_published": bool(results and results.published_at),
         }
+
+
+def network_activity(region, *, quests: int = 10, results: int = 5) -> dict:
+    """The newest `quests` public quests hosted by members of `region` (a network or
+    region), with their hosts, and the newest `results` results they published: what
+    the network's page shows. Two queries, however large the network."""
+    hosted = Quest.objects.filter(
+        state__in=PUBLIC_STATES,
+        host__in=region.organisations.values("pk"),
+    )
+    return {
+        "region": region,
+        "quests": list(hosted.select_related("host").order_by("-created_at", "-id")[:quests]),
+        "results": list(
+            ResultsReport.objects.filter(quest__in=hosted.values("pk"), published_at__isnull=False)
+            .select_related("quest", "quest__host")
+            .order_by("-published_at", "-id")[:results]
+        ),
+    }

@@ -262,3 +262,16 @@ def test_a_koriyama_handover_waits_for_its_coordinator(settings):
     coordinator = User.objects.get(email=demo.COORDINATOR_EMAIL)
     told = Notification.objects.get(recipient=coordinator, kind="handover.opened")
     assert told.email_status == Notification.EmailStatus.NOT_SENT
+
+
+def test_the_yokoze_bandai_network_has_its_agreement_and_fields(settings):
+    """Issue 14 (seed 001): the agreement, and Yokoze leading 官民共創, Bandai DX."""
+    from cocreation.organisations.models import NetworkAgreement, NetworkField
+
+    load(settings, debug=False)
+    agreement = NetworkAgreement.objects.get(region__slug=demo.YOKOZE_BANDAI)
+    assert agreement.title == "広域・共創ネットワーク構築に関する協定"
+    assert agreement.signed_on.year == 2022 and "官⇄官人材交流" in agreement.text
+    fields = {(f.organisation.name, f.field) for f in NetworkField.objects.all()}
+    assert ("横瀬町", "官民共創") in fields
+    assert ("磐梯町", "DX（デジタル・トランスフォーメーション）") in fields

@@ -44,6 +44,9 @@ class Command(BaseCommand):
         from demo.desks import load_desks_demo
 
         load_desks_demo(with_passwords=settings.DEBUG)
+        from demo.networks import load_networks_demo
+
+        load_networks_demo()
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
