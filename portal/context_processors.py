@@ -15,6 +15,7 @@ def _navigation(request) -> list[dict]:
     items = [
         ("home", reverse("home"), _("Home")),
         ("quests", reverse("quests:list"), _("Quests")),
+        ("desks", reverse("quests:desk_list"), _("Proposal desks")),
         ("dashboard", reverse("dashboard:portal"), _("Dashboard")),
     ]
     if request.user.is_authenticated:
@@ -22,13 +23,14 @@ def _navigation(request) -> list[dict]:
         items.append(("studygroups", reverse("studygroups:list"), _("Study groups")))
         items.append(("organisations", reverse("organisations:list"), _("Organisations")))
     current = request.path
+    # The most specific section is the current one (the desks live under /quests/).
+    found = max(
+        (url for name, url, _label in items if name != "home" and current.startswith(url)),
+        key=len,
+        default=reverse("home") if current == reverse("home") else None,
+    )
     return [
-        {
-            "name": name,
-            "url": url,
-            "label": label,
-            "current": current == url if name == "home" else current.startswith(url),
-        }
+        {"name": name, "url": url, "label": label, "current": url == found}
         for name, url, label in items
     ]
 

@@ -1,10 +1,11 @@
 """What municipal staff hold in quests, for the handover when they move
 (`cocreation.organisations.holdings`): leading or being on the team of a quest that is
-not finished."""
+not finished, and the staff and review board of a proposal desk that takes proposals."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.organisations.holdings import Holding, holding_kind
@@ -64,3 +65,52 @@ class QuestMember:
     @staticmethod
     def transfer(object_id, person, successor):
         _transfer(object_id, person, successor, TeamMember.Role.MEMBER)
+
+
+def _desk_members(person, organisation, role: str):
+    from .models import DeskMember
+
+    return (
+        DeskMember.objects.filter(user=person, role=role, desk__is_open=True)
+        .filter(Q(desk__host=organisation) | Q(desk__region__organisations=organisation))
+        .select_related("desk")
+        .order_by("desk_id")
+    )
+
+
+def _desk_transfer(desk_id: int, person, successor, role: str) -> None:
+    """The successor takes `person`'s place at the desk (already there with that role:
+    `person`'s place simply ends)."""
+    from .models import DeskMember
+
+    with transaction.atomic():
+        DeskMember.objects.get_or_create(desk_id=desk_id, user=successor, role=role)
+        DeskMember.objects.filter(desk_id=desk_id, user=person, role=role).delete()
+
+
+@holding_kind("quests.desk_staff", _("Proposal desk staff"))
+class DeskStaff:
+    @staticmethod
+    def held_by(person, organisation):
+        return [
+            Holding("quests.desk_staff", m.desk_id, m.desk.name, m.desk.get_absolute_url())
+            for m in _desk_members(person, organisation, "staff")
+        ]
+
+    @staticmethod
+    def transfer(object_id, person, successor):
+        _desk_transfer(object_id, person, successor, "staff")
+
+
+@holding_kind("quests.desk_reviewer", _("Review board member"))
+class DeskReviewer:
+    @staticmethod
+    def held_by(person, organisation):
+        return [
+            Holding("quests.desk_reviewer", m.desk_id, m.desk.name, m.desk.get_absolute_url())
+            for m in _desk_members(person, organisation, "reviewer")
+        ]
+
+    @staticmethod
+    def transfer(object_id, person, successor):
+        _desk_transfer(object_id, person, successor, "reviewer")

@@ -27,6 +27,10 @@ The figures (see `figures()` for their labels):
   adopted; adoption_rate = trials_adopted / trials_started (percent);
 - median_days: median of the days from posting (`opened_at`, JST date) to the trial's
   start, over the trials started in the year.
+- open_proposals, open_adopted: proposals sent to a proposal desk (no posted quest) in
+  the year, and those of them the review board adopted; open_adoption_rate =
+  open_adopted / open_proposals (percent). A desk's proposals count for its
+  municipality and that municipality's regions, or for the network that opened it.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ from django.utils.translation import gettext_lazy as _
 from cocreation.core.dates import fiscal_year
 from cocreation.core.page_cache import QUESTS, kept_value
 from cocreation.organisations.models import Organisation, Region
-from quests.models import Proposal, Quest, Trial, TrialTransition
+from quests.models import OpenProposal, Proposal, Quest, Trial, TrialTransition
 from quests.selectors.quests import PUBLIC_STATES
 
 PORTAL, REGION, MUNICIPALITY = "portal", "region", "municipality"
@@ -272,6 +276,62 @@ def _adoptions(level, only):
     )
 
 
+# Open proposals to a desk (よこらぼ-style) count for the desk's municipality, each region
+# of that municipality, or the network that opened the desk.
+DESK_LEVEL_KEYS = {
+    PORTAL: [None],
+    REGION: ["desk__host__regions", "desk__region_id"],
+    MUNICIPALITY: ["desk__host_id"],
+}
+
+
+@figure_source(
+    Figure(
+        "open_proposals",
+        _("Open proposals received"),
+        "窓口提案数",
+        chart=True,
+        description=_(
+            "Proposals sent to a proposal desk without a posted quest (よこらぼ-style), "
+            "by the fiscal year they were sent."
+        ),
+    ),
+    Figure(
+        "open_adopted",
+        _("Of these, adopted"),
+        "うち採択数",
+        description=_("Open proposals sent in the fiscal year that the review board adopted."),
+    ),
+)
+def _open_proposals(level, only):
+    """Counts only: never a title, a proposer or a text (proposals are confidential)."""
+    fy = FiscalYear(TruncDate("submitted_at"))
+    for key_path in DESK_LEVEL_KEYS[level]:
+        queryset = OpenProposal.objects.all()
+        group = {"fy": fy}
+        if key_path is not None:
+            queryset = queryset.filter(
+                **(
+                    {f"{key_path}__in": only}
+                    if only is not None
+                    else {f"{key_path}__isnull": False}
+                )
+            )
+            group["key"] = F(key_path)
+        rows = (
+            queryset.values(**group)
+            .annotate(
+                open_proposals=Count("pk"),
+                open_adopted=Count("pk", filter=Q(state=OpenProposal.State.ADOPTED)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            row.setdefault("key", None)
+            if row["fy"] is not None:
+                yield row
+
+
 # Figures computed from the others, after them in the table.
 DERIVED = (
     Figure(
@@ -281,6 +341,14 @@ DERIVED = (
         kind=RATIO,
         description=_("Proposals received divided by quests posted."),
         after="proposals",
+    ),
+    Figure(
+        "open_adoption_rate",
+        _("Open proposal adoption rate (%)"),
+        "窓口提案採択率（％）",
+        kind=PERCENT,
+        description=_("Open proposals sent in the fiscal year and adopted, in percent."),
+        after="open_adopted",
     ),
     Figure(
         "adoption_rate",
@@ -304,6 +372,7 @@ def _ratio(numerator, denominator, scale=1) -> Decimal | None:
 def _derive(values: dict) -> None:
     values["proposals_per_quest"] = _ratio(values["proposals"], values["quests_posted"])
     values["adoption_rate"] = _ratio(values["trials_adopted"], values["trials_started"], 100)
+    values["open_adoption_rate"] = _ratio(values["open_adopted"], values["open_proposals"], 100)
     if values["median_days"] is not None:
         values["median_days"] = Decimal(str(values["median_days"])).quantize(
             Decimal("0.1"), ROUND_HALF_UP
@@ -349,7 +418,12 @@ def _count_figures(level: str, only: list[int] | None) -> dict:
         for row in source.rows(level, only):
             values = result.setdefault(row["key"], {}).setdefault(row["fy"], _empty())
             for figure in source.figures:
-                values[figure.name] = row[figure.name]
+                if figure.kind == COUNT:
+                    # A source may give a key's year in two rows (a region's desks: its
+                    # municipalities' and its own): counts add up.
+                    values[figure.name] += row[figure.name]
+                else:
+                    values[figure.name] = row[figure.name]
     for years in result.values():
         for values in years.values():
             _derive(values)

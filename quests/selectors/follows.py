@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,17 @@ from django.utils.translation import gettext_lazy
 from cocreation.core.dates import jdate
 from cocreation.organisations.models import Organisation, Region
 
-from ..models import DigestSubscription, Follow, Quest, QuestCoHost, SdgTarget, Theme
+from ..models import (
+    AgendaItem,
+    BoardSession,
+    DigestSubscription,
+    Follow,
+    ProposalDesk,
+    Quest,
+    QuestCoHost,
+    SdgTarget,
+    Theme,
+)
 
 # A tag names one thing that can be followed: (Follow.Kind value, id).
 Tag = tuple[str, int]
@@ -154,8 +165,81 @@ def _quest_item(quest: Quest) -> DigestItem:
     return DigestItem(render=render, tags=tags)
 
 
+def _desk_tags(desk) -> dict[Tag, object]:
+    """What a desk is about: its municipality and that municipality's networks, or the
+    network that opened it, and its themes."""
+    tags: dict[Tag, object] = {}
+    if desk.host is not None:
+        tags[(Follow.Kind.MUNICIPALITY, desk.host.pk)] = desk.host.name
+        for region in desk.host.regions.all():
+            tags[(Follow.Kind.REGION, region.pk)] = region.name
+    if desk.region is not None:
+        tags[(Follow.Kind.REGION, desk.region.pk)] = desk.region.name
+    for theme in desk.themes.all():
+        tags[(Follow.Kind.THEME, theme.pk)] = theme
+    return tags
+
+
+def _desks(queryset):
+    return queryset.select_related("host", "region").prefetch_related("host__regions", "themes")
+
+
+def new_desks(start: dt.datetime, end: dt.datetime) -> list[DigestItem]:
+    """Proposal desks (よこらぼ-style: proposals on anything, no posted quest) opened
+    between `start` and `end` and still taking proposals, newest first. Four queries."""
+    desks = list(
+        _desks(
+            ProposalDesk.objects.filter(is_open=True, created_at__gte=start, created_at__lt=end)
+        ).order_by("-created_at", "-pk")
+    )
+
+    def item(desk) -> DigestItem:
+        def render() -> str:
+            owner = desk.host.name if desk.host is not None else desk.region.name
+            return f"{desk.name}\n  {owner}\n  {settings.SITE_URL}{desk.get_absolute_url()}"
+
+        return DigestItem(render=render, tags=_desk_tags(desk))
+
+    return [item(desk) for desk in desks]
+
+
+def board_results(start: dt.datetime, end: dt.datetime) -> list[DigestItem]:
+    """Review board sessions (審査会) whose minutes were published between `start` and
+    `end`: the desk, the date and how many proposals were adopted, with the public
+    minutes' address (never a proposal's confidential part or a proposer not adopted).
+    Five queries."""
+    sessions = list(
+        BoardSession.objects.filter(published_at__gte=start, published_at__lt=end)
+        .select_related("desk", "desk__host", "desk__region")
+        .prefetch_related("desk__host__regions", "desk__themes")
+        .annotate(
+            adopted=Count("items", filter=Q(items__decision=AgendaItem.Decision.ADOPTED)),
+            decided=Count("items", filter=~Q(items__decision="")),
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+    def item(session) -> DigestItem:
+        def render() -> str:
+            counts = _("%(adopted)s of %(decided)s proposals adopted") % {
+                "adopted": session.adopted,
+                "decided": session.decided,
+            }
+            address = reverse("quests:desk_minutes", args=[session.desk_id, session.pk])
+            return (
+                f"{session.desk.name} {jdate(session.held_on)}\n  {counts}\n"
+                f"  {settings.SITE_URL}{address}"
+            )
+
+        return DigestItem(render=render, tags=_desk_tags(session.desk))
+
+    return [item(session) for session in sessions]
+
+
 DIGEST_SOURCES: list[DigestSource] = [
     DigestSource("quests.new_quests", gettext_lazy("New quests open for proposals"), new_quests),
+    DigestSource("quests.new_desks", gettext_lazy("New proposal desks"), new_desks),
+    DigestSource("quests.board_results", gettext_lazy("Review board results"), board_results),
 ]
 
 

@@ -343,3 +343,27 @@ def test_leaving_set_in_the_django_admin_opens_a_handover(
     assert response.status_code == 302, response.context["adminform"].form.errors
     handover = Handover.objects.get(person=mover)
     assert handover.reason == "left" and handover.recorded_by == site_admin
+
+
+def test_a_desk_reviewers_seat_is_handed_over(koriyama, mover, successor, koriyama_admin):
+    """Issue 14: desk staff and review board members are holdings too."""
+    from quests.models import DeskMember, ProposalDesk
+
+    desk = ProposalDesk.objects.create(
+        name="郡山共創窓口", host=koriyama, intake_text="何でも", board_rules="毎月"
+    )
+    DeskMember.objects.create(desk=desk, user=mover, role="reviewer")
+    handover = services.member_move(
+        membership_id=Membership.objects.get(user=mover, organisation=koriyama).pk,
+        actor=koriyama_admin,
+        leaves=True,
+        moved_on=dt.date(2027, 4, 1),
+    )
+    (item,) = handover.items.all()
+    assert item.kind == "quests.desk_reviewer" and item.label == "郡山共創窓口"
+    services.handover_complete(
+        handover_id=handover.pk, actor=koriyama_admin, choices={item.pk: successor.pk}
+    )
+    assert list(DeskMember.objects.filter(desk=desk).values_list("user_id", "role")) == [
+        (successor.pk, "reviewer")
+    ]

@@ -333,7 +333,8 @@ def test_building_the_digest_does_not_query_per_follower(koriyama, tamura, regio
         assert sum(sent.values()) == Follow.objects.values("user").distinct().count()
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 20
+    # A few queries per digest source (new quests, new desks, board results), not per person.
+    assert counts[0] <= 26
 
 
 # --- unsubscribing in one step -------------------------------------------------------
