@@ -26,7 +26,11 @@ The figures (see `figures()` for their labels):
 - trials_adopted: of the trials started in the year, those whose quest has since been
   adopted; adoption_rate = trials_adopted / trials_started (percent);
 - median_days: median of the days from posting (`opened_at`, JST date) to the trial's
-  start, over the trials started in the year.
+  start, over the trials started in the year;
+- results_reused: records of other municipalities reusing a quest's result (横展開,
+  `ResultReuse`), by the fiscal year they were recorded in (`created_at`, JST), for the
+  quest's host;
+- reuse_adopted: of those, the ones whose status is now adopted or adapted.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ from django.utils.translation import gettext_lazy as _
 from cocreation.core.dates import fiscal_year
 from cocreation.core.page_cache import QUESTS, kept_value
 from cocreation.organisations.models import Organisation, Region
-from quests.models import Proposal, Quest, Trial, TrialTransition
+from quests.models import Proposal, Quest, ResultReuse, Trial, TrialTransition
 from quests.selectors.quests import PUBLIC_STATES
 
 PORTAL, REGION, MUNICIPALITY = "portal", "region", "municipality"
@@ -269,6 +273,38 @@ def _adoptions(level, only):
         only,
         F("first_adoption"),
         adoptions=Count("pk"),
+    )
+
+
+@figure_source(
+    Figure(
+        "results_reused",
+        _("Results reused (横展開)"),
+        "横展開の記録数",
+        description=_(
+            "Records of other municipalities reusing a quest's result, by the fiscal year "
+            "they were recorded in; counted for the quest's host."
+        ),
+    ),
+    Figure(
+        "reuse_adopted",
+        _("Of these, adopted"),
+        "うち導入数",
+        description=_(
+            "Of the reuses recorded in the fiscal year, those the reusing municipality has "
+            "adopted, as it is or with changes."
+        ),
+    ),
+)
+def _reuses(level, only):
+    return _grouped(
+        ResultReuse.objects.all(),
+        "quest__",
+        level,
+        only,
+        FiscalYear(TruncDate("created_at")),
+        results_reused=Count("pk"),
+        reuse_adopted=Count("pk", filter=Q(status__in=ResultReuse.CARRIED_OUT)),
     )
 
 
