@@ -1913,3 +1913,117 @@ class InterviewSlot(models.Model):
     @property
     def online(self) -> bool:
         return bool(self.online_url)
+
+
+# --- Reuse by other municipalities (横展開, issue 14) ----------------------------------
+
+
+class ResultReuse(models.Model):
+    """One municipality's record of reusing a completed quest's result (横展開): that it
+    is considering it, adopted it as it is, adapted it, or decided not to, with its own
+    notes and, later, its outcome. One record per quest and municipality (a database
+    constraint), updated as the municipality moves on; each change of status is kept in
+    `ResultReuseRevision`.
+
+    Public on the quest page, its results page and the results list: the municipality's
+    name and 地方公共団体コード, the status, `public_note` and `outcome`. `private_note` is
+    read only by the recording municipality's staff and the quest's team
+    (permissions.can_read_reuse_private_note)."""
+
+    class Status(models.TextChoices):
+        CONSIDERING = "considering", _("Considering (検討中)")
+        ADOPTED = "adopted", _("Adopted as it is (導入)")
+        ADAPTED = "adapted", _("Adopted with changes (改変して導入)")
+        NOT_PURSUED = "not_pursued", _("Not pursued (見送り)")
+
+    # The statuses that count as a reuse carried out (the dashboard's "reuse adopted").
+    CARRIED_OUT = (Status.ADOPTED, Status.ADAPTED)
+
+    quest = models.ForeignKey(
+        Quest,
+        verbose_name=_("quest"),
+        on_delete=models.CASCADE,
+        related_name="reuse_entries",
+    )
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="result_reuses",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CONSIDERING
+    )
+    public_note = models.TextField(
+        _("notes (public)"), blank=True, max_length=2000, validators=[validate_multiline]
+    )
+    outcome = models.TextField(
+        _("outcome (public)"), blank=True, max_length=2000, validators=[validate_multiline]
+    )
+    private_note = models.TextField(
+        _("private note"), blank=True, max_length=2000, validators=[validate_multiline]
+    )
+    draft = models.ForeignKey(
+        Quest,
+        verbose_name=_("draft quest started from it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reuse by another municipality")
+        verbose_name_plural = _("reuses by other municipalities")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quest", "municipality"],
+                name="quests_reuse_once_per_municipality",
+                violation_error_message=_(
+                    "Your municipality already has a record for this quest: update that one."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quest_id}: {self.municipality_id} {self.status}"
+
+
+class ResultReuseRevision(models.Model):
+    """One status of a `ResultReuse` as it was set (the first included): its history.
+    Only public fields are copied, so the history may be shown to anyone."""
+
+    entry = models.ForeignKey(
+        ResultReuse,
+        verbose_name=_("reuse record"),
+        on_delete=models.CASCADE,
+        related_name="revisions",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ResultReuse.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change of a reuse record")
+        verbose_name_plural = _("status changes of reuse records")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} @ {self.changed_at:%Y-%m-%d %H:%M}: {self.status}"

@@ -76,6 +76,17 @@ TRANSITION_RECORDED = register(
     )
 )
 
+REUSE_RECORDED = register(
+    NotificationKind(
+        "quest.reuse_recorded",
+        _("%(municipality)s: %(status)s (%(quest)s)"),
+        _(
+            "%(municipality)s (local-government code %(code)s) recorded that it reuses the "
+            "result of the quest %(quest)s.\nStatus: %(status)s\n%(note)s"
+        ),
+    )
+)
+
 
 def digest_mail_headers(notification) -> dict[str, str]:
     """The digest's one-click unsubscribe (RFC 8058, RFC 2369): List-Unsubscribe names the

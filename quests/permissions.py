@@ -514,3 +514,41 @@ def visible_open_proposals_q(user) -> Q:
         | Q(Exists(DeskMember.objects.filter(desk=OuterRef("desk_id"), user_id=user.pk)))
         | Q(Exists(DeskRouting.objects.filter(proposal=OuterRef("pk"), department__members=user)))
     )
+
+
+# --- Reuse by other municipalities (横展開) ----------------------------------------------
+# Staff of a municipality other than the quest's hosts record that their municipality is
+# considering, adopted or adapted a completed quest's result; anyone reads the public part
+# of those records; the private note is for the recording municipality and the quest team.
+
+
+def reuse_municipalities(user, quest: Quest) -> list[Organisation]:
+    """The municipalities `user` may record a reuse of `quest` for: those they are active
+    staff of, but the quest's host and co-hosts, once the quest is completed (its result
+    exists). Empty for anyone else (company members, people with no organisation,
+    anonymous visitors)."""
+    if quest.state != Quest.State.COMPLETED:
+        return []
+    hosts = host_ids(quest)
+    return [o for o in roles.municipalities_of(user) if o.pk not in hosts]
+
+
+def can_record_reuse(user, quest: Quest) -> bool:
+    """Record or update a reuse of `quest`: see `reuse_municipalities`."""
+    return bool(reuse_municipalities(user, quest))
+
+
+def reuse_private_note_municipality_ids(user, quest: Quest) -> set[int] | None:
+    """Whose private notes on `quest`'s reuse records `user` may read: None for every
+    record (the quest's team), else the ids of the municipalities they are active staff
+    of (their own records), possibly empty."""
+    if is_team_member(user, quest):
+        return None
+    return {o.pk for o in roles.municipalities_of(user)}
+
+
+def can_read_reuse_private_note(user, entry) -> bool:
+    """The private note of a reuse record: the recording municipality's staff and the
+    quest's team."""
+    ids = reuse_private_note_municipality_ids(user, entry.quest)
+    return ids is None or entry.municipality_id in ids

@@ -11,6 +11,8 @@ from .models import (
     QuestCoHost,
     Question,
     QuestTransition,
+    ResultReuse,
+    ResultReuseRevision,
     ResultsReport,
     ReviewCriterion,
     SdgGoal,
@@ -46,6 +48,10 @@ invalidates(
     TrialTransition,
     Kpi,
     ResultsReport,
+    # The reuse ledger (横展開) on the quest and results pages, the results list, the
+    # dashboard.
+    ResultReuse,
+    ResultReuseRevision,
     Theme,
     SdgGoal,
     SdgTarget,

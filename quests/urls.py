@@ -4,7 +4,7 @@ from django.urls import path
 
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
 
-from .views import desks, engagement, follows, proposals, quests, selection, trial
+from .views import desks, engagement, follows, proposals, quests, reuse, selection, trial
 
 app_name = "quests"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("<int:pk>/team/<int:member_pk>/", quests.team_member, name="team_member"),
     path("<int:pk>/criteria/", quests.quest_criteria, name="criteria"),
     path("<int:pk>/reuse/", quests.quest_reuse, name="reuse"),
+    # reuse by other municipalities (横展開)
+    path("results/", reuse.results_list, name="results_list"),
+    path("<int:pk>/reused/", reuse.reuse_ledger, name="reuse_ledger"),
+    path("<int:pk>/reused/record/", reuse.reuse_record, name="reuse_record"),
     path("feed.atom", public_page(QUESTS, DIRECTORY)(quests.NewQuestsFeed()), name="feed"),
     path("export.csv", quests.export_csv, name="export_csv"),
     path("export.json", quests.export_json, name="export_json"),

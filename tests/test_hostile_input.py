@@ -394,6 +394,7 @@ def _objects_in_every_state() -> list[str]:
         f"/quests/{completed.pk}/results/",
         f"/quests/{completed.pk}/reuse/",
         f"/quests/{Quest.objects.get(title='窓口手続きのオンライン化と書かない窓口の試行').pk}/reuse/",
+        f"/quests/{Quest.objects.get(title='窓口手続きのオンライン化と書かない窓口の試行').pk}/reused/",
         f"/studygroups/{cohort.pk}/applications/",
         f"/studygroups/{cohort.pk}/teams/?propose=1",
         f"/studygroups/sessions/{report.pk}/",

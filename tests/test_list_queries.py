@@ -193,6 +193,7 @@ class World:
             "desk proposals": reverse("quests:desk_proposals", args=[self.desk.pk]),
             "board": reverse("quests:desk_board", args=[self.desk.pk, self.desk_session.pk]),
             "minutes": reverse("quests:desk_session", args=[self.desk.pk, self.desk_session.pk]),
+            "results to reuse": reverse("quests:results_list") + "?q=食品ロス",
         }
 
 

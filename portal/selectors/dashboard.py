@@ -26,11 +26,15 @@ The figures (see `figures()` for their labels):
 - trials_adopted: of the trials started in the year, those whose quest has since been
   adopted; adoption_rate = trials_adopted / trials_started (percent);
 - median_days: median of the days from posting (`opened_at`, JST date) to the trial's
-  start, over the trials started in the year.
+  start, over the trials started in the year;
 - open_proposals, open_adopted: proposals sent to a proposal desk (no posted quest) in
   the year, and those of them the review board adopted; open_adoption_rate =
   open_adopted / open_proposals (percent). A desk's proposals count for its
   municipality and that municipality's regions, or for the network that opened it.
+- results_reused: records of other municipalities reusing a quest's result (横展開,
+  `ResultReuse`), by the fiscal year they were recorded in (`created_at`, JST), for the
+  quest's host;
+- reuse_adopted: of those, the ones whose status is now adopted or adapted.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ from django.utils.translation import gettext_lazy as _
 from cocreation.core.dates import fiscal_year
 from cocreation.core.page_cache import QUESTS, kept_value
 from cocreation.organisations.models import Organisation, Region
-from quests.models import OpenProposal, Proposal, Quest, Trial, TrialTransition
+from quests.models import OpenProposal, Proposal, Quest, ResultReuse, Trial, TrialTransition
 from quests.selectors.quests import PUBLIC_STATES
 
 PORTAL, REGION, MUNICIPALITY = "portal", "region", "municipality"
@@ -330,6 +334,38 @@ def _open_proposals(level, only):
             row.setdefault("key", None)
             if row["fy"] is not None:
                 yield row
+
+
+@figure_source(
+    Figure(
+        "results_reused",
+        _("Results reused (横展開)"),
+        "横展開の記録数",
+        description=_(
+            "Records of other municipalities reusing a quest's result, by the fiscal year "
+            "they were recorded in; counted for the quest's host."
+        ),
+    ),
+    Figure(
+        "reuse_adopted",
+        _("Of these, adopted"),
+        "うち導入数",
+        description=_(
+            "Of the reuses recorded in the fiscal year, those the reusing municipality has "
+            "adopted, as it is or with changes."
+        ),
+    ),
+)
+def _reuses(level, only):
+    return _grouped(
+        ResultReuse.objects.all(),
+        "quest__",
+        level,
+        only,
+        FiscalYear(TruncDate("created_at")),
+        results_reused=Count("pk"),
+        reuse_adopted=Count("pk", filter=Q(status__in=ResultReuse.CARRIED_OUT)),
+    )
 
 
 # Figures computed from the others, after them in the table.

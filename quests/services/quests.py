@@ -26,6 +26,7 @@ from ..models import (
     Trial,
 )
 from ..reference_data import DEFAULT_CRITERIA
+from . import reuse
 
 # The moves a quest may make; anything else is refused on the server.
 ALLOWED_MOVES: dict[str, set[str]] = {
@@ -404,7 +405,9 @@ REUSE_DOUBLE_SUBMIT_WINDOW = dt.timedelta(minutes=10)
 
 @transaction.atomic
 def quest_reuse(*, source: Quest, user, host) -> Quest:
-    """Start a new draft from a completed quest: its issue, themes, SDGs and criteria."""
+    """Start a new draft from a completed quest: its issue, themes, SDGs and criteria. In
+    the same transaction the new host, when it is not one of the source's hosts, is
+    recorded in the source's reuse ledger as considering it (services.reuse)."""
     if not permissions.can_reuse_quest(user, source):
         raise QuestError(_("Only a completed quest can be reused, by municipal staff."))
     if host not in hosts_user_may_choose(user):
@@ -424,6 +427,7 @@ def quest_reuse(*, source: Quest, user, host) -> Quest:
         .first()
     )
     if recent is not None:
+        reuse.reuse_from_draft(source=source, user=user, municipality=host, draft=recent)
         return recent
     quest = Quest.objects.create(
         host=host,
@@ -457,4 +461,5 @@ def quest_reuse(*, source: Quest, user, host) -> Quest:
             organisation=_team_organisation(user, host),
             role=TeamMember.Role.LEADER,
         )
+    reuse.reuse_from_draft(source=source, user=user, municipality=host, draft=quest)
     return quest

@@ -82,6 +82,8 @@ PAGES = {
         ADMIN: FORBIDDEN,
     },
     "quests:desk_list": {ANON: OK, **everyone(OK)},
+    # Issue 14: published results to reuse (横展開), public.
+    "quests:results_list": {ANON: OK, **everyone(OK)},
     "admin:index": {
         ANON: ADMIN_LOGIN,
         NO_ORG: ADMIN_LOGIN,

@@ -38,6 +38,9 @@ class Command(BaseCommand):
         from demo.transitions import load_transitions_demo
 
         load_transitions_demo()
+        from demo.reuse import load_reuse_demo
+
+        load_reuse_demo()
         from demo.follows import load_follows_demo
 
         load_follows_demo()
