@@ -44,11 +44,20 @@ REUSES = [
 ]
 
 
+# Populations of the demo's towns for the results list's size filter: rounded to the
+# thousand from the 2020 census, for the demo only (a deployment loads 住民基本台帳人口).
+POPULATIONS = {"072036": 320_000, "113611": 8_000, "074071": 3_000, "074080": 14_000}
+
+
 def load_reuse_demo() -> dict[str, int]:
-    """Record the demo reuses of the Bandai DX quest that are missing; returns how many
-    records were made."""
+    """Record the demo reuses of the Bandai DX quest that are missing, and the populations
+    of the towns concerned where none is set; returns how many records were made."""
     made = 0
     with transaction.atomic():
+        for code, population in POPULATIONS.items():
+            Organisation.objects.filter(local_government_code=code, population=None).update(
+                population=population
+            )
         bandai = Quest.objects.filter(
             title=BANDAI_DX_TITLE, host__local_government_code="074071"
         ).first()

@@ -117,6 +117,10 @@ class Organisation(models.Model):
         _("prefecture"), max_length=4, choices=PREFECTURE_CHOICES, blank=True
     )
     website = models.URLField(_("website"), blank=True)
+    # A municipality's population (住民基本台帳人口), so that a result can be found by the
+    # size of the towns that used it (issue 14): a town of 8,000 looks for what worked
+    # in towns like it.
+    population = models.PositiveIntegerField(_("population (住民基本台帳)"), null=True, blank=True)
     local_government_code = models.CharField(
         _("local-government code"),
         max_length=6,
@@ -574,3 +578,24 @@ class NetworkJoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.region}"
+
+
+# The population bands of the results list (人口規模), in people: (value, label, lowest,
+# below). The Local Autonomy Act's thresholds (50,000 for a city, 200,000 for a core city,
+# 地方自治法 第8条・第252条の22) and 10,000 for the smallest towns.
+POPULATION_BANDS = [
+    ("under-10k", _("Under 10,000"), 0, 10_000),
+    ("10k-50k", _("10,000 to 49,999"), 10_000, 50_000),
+    ("50k-200k", _("50,000 to 199,999"), 50_000, 200_000),
+    ("200k-plus", _("200,000 and more"), 200_000, None),
+]
+
+
+def population_band_q(band: str, field: str = "population") -> Q:
+    """The condition on `field` (a path to a population) of the band `band` (a value of
+    POPULATION_BANDS). Raises KeyError for an unknown band."""
+    _value, _label, lowest, below = next(b for b in POPULATION_BANDS if b[0] == band)
+    condition = Q(**{f"{field}__gte": lowest})
+    if below is not None:
+        condition &= Q(**{f"{field}__lt": below})
+    return condition

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
-from cocreation.organisations.models import Organisation
+from cocreation.organisations.models import POPULATION_BANDS, Organisation
 
 from ..models import ResultReuse, Theme
 
@@ -68,4 +68,10 @@ class ResultsSearchForm(PortalForm):
         required=False,
         queryset=Theme.objects.all(),
         empty_label=_("Any theme"),
+    )
+    size = forms.ChoiceField(
+        label=_("Size of the municipalities that used it"),
+        required=False,
+        choices=[("", _("Any size")), *[(value, label) for value, label, *_r in POPULATION_BANDS]],
+        help_text=_("The host or a municipality that reused it, by population."),
     )

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cocreation.core.search import keyword_search
+from cocreation.organisations.models import population_band_q
 
 from .. import permissions
 from ..models import Quest, ResultReuse, ResultReuseRevision, Theme
@@ -110,16 +111,30 @@ def _published_results_q() -> Q:
     return Q(state=Quest.State.COMPLETED, results__published_at__isnull=False)
 
 
-def results_to_reuse(*, theme: Theme | None = None, query: str = "") -> QuerySet:
+def results_to_reuse(*, theme: Theme | None = None, query: str = "", size: str = "") -> QuerySet:
     """Completed quests with published results, for the public "results to reuse" list:
-    narrowed to `theme` (None: any) and to the keywords of `query` (the one keyword search,
-    best matches first), else the latest published first. Each quest carries its host,
+    narrowed to `theme` (None: any), to the population band `size` (a value of
+    `POPULATION_BANDS`, "" for any) of the host or of a municipality that reused it, and
+    to the keywords of `query` (the one keyword search, best matches first), else the
+    latest published first. Each quest carries its host,
     its themes and `reuse_count` / `reuse_carried_out` (records, and those adopted or
     adapted). A fixed number of queries per page."""
     queryset = Quest.objects.filter(_published_results_q())
     if theme is not None:
         queryset = queryset.filter(
             Exists(Quest.themes.through.objects.filter(quest_id=OuterRef("pk"), theme=theme))
+        )
+    if size:
+        queryset = queryset.filter(
+            population_band_q(size, "host__population")
+            | Q(
+                Exists(
+                    ResultReuse.objects.filter(
+                        population_band_q(size, "municipality__population"),
+                        quest_id=OuterRef("pk"),
+                    )
+                )
+            )
         )
     queryset = (
         queryset.select_related("host", "results")

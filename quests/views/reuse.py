@@ -84,15 +84,16 @@ def results_list(request):
     and keyword, with how many municipalities reused each. A search value that is not
     understood is left out, and the page says so."""
     form = ResultsSearchForm(request.GET or None)
-    theme, query, ignored = None, "", []
+    theme, query, size, ignored = None, "", "", []
     if form.is_bound:
         form.is_valid()
         cleaned = getattr(form, "cleaned_data", {})
         theme, query = cleaned.get("theme"), cleaned.get("q") or ""
+        size = cleaned.get("size") or ""
         ignored = [str(form.fields[name].label) for name in form.errors]
     listing = paginate(
         request,
-        selectors.results_to_reuse(theme=theme, query=query),
+        selectors.results_to_reuse(theme=theme, query=query, size=size),
         per_page=20,
         count_cap=LIST_COUNT_CAP,
     )
