@@ -82,6 +82,25 @@ PAGES = {
         ADMIN: FORBIDDEN,
     },
     "quests:desk_list": {ANON: OK, **everyone(OK)},
+    # Issue 14: the staff exchange (the pages with ids: tests/exchange/test_pages_by_role.py).
+    "exchange:list": {ANON: LOGIN, **everyone(OK)},
+    "exchange:reports": {ANON: OK, **everyone(OK)},
+    "exchange:offer": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: FORBIDDEN,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
+    "exchange:dashboard": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: FORBIDDEN,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
     "admin:index": {
         ANON: ADMIN_LOGIN,
         NO_ORG: ADMIN_LOGIN,
