@@ -21,6 +21,8 @@ def _navigation(request) -> list[dict]:
     if request.user.is_authenticated:
         items.append(("spaces", reverse("spaces:list"), _("Spaces")))
         items.append(("studygroups", reverse("studygroups:list"), _("Study groups")))
+        if permissions.is_municipal_staff(request.user) or permissions.is_site_admin(request.user):
+            items.append(("exchange", reverse("exchange:list"), _("Exchange of staff")))
         items.append(("organisations", reverse("organisations:list"), _("Organisations")))
     current = request.path
     # The most specific section is the current one (the desks live under /quests/).

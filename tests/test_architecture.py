@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["quests", "spaces", "studygroups"]
+APPS = ["quests", "spaces", "studygroups", "exchange"]
 # Every domain app, split by sub-domain with the same names in each layer.
 SHAPE = [
     "models",
@@ -24,11 +24,21 @@ SHAPE = [
     "tasks.py",
 ]
 MARKERS = ["fmt: " + "skip", "fmt: " + "off"]
-CODE = ["config", "cocreation", "quests", "spaces", "studygroups", "portal", "demo", "tests"]
+CODE = [
+    "config",
+    "cocreation",
+    "quests",
+    "spaces",
+    "studygroups",
+    "exchange",
+    "portal",
+    "demo",
+    "tests",
+]
 
 
 def test_imports_run_one_way():
-    """core ← quests ← spaces ← studygroups ← portal, demo (pyproject.toml, import-linter)."""
+    """core ← quests ← spaces ← studygroups ← exchange ← portal, demo (pyproject.toml, import-linter)."""
     result = subprocess.run(
         [str(Path(sys.executable).parent / "lint-imports")],
         cwd=ROOT,

@@ -148,3 +148,13 @@ def space_rules_change(
             bookings.booking_cancel(booking=item.booking, user=user, reason=reason, now=now)
         change.cancelled = len(affected)
     return change
+
+
+def space_allow_organisation(*, space: Space, organisation) -> bool:
+    """Let the staff of `organisation` book `space` (`Space.allowed_organisations`), e.g.
+    the employer of a guest on a staff-exchange placement with on-site days in the host's
+    room (issue 14). Returns False when it was allowed already. Idempotent."""
+    if space.allowed_organisations.filter(pk=organisation.pk).exists():
+        return False
+    space.allowed_organisations.add(organisation)
+    return True

@@ -20,6 +20,7 @@ SOURCES = [
     "quests",
     "spaces",
     "studygroups",
+    "exchange",
     "portal",
     "demo",
     "templates",
@@ -111,7 +112,7 @@ def test_every_relation_of_the_portal_has_a_translated_name():
     from django.utils.functional import Promise
 
     ours = {"accounts", "core", "organisations", "notifications", "quests", "spaces"}
-    ours |= {"studygroups"}
+    ours |= {"studygroups", "exchange"}
     untranslated = [
         f"{model._meta.label}.{field.name}"
         for model in apps.get_models()

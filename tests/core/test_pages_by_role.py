@@ -84,6 +84,25 @@ PAGES = {
     "quests:desk_list": {ANON: OK, **everyone(OK)},
     # Issue 14: published results to reuse (横展開), public.
     "quests:results_list": {ANON: OK, **everyone(OK)},
+    # Issue 14: the staff exchange (the pages with ids: tests/exchange/test_pages_by_role.py).
+    "exchange:list": {ANON: LOGIN, **everyone(OK)},
+    "exchange:reports": {ANON: OK, **everyone(OK)},
+    "exchange:offer": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: FORBIDDEN,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
+    "exchange:dashboard": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: FORBIDDEN,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
     "admin:index": {
         ANON: ADMIN_LOGIN,
         NO_ORG: ADMIN_LOGIN,

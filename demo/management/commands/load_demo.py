@@ -50,6 +50,9 @@ class Command(BaseCommand):
         from demo.networks import load_networks_demo
 
         load_networks_demo()
+        from demo.exchange import load_exchange_demo
+
+        load_exchange_demo()
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:

@@ -1,0 +1,1 @@
+"""The staff exchange's forms (PortalForm: parsing and field rules only)."""

@@ -1,0 +1,1 @@
+"""Every query the staff exchange's pages need."""

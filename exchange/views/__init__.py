@@ -1,0 +1,1 @@
+"""The staff exchange's pages: thin, each naming who may use it."""
