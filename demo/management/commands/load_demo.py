@@ -47,6 +47,9 @@ class Command(BaseCommand):
         from demo.networks import load_networks_demo
 
         load_networks_demo()
+        from demo.meetings import load_meetings_demo
+
+        load_meetings_demo(with_passwords=settings.DEBUG)
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
