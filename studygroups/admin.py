@@ -6,7 +6,10 @@ from .models import (
     Attendance,
     Cohort,
     Deliverable,
+    ExchangeMeeting,
     Field,
+    MeetingRegistration,
+    MeetingSurveyResponse,
     Member,
     Outcome,
     Phase,
@@ -154,4 +157,28 @@ class SurveyResponseAdmin(PortalModelAdmin):
     list_display = ["session", "member", "rating"]
     list_select_related = ["session", "member__user", "member__organisation"]
     autocomplete_fields = ["session", "member"]
+    show_full_result_count = False
+
+
+class MeetingRegistrationInline(PortalTabularInline):
+    model = MeetingRegistration
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(ExchangeMeeting)
+class ExchangeMeetingAdmin(PortalModelAdmin):
+    list_display = ["title", "region", "field", "starts_at", "capacity"]
+    list_select_related = ["region"]
+    list_filter = ["region"]
+    search_fields = ["title", "field"]
+    autocomplete_fields = ["organiser"]
+    inlines = [MeetingRegistrationInline]
+
+
+@admin.register(MeetingSurveyResponse)
+class MeetingSurveyResponseAdmin(PortalModelAdmin):
+    list_display = ["meeting", "user", "rating"]
+    list_select_related = ["meeting", "user"]
+    autocomplete_fields = ["meeting", "user"]
     show_full_result_count = False

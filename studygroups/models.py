@@ -27,7 +27,7 @@ from cocreation.core.inputs import (
 )
 from cocreation.core.search import BigramVectorField, SearchDocument, keep_search_columns
 from cocreation.core.storage import private_files
-from cocreation.organisations.models import Organisation
+from cocreation.organisations.models import Organisation, Region
 
 
 class Programme(models.Model):
@@ -707,3 +707,168 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} {self.rating}"
+
+
+# --- Exchange meetings (情報交換会) of a network's officers of one field (issue 14) ---------
+
+
+class ExchangeMeeting(models.Model):
+    """An exchange meeting (情報交換会) a network (a Region) holds for the officers of one
+    field of its member municipalities, e.g. the co-creation desks' officers (seed 001:
+    "企業との共創事業の担当者同士の情報交換会", "同じ分野の職員同士のオンライン交流").
+    Held online (`online_url`), at a `place`, or both. After it, the organisers publish
+    `minutes` for the staff of the member municipalities."""
+
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
+        related_name="exchange_meetings",
+    )
+    field = models.CharField(
+        _("field"),
+        max_length=100,
+        validators=[validate_single_line],
+        help_text=_("e.g. 官民共創の窓口担当, DX, 防災"),
+    )
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
+    starts_at = models.DateTimeField(_("start"), validators=[validate_date])
+    ends_at = models.DateTimeField(_("end"), validators=[validate_date])
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    agenda = models.TextField(_("agenda"), blank=True, validators=[validate_multiline])
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no limit."),
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organiser"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    minutes = models.TextField(
+        _("minutes"), blank=True, max_length=20000, validators=[validate_multiline]
+    )
+    minutes_published_at = models.DateTimeField(
+        _("minutes published on"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange meeting")
+        verbose_name_plural = _("exchange meetings")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["region", "starts_at"], name="studygroups_meeting_when")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="studygroups_meeting_ends_after_start",
+                violation_error_message=_("A meeting ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(online_url="") | ~Q(place=""),
+                name="studygroups_meeting_online_or_place",
+                violation_error_message=_("Give an online meeting link, a place, or both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="studygroups_meeting_capacity_positive",
+            ),
+            datetime_window_constraint("starts_at"),
+            datetime_window_constraint("ends_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("studygroups:meeting", args=[self.pk])
+
+
+class MeetingRegistration(models.Model):
+    """A staff member's registration for an exchange meeting, with the municipality and
+    department they come from (copied when they register, as the organisers' list shows
+    them). One per person and meeting (the constraint); cancelling deletes it."""
+
+    meeting = models.ForeignKey(
+        ExchangeMeeting,
+        verbose_name=_("exchange meeting"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="meeting_registrations",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.CharField(
+        _("department"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting registration")
+        verbose_name_plural = _("meeting registrations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                name="studygroups_meeting_register_once",
+                violation_error_message=_("You are already registered for this meeting."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.user}"
+
+
+class MeetingSurveyResponse(models.Model):
+    """A participant's answer to the survey after an exchange meeting (1 to 5, and a
+    comment), as a session's SurveyResponse; one per person and meeting (the constraint)."""
+
+    meeting = models.ForeignKey(
+        ExchangeMeeting,
+        verbose_name=_("exchange meeting"),
+        on_delete=models.CASCADE,
+        related_name="responses",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(
+        _("comment"), blank=True, max_length=2000, validators=[validate_multiline]
+    )
+
+    class Meta:
+        verbose_name = _("meeting survey answer")
+        verbose_name_plural = _("meeting survey answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], name="studygroups_meeting_answer_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5),
+                name="studygroups_meeting_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.rating}"

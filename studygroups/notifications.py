@@ -65,3 +65,47 @@ REVIEW_COMMENT = register(
         _("%(author)s commented on version %(version)s of %(deliverable)s:\n\n%(body)s"),
     )
 )
+
+# Exchange meetings (情報交換会) of a network's officers (issue 14).
+MEETING_REGISTERED = register(
+    NotificationKind(
+        "study.meeting_registered",
+        _("You are registered for %(meeting)s (%(when)s)"),
+        _(
+            "You are registered for the exchange meeting %(meeting)s of %(network)s.\n"
+            "When: %(when)s\nWhere: %(place)s\n"
+            "You can cancel on the meeting's page on the portal until it starts."
+        ),
+    )
+)
+MEETING_REGISTRATION_RECEIVED = register(
+    NotificationKind(
+        "study.meeting_registration_received",
+        _("%(person)s registered for %(meeting)s"),
+        _(
+            "%(person)s (%(organisation)s) registered for %(meeting)s (%(when)s).\n"
+            "Registered so far: %(count)s"
+        ),
+        email=False,
+    )
+)
+MEETING_REMINDER = register(
+    NotificationKind(
+        "study.meeting_reminder",
+        _("Tomorrow: %(meeting)s (%(when)s)"),
+        _(
+            "A reminder of tomorrow's exchange meeting of %(network)s.\n%(meeting)s\n"
+            "When: %(when)s\nWhere: %(place)s"
+        ),
+    )
+)
+MEETING_MINUTES = register(
+    NotificationKind(
+        "study.meeting_minutes",
+        _("Minutes of %(meeting)s"),
+        _(
+            "The minutes of the exchange meeting %(meeting)s (%(when)s) are on the portal, "
+            "with its survey for the participants.\n\n%(minutes)s"
+        ),
+    )
+)

@@ -129,3 +129,50 @@ def can_view_submission(user, submission: Submission) -> bool:
 def can_comment(user, submission: Submission) -> bool:
     """The cohort's reviewers (coordinators included)."""
     return is_reviewer(user, submission.team.cohort)
+
+
+# --- Exchange meetings (情報交換会, issue 14) ----------------------------------------------
+# Those who run the network (its coordinators, site admins: `can_manage_network`) schedule
+# a network's meetings, see who registered and record the minutes; staff of the network's
+# member municipalities see its meetings, register and answer the survey. Company members,
+# people of no organisation and anonymous visitors see none of it.
+
+
+def member_network_ids(user) -> set[int]:
+    """The ids of the networks (Regions) one of the user's municipalities belongs to
+    (read from the memberships cached on the user: no query after the first)."""
+    return {region.id for org in roles.municipalities_of(user) for region in org.regions.all()}
+
+
+def can_use_meetings(user) -> bool:
+    """Opens the list of upcoming exchange meetings: municipal staff and site admins."""
+    return roles.is_site_admin(user) or roles.is_municipal_staff(user)
+
+
+def can_run_meetings(user, region) -> bool:
+    """Schedules `region`'s meetings, sees their participants, records their minutes:
+    those who run the network (`cocreation.permissions.can_manage_network`)."""
+    return roles.can_manage_network(user, region)
+
+
+def can_view_network_meetings(user, region) -> bool:
+    """Sees `region`'s meetings and their published minutes: staff of its member
+    municipalities and those who run it."""
+    return can_run_meetings(user, region) or region.id in member_network_ids(user)
+
+
+def registering_municipality(user, meeting):
+    """The user's municipality through which they may register for `meeting` (a member of
+    its network), or None: only staff of member municipalities take part."""
+    for organisation in roles.municipalities_of(user):
+        if any(region.id == meeting.region_id for region in organisation.regions.all()):
+            return organisation
+    return None
+
+
+def visible_meetings_q(user) -> Q:
+    """The exchange meetings `user` may see, as a filter on ExchangeMeeting."""
+    if roles.is_site_admin(user):
+        return Q()
+    ids = member_network_ids(user) | roles.coordinated_region_ids(user)
+    return Q(region_id__in=ids) if ids else Q(pk__in=[])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import deliverables, outcomes, recruitment, sessions, setup, teams
+from .views import deliverables, meetings, outcomes, recruitment, sessions, setup, teams
 
 app_name = "studygroups"
 
@@ -62,4 +62,13 @@ urlpatterns = [
         name="outcome_to_quest",
     ),
     path("archive/", outcomes.archive, name="archive"),
+    # Exchange meetings (情報交換会) of a network's officers of one field
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/network/<slug:slug>/", meetings.network_meetings, name="network_meetings"),
+    path("meetings/network/<slug:slug>/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/register/", meetings.meeting_register, name="meeting_register"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/minutes/", meetings.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/survey/", meetings.meeting_survey, name="meeting_survey"),
 ]

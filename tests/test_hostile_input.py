@@ -60,6 +60,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cocreation.accounts.models import User
+from demo import meetings as meetings_demo
 from demo import organisations as demo
 from demo import quests as quests_demo
 from demo import spaces as spaces_demo
@@ -73,7 +74,7 @@ from quests.models import (
     TeamMember,
 )
 from spaces.models import Booking, Space
-from studygroups.models import Cohort, Deliverable, Member, Session, Team
+from studygroups.models import Cohort, Deliverable, ExchangeMeeting, Member, Session, Team
 from studygroups.services.deliverables import submission_create
 from tests import factories, hostile
 from tests.quests.factories import make_proposal, make_quest
@@ -399,6 +400,9 @@ def _objects_in_every_state() -> list[str]:
         f"/studygroups/{cohort.pk}/teams/?propose=1",
         f"/studygroups/sessions/{report.pk}/",
         f"/studygroups/submissions/{submission.pk}/",
+        # Issue 14: the demo's exchange meeting (its minutes) and scheduling one.
+        ExchangeMeeting.objects.get(title=meetings_demo.COCREATION_TITLE).get_absolute_url(),
+        f"/studygroups/meetings/network/{demo.YOKOZE_BANDAI}/new/",
     ]
 
 

@@ -31,7 +31,17 @@ from quests.models import (
     Theme,
 )
 from spaces.models import Booking
-from studygroups.models import Cohort, Field, Member, Outcome, Programme, Team
+from studygroups.models import (
+    Cohort,
+    ExchangeMeeting,
+    Field,
+    MeetingRegistration,
+    MeetingSurveyResponse,
+    Member,
+    Outcome,
+    Programme,
+    Team,
+)
 from tests import factories
 from tests.quests.factories import add_to_team, make_proposal, make_quest
 from tests.spaces.conftest import at, make_space
@@ -68,7 +78,27 @@ class World:
         self.desk_session = BoardSession.objects.create(
             desk=self.desk, held_on=dt.date(2020, 12, 16), published_at=dt.datetime.now(dt.UTC)
         )
+        # An exchange meeting of the region (issue 14), over, with its minutes published.
+        self.meeting = self._meeting(-3, "官民共創の窓口担当者 情報交換会")
+        self.meeting.minutes, self.meeting.minutes_published_at = "窓口の連携", self.now()
+        self.meeting.save()
         self.grown = 0
+
+    @staticmethod
+    def now() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def _meeting(self, days: int, title: str) -> ExchangeMeeting:
+        start = self.now() + dt.timedelta(days=days)
+        return ExchangeMeeting.objects.create(
+            region=self.region,
+            field="官民共創",
+            title=title,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            online_url="https://meet.example.jp/x",
+            organiser=self.coordinator,
+        )
 
     def _cohort(self, year: int, title: str) -> Cohort:
         cohort = Cohort.objects.create(
@@ -154,6 +184,19 @@ class World:
                 BoardScore.objects.create(
                     item=item, reviewer=self.staff, criterion=self.desk_criterion, score=3
                 )
+            # Exchange meetings, upcoming and past, and more participants who answered.
+            for days in (5 + i, -10 - i):
+                meeting = self._meeting(days, f"情報交換会{i}")
+                MeetingRegistration.objects.create(
+                    meeting=meeting, user=self.staff, organisation=self.koriyama
+                )
+            person = factories.make_member(self.tamura, email=f"kouryu{i}@city.tamura.example.jp")
+            MeetingRegistration.objects.create(
+                meeting=self.meeting, user=person, organisation=self.tamura, department="企画課"
+            )
+            MeetingSurveyResponse.objects.create(
+                meeting=self.meeting, user=person, rating=4, comment=f"企業との連携{i}"
+            )
             # Notifications for everyone who reads them.
             for user in (self.staff, self.member, self.coordinator):
                 notifications.notify(
@@ -194,6 +237,9 @@ class World:
             "board": reverse("quests:desk_board", args=[self.desk.pk, self.desk_session.pk]),
             "minutes": reverse("quests:desk_session", args=[self.desk.pk, self.desk_session.pk]),
             "results to reuse": reverse("quests:results_list") + "?q=食品ロス",
+            "meetings": reverse("studygroups:meetings"),
+            "network meetings": reverse("studygroups:network_meetings", args=[self.region.slug]),
+            "meeting": reverse("studygroups:meeting", args=[self.meeting.pk]),
         }
 
 

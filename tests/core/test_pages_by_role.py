@@ -103,6 +103,39 @@ PAGES = {
         COORD: OK,
         ADMIN: OK,
     },
+    # Issue 14: exchange meetings, for staff of the network's municipalities.
+    "studygroups:meetings": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: OK,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
+    "studygroups:network_meetings": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: OK,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
+    "studygroups:meeting_create": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: FORBIDDEN,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
+    "studygroups:meeting": {
+        ANON: LOGIN,
+        NO_ORG: FORBIDDEN,
+        STAFF: OK,
+        COMPANY: FORBIDDEN,
+        COORD: OK,
+        ADMIN: OK,
+    },
     "admin:index": {
         ANON: ADMIN_LOGIN,
         NO_ORG: ADMIN_LOGIN,
@@ -129,7 +162,29 @@ def _url(name, organisation):
         return reverse(name, args=[organisation.regions.get().slug])
     if name.startswith("dashboard:municipality"):
         return reverse(name, args=[organisation.local_government_code])
+    if name in {"studygroups:network_meetings", "studygroups:meeting_create"}:
+        return reverse(name, args=[organisation.regions.get().slug])
+    if name == "studygroups:meeting":
+        return _exchange_meeting(organisation.regions.get()).get_absolute_url()
     return reverse(name)
+
+
+def _exchange_meeting(region):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from studygroups.models import ExchangeMeeting
+
+    start = timezone.now() + dt.timedelta(days=7)
+    return ExchangeMeeting.objects.create(
+        region=region,
+        field="DX",
+        title="DX担当者 情報交換会",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        place="郡山市役所",
+    )
 
 
 CASES = [(page, role) for page in sorted(PAGES) for role in PAGES[page]]

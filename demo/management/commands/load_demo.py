@@ -53,6 +53,9 @@ class Command(BaseCommand):
         from demo.exchange import load_exchange_demo
 
         load_exchange_demo()
+        from demo.meetings import load_meetings_demo
+
+        load_meetings_demo(with_passwords=settings.DEBUG)
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:
