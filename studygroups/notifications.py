@@ -89,6 +89,17 @@ MEETING_REGISTRATION_RECEIVED = register(
         email=False,
     )
 )
+MEETING_CHANGED = register(
+    NotificationKind(
+        "study.meeting_changed",
+        _("Changed: %(meeting)s (%(when)s)"),
+        _(
+            "The exchange meeting %(meeting)s of %(network)s you are registered for has "
+            "changed.\nWhen: %(when)s\nWhere: %(place)s\n"
+            "If you can no longer come, cancel on the meeting's page on the portal."
+        ),
+    )
+)
 MEETING_REMINDER = register(
     NotificationKind(
         "study.meeting_reminder",

@@ -66,6 +66,83 @@ def meeting_create(
     )
 
 
+def meeting_update(
+    *,
+    meeting: ExchangeMeeting,
+    user,
+    field: str,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    online_url: str = "",
+    place: str = "",
+    agenda: str = "",
+    capacity: int | None = None,
+    now: dt.datetime | None = None,
+) -> ExchangeMeeting:
+    """Change a meeting that has not started (the same values as `meeting_create`). When
+    its time or place changes, everyone registered is told in plain text (once per new
+    time and place), and the day-before reminder follows the new time. Raises StudyError
+    for anyone but those who run the network, a meeting already started, the rules of
+    `meeting_create`, or a capacity below those already registered."""
+    now = now or timezone.now()
+    if not permissions.can_run_meetings(user, meeting.region):
+        raise StudyError(_("Only those who run the network schedule its meetings."))
+    if ends_at <= starts_at:
+        raise StudyError(_("A meeting ends after it starts."), field="end_time")
+    if not online_url and not place:
+        raise StudyError(_("Give an online meeting link, a place, or both."), field="online_url")
+    with transaction.atomic():
+        # The meeting row is the lock registrations take too: the count below is exact.
+        locked = (
+            ExchangeMeeting.objects.select_for_update().select_related("region").get(pk=meeting.pk)
+        )
+        if locked.starts_at <= now:
+            raise StudyError(_("A meeting that has started cannot be changed."), code="started")
+        registered = locked.registrations.count()
+        if capacity is not None and capacity < max(registered, 1):
+            raise StudyError(
+                _("%(count)s people are registered already: the capacity cannot be lower.")
+                % {"count": registered},
+                field="capacity",
+            )
+        moved = (locked.starts_at, locked.ends_at, meeting_where(locked)) != (
+            starts_at,
+            ends_at,
+            " / ".join(part for part in (place, online_url) if part) or "—",
+        )
+        for name, value in {
+            "field": field,
+            "title": title,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "online_url": online_url,
+            "place": place,
+            "agenda": agenda,
+            "capacity": capacity,
+        }.items():
+            setattr(locked, name, value)
+        locked.save()
+        if moved:
+            notify_many(
+                _participant_users(locked),
+                "study.meeting_changed",
+                locked,
+                context={
+                    "meeting": locked.title,
+                    "network": locked.region.name,
+                    "when": Rendered(span, locked.starts_at, locked.ends_at),
+                    "place": meeting_where(locked),
+                },
+                url=locked.get_absolute_url(),
+                key_prefix=(
+                    f"study.meeting_changed|{locked.pk}|{locked.starts_at:%Y%m%dT%H%M}|"
+                    f"{meeting_where(locked)[:60]}"
+                ),
+            )
+    return locked
+
+
 def meeting_register(
     *, meeting: ExchangeMeeting, user, now: dt.datetime | None = None
 ) -> MeetingRegistration:

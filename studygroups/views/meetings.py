@@ -97,6 +97,56 @@ def meeting_create(request, slug: str):
 
 
 @login_required
+def meeting_edit(request, pk: int):
+    """Those who run the network: change a meeting that has not started (the registered
+    are told of a new time or place)."""
+    meeting = _visible_meeting(request, pk)
+    if not permissions.can_run_meetings(request.user, meeting.region):
+        raise PermissionDenied
+    local_start, local_end = (timezone.localtime(t) for t in (meeting.starts_at, meeting.ends_at))
+    initial = {
+        "field": meeting.field,
+        "title": meeting.title,
+        "date": local_start.date(),
+        "start_time": local_start.time(),
+        "end_time": local_end.time(),
+        "online_url": meeting.online_url,
+        "place": meeting.place,
+        "agenda": meeting.agenda,
+        "capacity": meeting.capacity,
+    }
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_update(
+                meeting=meeting,
+                user=request.user,
+                field=data["field"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                online_url=data["online_url"],
+                place=data["place"],
+                agenda=data["agenda"],
+                capacity=data["capacity"],
+            )
+        except StudyError as error:
+            if error.code == "started":
+                return refused(request, error, meeting)
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The meeting was changed."))
+            return redirect(meeting)
+    return render(
+        request,
+        "studygroups/meetings/meeting_form.html",
+        {"region": meeting.region, "form": form, "meeting": meeting},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
 def meeting_detail(request, pk: int):
     """Staff of the network's member municipalities and those who run it: the meeting,
     its published minutes; registered participants answer the survey after it; those
