@@ -1,6 +1,6 @@
 """What staff hold in study groups, for the handover when they move
 (`cocreation.organisations.holdings`): coordinating a cohort of this fiscal year or a
-later one."""
+later one, and organising an exchange meeting still to come."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cocreation.core.dates import fiscal_year
 from cocreation.organisations.holdings import Holding, holding_kind
 
-from .models import Cohort
+from .models import Cohort, ExchangeMeeting
 
 
 @holding_kind("studygroups.cohort_coordinator", _("Cohort coordinator"))
@@ -38,3 +38,23 @@ class CohortCoordinator:
             return
         cohort.coordinators.remove(person)
         cohort.coordinators.add(successor)
+
+
+@holding_kind("studygroups.meeting_organiser", _("Exchange meeting organiser"))
+class MeetingOrganiser:
+    @staticmethod
+    def held_by(person, organisation):
+        # Meetings still to come of the networks the organisation belongs to.
+        meetings = ExchangeMeeting.objects.filter(
+            organiser=person,
+            region__organisations=organisation,
+            starts_at__gt=timezone.now(),
+        ).order_by("starts_at", "pk")
+        return [
+            Holding("studygroups.meeting_organiser", m.pk, m.title, m.get_absolute_url())
+            for m in meetings
+        ]
+
+    @staticmethod
+    def transfer(object_id, person, successor):
+        ExchangeMeeting.objects.filter(pk=object_id, organiser=person).update(organiser=successor)

@@ -367,3 +367,33 @@ def test_a_desk_reviewers_seat_is_handed_over(koriyama, mover, successor, koriya
     assert list(DeskMember.objects.filter(desk=desk).values_list("user_id", "role")) == [
         (successor.pk, "reviewer")
     ]
+
+
+def test_an_upcoming_exchange_meeting_goes_to_the_successor(
+    koriyama, region, mover, successor, koriyama_admin
+):
+    from studygroups.models import ExchangeMeeting
+
+    start = timezone.now() + dt.timedelta(days=10)
+    meeting = ExchangeMeeting.objects.create(
+        region=region,
+        field="DX",
+        title="DX担当者 情報交換会",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        place="郡山市役所",
+        organiser=mover,
+    )
+    handover = services.member_move(
+        membership_id=Membership.objects.get(user=mover, organisation=koriyama).pk,
+        actor=koriyama_admin,
+        leaves=True,
+        moved_on=dt.date(2027, 4, 1),
+    )
+    (item,) = handover.items.all()
+    assert item.kind == "studygroups.meeting_organiser"
+    services.handover_complete(
+        handover_id=handover.pk, actor=koriyama_admin, choices={item.pk: successor.pk}
+    )
+    meeting.refresh_from_db()
+    assert meeting.organiser == successor
