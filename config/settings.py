@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "quests",
     "spaces",
     "studygroups",
-    "exchange",
+    "studygroups.exchange",
     "portal",
     # Demo data for `make run`, the tests and the benchmark (load_demo); never imported by
     # the portal's own code.

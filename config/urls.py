@@ -22,7 +22,7 @@ urlpatterns = [
     path("quests/", include("quests.urls")),
     path("spaces/", include("spaces.urls")),
     path("studygroups/", include("studygroups.urls")),
-    path("exchange/", include("exchange.urls")),
+    path("exchange/", include("studygroups.exchange.urls")),
     path("dashboard/", include("portal.urls")),
     # Before the admin's own URLs: the admin signs in through the portal's login.
     path("admin/login/", admin_login, name="admin_login"),

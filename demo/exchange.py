@@ -21,11 +21,11 @@ from django.utils import timezone
 from cocreation.accounts.models import User
 from cocreation.organisations.models import Organisation
 from demo import organisations as org_demo
-from exchange import permissions
-from exchange.models import Application, LogEntry, Placement, Report
 from spaces.errors import BookingError
 from spaces.models import Space
 from spaces.services.bookings import booking_create
+from studygroups.exchange import permissions
+from studygroups.exchange.models import Application, LogEntry, Placement, Report
 
 BANDAI_STAFF_EMAIL = "staff@bandai.example.jp"
 YOKOZE_ROOM = "横瀬町 まちなか共創ルーム"

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from cocreation.organisations.models import Region
-from exchange.models import Application, Placement
-from exchange.services import placements as services
 from spaces import rules
 from spaces.models import Booking, OpeningHours, Space
+from studygroups.exchange.models import Application, Placement
+from studygroups.exchange.services import placements as services
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -20,7 +20,6 @@ SOURCES = [
     "quests",
     "spaces",
     "studygroups",
-    "exchange",
     "portal",
     "demo",
     "templates",

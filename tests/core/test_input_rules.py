@@ -14,7 +14,7 @@ from django.forms.formsets import BaseFormSet
 from cocreation.core import inputs
 from cocreation.core.forms import PortalForm, PortalFormMixin
 
-PACKAGES = ["cocreation", "quests", "spaces", "studygroups", "exchange", "portal"]
+PACKAGES = ["cocreation", "quests", "spaces", "studygroups", "portal"]
 SKIP = ("migrations", "launcher", "wsgi", "demo", "management")
 
 

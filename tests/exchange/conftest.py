@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cocreation.organisations.models import Region
-from exchange.models import Application, Placement
-from exchange.services import applications as app_services
-from exchange.services import placements as services
 from spaces.models import OpeningHours, Space
+from studygroups.exchange.models import Application, Placement
+from studygroups.exchange.services import applications as app_services
+from studygroups.exchange.services import placements as services
 from tests import factories
 
 TOKYO = ZoneInfo("Asia/Tokyo")

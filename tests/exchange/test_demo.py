@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from exchange.models import Application, LogEntry, Placement, Report
 from spaces.models import Booking
+from studygroups.exchange.models import Application, LogEntry, Placement, Report
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from cocreation.notifications.models import Notification
-from exchange.errors import ExchangeError
-from exchange.models import Application, Placement
-from exchange.services import applications as services
-from exchange.services import placements as placement_services
+from studygroups.exchange.errors import ExchangeError
+from studygroups.exchange.models import Application, Placement
+from studygroups.exchange.services import applications as services
+from studygroups.exchange.services import placements as placement_services
 from tests import factories
 
 from .conftest import FIRST, LAST

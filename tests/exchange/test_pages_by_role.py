@@ -7,7 +7,7 @@ employer, the mentor, and a site admin."""
 import pytest
 from django.urls import reverse
 
-from exchange.services import participation
+from studygroups.exchange.services import participation
 from tests.exchange.conftest import LAST
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def world(accepted, guest):
 
 
 def test_every_url_of_the_app_is_tried():
-    from exchange.urls import urlpatterns
+    from studygroups.exchange.urls import urlpatterns
 
     assert {f"exchange:{p.name}" for p in urlpatterns} == set(PAGES) | set(POSTS)
 

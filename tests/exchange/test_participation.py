@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from cocreation.core.errors import PortalError
 from cocreation.notifications.models import Notification
-from exchange.errors import ExchangeError
-from exchange.models import LogEntry, Placement, Report
-from exchange.services import participation as services
 from spaces.models import Booking
+from studygroups.exchange.errors import ExchangeError
+from studygroups.exchange.models import LogEntry, Placement, Report
+from studygroups.exchange.services import participation as services
 
 from .conftest import FIRST, LAST, NOW
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exchange.models import Application, LogEntry, Placement, Report
+from studygroups.exchange.models import Application, LogEntry, Placement, Report
 from tests import factories
 
 from .conftest import FIRST, LAST

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cocreation.notifications.models import Notification
-from exchange.models import Application
+from studygroups.exchange.models import Application
 from tests import factories
 from tests.parallel import parallel_posts
 

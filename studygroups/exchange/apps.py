@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeConfig(AppConfig):
-    name = "exchange"
+    name = "studygroups.exchange"
+    label = "exchange"
     verbose_name = _("Staff exchange")
 
     def ready(self) -> None:
