@@ -133,6 +133,10 @@ TEMPLATES = [
     }
 ]
 
+# Widgets through Django's Jinja2 templates, the admin's own through the Django template
+# language (cocreation/core/rendering.py says why).
+FORM_RENDERER = "cocreation.core.rendering.FormRenderer"
+
 # --- Database -------------------------------------------------------------
 DATABASES = {
     "default": database_from_url(

@@ -10,6 +10,7 @@ from cocreation import permissions
 from cocreation.core.dates import fiscal_year_label
 from cocreation.core.exports import csv_response, json_response
 from cocreation.core.page_cache import DIRECTORY, QUESTS, public_page
+from cocreation.core.pages import LIST_COUNT_CAP, paginate
 from cocreation.notifications.selectors import notifications_for
 from cocreation.organisations.selectors import memberships_of
 from quests.selectors.quests import quests_accepting_proposals
@@ -17,7 +18,12 @@ from spaces.selectors.bookings import my_bookings
 from studygroups.selectors.sessions import upcoming_sessions_for
 
 from .charts import bar_chart
+from .forms import MunicipalityFinderForm
 from .selectors import dashboard as figures
+
+# Links to municipalities' dashboards per page: about 1,700 municipalities host a public
+# quest at national size, too many links for one page (bench/README.md, issue 12).
+MUNICIPALITIES_PAGE_SIZE = 50
 
 
 @public_page(QUESTS, DIRECTORY)
@@ -74,7 +80,29 @@ def _charts(scope) -> list:
     return charts
 
 
-def _render_dashboard(request, scope, *, csv_url: str, json_url: str, links=(), parent=None):
+def _municipality_finder(request, region=None) -> dict:
+    """The context of a dashboard's "municipalities hosting quests" section: the search
+    form (kept as typed, errors beside its fields) and one page of the municipalities it
+    finds. A refused field is left out of the search, never a 500."""
+    form = MunicipalityFinderForm(request.GET or None)
+    found = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    listing = paginate(
+        request,
+        figures.hosting_municipalities(
+            region, text=found.get("q", ""), prefecture=found.get("prefecture", "")
+        ),
+        per_page=MUNICIPALITIES_PAGE_SIZE,
+        count_cap=LIST_COUNT_CAP,
+    )
+    return {
+        "finder": form,
+        "finding": bool(found.get("q") or found.get("prefecture")),
+        "municipalities": listing.page,
+        "finder_query": listing.query,
+    }
+
+
+def _render_dashboard(request, scope, *, csv_url: str, json_url: str, finder=None, parent=None):
     figures.with_years(scope)
     columns = figures.figures()
     table = [
@@ -88,7 +116,7 @@ def _render_dashboard(request, scope, *, csv_url: str, json_url: str, links=(), 
         "charts": _charts(scope) if scope.years else [],
         "csv_url": csv_url,
         "json_url": json_url,
-        "links": links,
+        **(finder or {}),
         "parent": parent,
         "regions": figures.regions() if scope.level == figures.PORTAL else [],
         "open_data_columns": list(
@@ -111,14 +139,15 @@ def _open_data(scope, name: str, kind: str):
 @public_page(QUESTS, DIRECTORY)
 @require_GET
 def dashboard(request):
-    """Anyone: the whole portal's figures by fiscal year, with links to every region's and
-    hosting municipality's dashboard. Public quests only; counts only."""
+    """Anyone: the whole portal's figures by fiscal year, with links to every region's
+    dashboard and a search for the dashboards of municipalities hosting quests (50 a
+    page). Public quests only; counts only."""
     return _render_dashboard(
         request,
         figures.portal_scope(),
         csv_url=reverse("dashboard:portal_csv"),
         json_url=reverse("dashboard:portal_json"),
-        links=figures.hosting_municipalities(),
+        finder=_municipality_finder(request),
     )
 
 
@@ -140,14 +169,14 @@ def _region_or_404(slug: str):
 @require_GET
 def region_dashboard(request, slug: str):
     """Anyone: a region's or network's figures by fiscal year (quests hosted by its
-    municipalities), with links to its municipalities' dashboards."""
+    municipalities), with a search for its municipalities' dashboards (50 a page)."""
     region = _region_or_404(slug)
     return _render_dashboard(
         request,
         figures.region_scope(region),
         csv_url=reverse("dashboard:region_csv", args=[slug]),
         json_url=reverse("dashboard:region_json", args=[slug]),
-        links=figures.hosting_municipalities(region),
+        finder=_municipality_finder(request, region),
         parent=(reverse("dashboard:portal"), _("The whole portal")),
     )
 

@@ -244,6 +244,9 @@ class Quest(models.Model):
             models.Index(fields=["-created_at", "-id"], name="quest_list_newest_idx"),
             # The keyword search (cocreation.core.search).
             GinIndex(fields=["search_bigrams"], name="quest_search_bigrams_idx"),
+            # "Municipalities hosting a public quest" (the dashboards): an index-only probe
+            # per municipality instead of reading every quest's wide row.
+            models.Index(fields=["host", "state"], name="quest_host_state_idx"),
         ]
 
     def __str__(self) -> str:

@@ -54,3 +54,26 @@ def load_reference_data(theme_model, goal_model, target_model) -> None:
             slug=row["slug"],
             defaults={"name": row["name"], "name_en": row["name_en"], "order": order * 10},
         )
+
+
+def ensure_reference_data(sender, *, using: str = "default", apps=None, **kwargs) -> None:
+    """`post_migrate` receiver (connected in QuestsConfig.ready): a database without SDG
+    targets (a new one, or one `manage.py flush` emptied, as the transactional tests do)
+    gets the reference data again, so no page finds the themes and SDGs missing. A
+    database that has them is left alone: a theme renamed in the admin stays renamed."""
+    from django.apps import apps as global_apps
+    from django.db import connections
+
+    apps = apps or global_apps
+    try:
+        theme, goal, target = (
+            apps.get_model("quests", name) for name in ("Theme", "SdgGoal", "SdgTarget")
+        )
+    except LookupError:  # migrated back before the quests app's tables
+        return
+    tables = set(connections[using].introspection.table_names())
+    if not {m._meta.db_table for m in (theme, goal, target)} <= tables:
+        return
+    if target.objects.using(using).exists():
+        return
+    load_reference_data(theme, goal, target)

@@ -42,12 +42,8 @@ def chromium(monkeypatch):
 
 @pytest.fixture
 def page(chromium, live_server):
-    # An earlier transactional test flushed every table, the themes and SDG targets the
-    # migrations seed included; the journeys choose them as a person would.
-    from quests.models import SdgGoal, SdgTarget, Theme
-    from quests.reference_data import load_reference_data
-
-    load_reference_data(Theme, SdgGoal, SdgTarget)
+    # The themes and SDG targets an earlier transactional test's flush removed come back
+    # with the flush's post_migrate (quests.reference_data.ensure_reference_data).
     context = chromium.new_context(
         locale="ja-JP", timezone_id="Asia/Tokyo", base_url=live_server.url
     )
