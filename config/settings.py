@@ -153,7 +153,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {"BACKEND": "cocreation.core.cache.PortalCache"},
     "main_cache": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cocreation.core.cache.PortalRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cocreation"),
         "TIMEOUT": 300,

@@ -2,11 +2,13 @@
 
 What is kept: the body and headers a view answered an anonymous visitor, for the pages
 that carry `@public_page(...)` (the home page, the quest list with any query string, a
-quest's overview, Q&A and results, the Atom feed, the outcome archive). Django's own cache
-framework does the keeping: `get_cache_key` / `learn_cache_key` (the keys of `cache_page`:
-the full address with its query string, the headers the view varies on, and the active
-language as `LocaleMiddleware` chose it from the cookie or Accept-Language). What Django
-lacks is added here:
+quest's overview, Q&A and results, the Atom feed, the outcome archive), in the `pages`
+cache alias (Django's Redis cache), under the full address with its query string and the
+language `LocaleMiddleware` chose from the cookie or Accept-Language (`_page_key`). Unlike
+Django's `cache_page`, which reads a stored list of the headers a page varies on before
+the page itself, a page here is looked up with the generations of its areas in one
+round trip: the only header the kept pages vary on is the language, and a response that
+varies on anything else is not kept. The rules:
 
 - **Only what is the same for every anonymous visitor.** A request is looked up or kept
   only when it is a GET or HEAD with no session cookie, no messages cookie and no
@@ -37,6 +39,7 @@ lacks is added here:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import secrets
 import threading
@@ -50,9 +53,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
-from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key
+from django.utils.cache import cc_delim_re
 from django.utils.decorators import decorator_from_middleware_with_args
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -114,14 +118,17 @@ def forget_every_page(**kwargs) -> None:
     pages_changed(*sorted(AREAS))
 
 
-def generations(areas: Iterable[str]) -> str:
+def generations(areas: Iterable[str], found: dict | None = None) -> str:
     """The current generation tokens of `areas`, joined in their order (creating any that
-    Redis does not hold). Replaces first any generation an outage left unreplaced."""
+    Redis does not hold). `found`: the values of a `get_many` that already asked for
+    the generation keys (and may hold others), to save the round trip. Replaces first any
+    generation an outage left unreplaced."""
     if _unsent:
         _replace_generations(())
+        found = None
     cache = _cache()
     keys = [GENERATION_KEY.format(area=area) for area in areas]
-    found = cache.get_many(keys)
+    found = dict(found) if found is not None else cache.get_many(keys)
     for key in keys:
         if key not in found:
             token = _token()
@@ -199,6 +206,20 @@ def _seconds_to_keep() -> int:
     return max(0, min(settings.PAGE_CACHE_SECONDS, int((midnight - now).total_seconds())))
 
 
+# What the kept pages may vary on: the language (in the key), and the cookies, which an
+# anonymous visitor's page does not depend on once the session and messages cookies are
+# excluded (`_may_share`); LocaleMiddleware names both.
+_VARIES_ON = frozenset({"accept-language", "cookie"})
+PAGE_KEY = "public:{address}:{language}"
+
+
+def _page_key(request) -> str:
+    """The key of an anonymous page: a digest of its full address (scheme, host, path,
+    query string; any length a visitor types) and the active language."""
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return PAGE_KEY.format(address=address, language=get_language())
+
+
 def _may_share(request) -> bool:
     """A request whose page is the same for every anonymous visitor in its language."""
     return (
@@ -218,7 +239,9 @@ def _may_keep(request, response) -> bool:
     cache_control = response.get("Cache-Control", "").lower()
     if any(word in cache_control for word in ("private", "no-cache", "no-store")):
         return False
-    if has_vary_header(response, "*") or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+    # The key holds the language only: a page varying on another header is not kept.
+    varies = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h}
+    if not varies <= _VARIES_ON or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
     session = getattr(request, "session", None)
     if session is not None and (session.modified or not session.is_empty()):
@@ -238,30 +261,30 @@ class PublicPageCacheMiddleware(MiddlewareMixin):
         self.areas = areas
 
     def process_request(self, request):
-        request._page_cache_prefix = None
+        request._page_cache = None
         if not _may_share(request):
             return None
-        prefix = f"public.{generations(self.areas)}"
-        cache = _cache()
-        response = None
-        for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
-            key = get_cache_key(request, prefix, method, cache=cache)
-            response = cache.get(key) if key is not None else None
-            if response is not None:
-                return response
+        key = _page_key(request)
+        gens = [GENERATION_KEY.format(area=area) for area in self.areas]
+        # One round trip: the generations and the page (kept with the generations it was
+        # rendered under; a page of older generations is not served).
+        found = _cache().get_many([*gens, key])
+        current = generations(self.areas, found=found)
+        kept = found.get(key)
+        if kept is not None and kept[0] == current:
+            return kept[1]
         # The generations read before the view runs: a write meanwhile makes them old.
-        request._page_cache_prefix = prefix
+        request._page_cache = (key, current)
         return None
 
     def process_response(self, request, response):
-        prefix = getattr(request, "_page_cache_prefix", None)
-        if prefix is None or not _may_keep(request, response):
+        pending = getattr(request, "_page_cache", None)
+        if pending is None or not _may_keep(request, response):
             return response
         timeout = _seconds_to_keep()
         if timeout:
-            cache = _cache()
-            key = learn_cache_key(request, response, timeout, prefix, cache=cache)
-            cache.set(key, response, timeout)
+            key, current = pending
+            _cache().set(key, (current, response), timeout)
         return response
 
 

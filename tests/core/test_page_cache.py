@@ -61,8 +61,9 @@ def _kept_pages() -> list[HttpResponse]:
     pages = []
     for raw in _kept_entries():
         value = serializer.loads(raw)
-        if isinstance(value, HttpResponse):
-            pages.append(value)
+        # (the generations it was rendered under, the response): page_cache.PAGE_KEY.
+        if isinstance(value, tuple) and isinstance(value[-1], HttpResponse):
+            pages.append(value[-1])
     return pages
 
 
@@ -479,3 +480,53 @@ def test_the_dashboard_counts_once_for_every_visitor(client, settings, staff_use
     second, response = _queries(client, reverse("dashboard:portal"))
     assert second < first
     assert "食品ロス" not in response.content.decode()  # figures only, never titles
+
+
+def test_a_page_varying_on_another_header_than_the_language_is_not_kept(rf, db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.cache import patch_vary_headers
+
+    from cocreation.core.page_cache import public_page
+
+    rendered = []
+
+    @public_page(QUESTS)
+    def view(request, vary):
+        rendered.append(vary)
+        response = HttpResponse("same for everyone")
+        patch_vary_headers(response, vary)
+        return response
+
+    def visit(vary):
+        request = rf.get("/kept-or-not/", {"vary": ",".join(vary)})
+        request.user = AnonymousUser()
+        return view(request, vary)
+
+    for vary in (["Accept-Language", "Cookie"], ["User-Agent"]):
+        visit(vary), visit(vary)
+    # Kept after the first visit when it varies on the language; never on User-Agent.
+    assert rendered == [["Accept-Language", "Cookie"], ["User-Agent"], ["User-Agent"]]
+
+
+def test_a_page_from_the_cache_is_one_redis_round_trip_on_a_kept_client(client, quest):
+    """Django made a redis-py client per cache call (each filling ~170 response callbacks)
+    and its page cache read a header list before the page: three calls and three clients
+    per kept page. Now: one `MGET` of the generations and the page, on one client."""
+    import redis as redis_lib
+
+    url = reverse("quests:list")
+    client.get(url)
+    main = caches["main_cache"]._cache
+    assert main.get_client() is main.get_client()
+    sent = []
+    original = redis_lib.Redis.execute_command
+
+    def counting(self, *args, **options):
+        sent.append(args[0])
+        return original(self, *args, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(redis_lib.Redis, "execute_command", counting)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert sent == ["MGET"]

@@ -148,3 +148,22 @@ def test_the_header_count_costs_the_same_for_someone_who_coordinates_nothing(
     with CaptureQueriesContext(connection) as many:
         assert pending_approval_count(fresh) == 0
     assert len(few) == len(many)
+
+
+def test_a_space_matching_several_rules_is_listed_once_without_joins(
+    koriyama, region, coordinator_user
+):
+    """The rules are EXISTS conditions: joined and OR-ed they multiplied the coordinator's
+    1,000 spaces into 25,000 rows, de-duplicated by an `id IN (SELECT …)` (issue 12)."""
+    space = make_space(koriyama, name="重なるルーム", regions=[region])
+    space.coordinators.set([coordinator_user])
+    space.allowed_organisations.set([koriyama])
+    for spaces in (
+        permissions.visible_spaces(coordinator_user),
+        permissions.bookable_spaces(coordinator_user),
+        permissions.coordinated_spaces(coordinator_user),
+    ):
+        assert [s.pk for s in spaces].count(space.pk) == 1
+        sql = str(spaces.query)
+        assert "OUTER JOIN" not in sql and '"id" IN (SELECT' not in sql, sql
+        assert "EXISTS" in sql
