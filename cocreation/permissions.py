@@ -128,6 +128,10 @@ def coordinates_organisation(user, organisation: Organisation, region_ids=None) 
     if not mine:
         return False
     if region_ids is None:
+        # Read once per instance: a quest page asks this of the same host up to 7 times.
+        from django.db.models import prefetch_related_objects
+
+        prefetch_related_objects([organisation], "regions")
         region_ids = {r.id for r in organisation.regions.all()}
     return bool(mine & set(region_ids))
 

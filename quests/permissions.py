@@ -14,7 +14,7 @@ Team membership is read once per quest and request (`team_of`).
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.utils import timezone
 
 from cocreation import permissions as roles
@@ -103,9 +103,12 @@ def is_co_host_approver(user, quest: Quest) -> bool:
     if not roles.is_authenticated(user):
         return False
     prefetched = getattr(quest, "_prefetched_objects_cache", {}).get("co_hosts")
-    co_hosts = (
-        prefetched if prefetched is not None else quest.co_hosts.prefetch_related("approvers")
-    )
+    if prefetched is None:
+        co_hosts = quest.co_hosts.prefetch_related("approvers")
+    else:
+        # The co-hosts came without their approvers: one query for all, not one each.
+        co_hosts = list(prefetched)
+        prefetch_related_objects(co_hosts, "approvers")
     return any(user.pk in {a.pk for a in co_host.approvers.all()} for co_host in co_hosts)
 
 

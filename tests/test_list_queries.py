@@ -130,8 +130,14 @@ class World:
             make_proposal(quest, company, worker, title=f"他社の提案{i}")
             Question.objects.create(quest=quest, asked_by=worker, organisation=company, body="質問")
             make_quest(self.tamura, state=Quest.State.DRAFT, title=f"田村市の下書き{i}")
-            # The main quest's team sees more proposals from more companies.
+            # The main quest's team sees more proposals from more companies, and more
+            # co-hosting towns, each naming an approver (the permission checks read them).
             make_proposal(self.quest, company, worker, title=f"本命への提案{i}")
+            town = factories.make_municipality(
+                f"共催町{i:03d}", f"09{i:03d}1", domain=None, regions=[self.region]
+            )
+            co_host = QuestCoHost.objects.create(quest=self.quest, organisation=town)
+            co_host.approvers.add(factories.make_member(town, email=f"approver{i}@town{i}.jp"))
             # Spaces with bookings; the main room's week fills up.
             space = make_space(self.koriyama, name=f"共創ルーム{i:03d}", regions=[self.region])
             day, slot = 15 + i % 4, i // 4
