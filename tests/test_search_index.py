@@ -321,6 +321,10 @@ def test_each_search_reads_its_gin_index(koriyama, company, company_user, site_a
         # For this test's transaction only.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
+        # The directory's order index (partial: every verified organisation) is the one
+        # other way in while sequential scans are off; at the benchmark's size the planner
+        # reads the GIN index for a keyword of itself (bench/README.md, issue 12).
+        cursor.execute("DROP INDEX organisation_directory_idx")
     for keyword in ("窓口", "子育て"):
         plans = {
             "quest_search_bigrams_idx": _plan(
