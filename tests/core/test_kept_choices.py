@@ -83,3 +83,23 @@ def test_a_submitted_value_is_still_checked_against_the_table(client, staff_user
     # Refused values are left out and the page says so (QuestFilter.understood).
     said = page.content.decode()
     assert "SDGsターゲット" in said and "テーマ" in said and "left out" not in said
+
+
+def test_the_following_page_reads_no_choice_list_on_a_second_view(client, company_user):
+    """Its four forms offered every theme, SDG target, municipality (1,741 at national
+    size) and network, read on every view."""
+    client.force_login(company_user)
+    url = reverse("quests:following")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    listed = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(
+            'SELECT "organisations_organisation"."id", "organisations_organisation"."name"'
+        )
+    ]
+    assert _tables_read(client, url) == set() and not listed
+    town = factories.make_municipality("新しい町", "079999", domain=None)
+    assert f'value="{town.pk}"' in client.get(url).content.decode()
