@@ -96,7 +96,8 @@ def _municipality_finder(request, region=None) -> dict:
     )
     return {
         "finder": form,
-        "finding": bool(found.get("q") or found.get("prefecture")),
+        # Anything typed, even refused, can be cleared with one link.
+        "finding": bool(request.GET.get("q") or request.GET.get("prefecture")),
         "municipalities": listing.page,
         "finder_query": listing.query,
     }

@@ -102,7 +102,9 @@ def test_hostile_searches_keep_the_form_and_say_why_beside_the_field(client, hos
         if name in query:
             assert f'id="id_{name}_errors"' in page
             assert "errorlist" in page
-    # The refused condition is left out: the list is still there.
+    # The refused condition is left out: the list is still there, and one link clears it.
+    if "q" in query or "prefecture" in query:
+        assert ">クリア<" in page
     assert len(_listed(response)) in (PER_PAGE, 12 % PER_PAGE)
 
 
