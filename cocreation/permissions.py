@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import prefetch_related_objects
+
 if TYPE_CHECKING:
     from cocreation.organisations.models import Membership, Organisation
 
@@ -129,8 +131,6 @@ def coordinates_organisation(user, organisation: Organisation, region_ids=None) 
         return False
     if region_ids is None:
         # Read once per instance: a quest page asks this of the same host up to 7 times.
-        from django.db.models import prefetch_related_objects
-
         prefetch_related_objects([organisation], "regions")
         region_ids = {r.id for r in organisation.regions.all()}
     return bool(mine & set(region_ids))

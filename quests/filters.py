@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.choices import keep_choices
 from cocreation.core.forms import PortalForm
-from cocreation.core.page_cache import DIRECTORY, QUESTS
 from cocreation.core.search import keyword_search
 from cocreation.organisations.models import PREFECTURE_CHOICES, Organisation, Region
 
@@ -18,9 +17,8 @@ from .selectors.quests import filter_by_keywords
 # The sort that keeps the keyword filter's order: best matches first (cocreation.core.search),
 # then newest first; without a keyword, the list's own order (newest first).
 RELEVANCE = "relevance"
-# The reference data among the filters, read from the pages' cache (cocreation.core.choices)
-# under the areas whose writes change them.
-KEPT_CHOICES = {"theme": (QUESTS,), "sdg": (QUESTS,), "target": (QUESTS,), "region": (DIRECTORY,)}
+# The reference data among the filters, read from the pages' cache (cocreation.core.choices).
+KEPT_CHOICES = ("theme", "sdg", "target", "region")
 
 
 class QuestOrdering(django_filters.OrderingFilter):
@@ -106,8 +104,8 @@ class QuestFilter(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated:
             del self.filters["mine"]
-        for name, areas in KEPT_CHOICES.items():
-            keep_choices(self.form.fields[name], f"quest_filter.{name}", areas)
+        for name in KEPT_CHOICES:
+            keep_choices(self.form.fields[name], f"quest_filter.{name}")
         self.ignored: list[str] = []
 
     @classmethod

@@ -5,7 +5,8 @@ A model choice field reads its whole queryset and builds a model instance per op
 time its form is shown: the quest list's filter form built about 270 (169 SDG targets, 17
 goals, the themes, the regions) on every request. The (value, label) pairs are the same
 for everyone who reads the same language, so they are kept with
-`cocreation.core.page_cache.kept_value` under the areas whose writes change them: a new
+`cocreation.core.page_cache.kept_value` under the areas whose writes change them
+(`areas_of` the queryset's model, as the apps' `invalidates` name them): a new
 theme or a renamed region is seen on the next form, and without Redis the field reads
 the database as Django's own does. Validation is untouched: the field still checks a
 submitted value against its queryset.
@@ -13,13 +14,13 @@ submitted value against its queryset.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import get_language
 
-from .page_cache import kept_value
+from .page_cache import areas_of, kept_value
 
 
 class KeptModelChoiceIterator(ModelChoiceIterator):
@@ -64,14 +65,15 @@ class KeptModelChoiceIterator(ModelChoiceIterator):
         return bool(self._leading()) or bool(self._kept())
 
 
-def keep_choices(field: forms.ModelChoiceField, name: str, areas: Iterable[str]) -> None:
+def keep_choices(field: forms.ModelChoiceField, name: str) -> None:
     """Make `field` (a form instance's own copy of a model choice field) show the options
-    kept under `name` and `areas` (see `KeptModelChoiceIterator`). Call it after the
-    field's queryset is final."""
-    kept_areas = tuple(areas)
+    kept under `name`, forgotten with any write to its queryset's model (see
+    `KeptModelChoiceIterator`). Call it after the field's queryset is final. Raises
+    ImproperlyConfigured for a model no page-cache area names."""
+    areas = areas_of(field.queryset.model)
 
     def iterator(bound_field):
-        return KeptModelChoiceIterator(bound_field, name=name, areas=kept_areas)
+        return KeptModelChoiceIterator(bound_field, name=name, areas=areas)
 
     field.iterator = iterator
     field.widget.choices = field.choices

@@ -163,6 +163,21 @@ def kept_value(name: str, areas: Iterable[str], compute: Callable[[], T]) -> T:
     return value
 
 
+# The areas each model's writes change (filled by `invalidates`), for values derived from a
+# model's rows that must be forgotten with them (`areas_of`).
+_AREAS_OF: dict[type, set[str]] = {}
+
+
+def areas_of(model) -> tuple[str, ...]:
+    """The page-cache areas a save or delete of `model` (a model class) forgets, as
+    registered by the apps' `invalidates` calls. Raises ImproperlyConfigured for a model no
+    area names: a value kept from its rows would never be forgotten."""
+    areas = _AREAS_OF.get(model)
+    if not areas:
+        raise ImproperlyConfigured(f"No page cache area names {model._meta.label}")
+    return tuple(sorted(areas))
+
+
 def invalidates(
     area: str,
     *models,
@@ -192,6 +207,7 @@ def invalidates(
             pages_changed(area)
 
     for model in models:
+        _AREAS_OF.setdefault(model, set()).add(area)
         uid = f"page_cache:{area}:{model._meta.label}"
         post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.choices import keep_choices
 from cocreation.core.forms import PortalForm
-from cocreation.core.page_cache import DIRECTORY
 from cocreation.core.search import keyword_search
 
 from .models import PREFECTURE_CHOICES, Organisation, Region
@@ -28,7 +27,7 @@ class OrganisationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A hundred regions at national size: read from the pages' cache.
-        keep_choices(self.form.fields["region"], "directory_filter.region", (DIRECTORY,))
+        keep_choices(self.form.fields["region"], "directory_filter.region")
 
     def filter_keyword(self, queryset, name, value):
         """Organisations each of whose keywords is in the official name or the reading, or

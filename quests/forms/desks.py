@@ -4,6 +4,7 @@ view, the private thread, the board's sessions, agenda, scores, decisions and mi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.choices import keep_choices
 from cocreation.core.forms import PortalForm, PortalModelForm
 from cocreation.core.widgets import DateInput
 from cocreation.organisations.models import Organisation
@@ -44,6 +45,7 @@ class DeskForm(PortalModelForm):
     def __init__(self, *args, openers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = Theme.objects.all()
+        keep_choices(self.fields["themes"], "desk_form.themes")
         if self.instance.pk:
             del self.fields["opener"]
         else:

@@ -4,6 +4,7 @@ its reuse."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.choices import keep_choices
 from cocreation.core.forms import PortalForm, PortalModelForm
 from cocreation.core.formsets import RowsInStep
 from cocreation.core.widgets import DateInput
@@ -153,6 +154,7 @@ class QuestForm(PortalModelForm):
 
     def __init__(self, *args, hosts, **kwargs):
         super().__init__(*args, **kwargs)
+        keep_choices(self.fields["themes"], "quest_form.themes")
         host_ids = [h.pk for h in hosts]
         if self.instance.pk and self.instance.host_id not in host_ids:
             host_ids.append(self.instance.host_id)

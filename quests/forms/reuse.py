@@ -4,6 +4,7 @@ and the search of the public "results to reuse" list."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.choices import keep_choices
 from cocreation.core.forms import PortalForm
 from cocreation.organisations.models import POPULATION_BANDS, Organisation
 
@@ -75,3 +76,7 @@ class ResultsSearchForm(PortalForm):
         choices=[("", _("Any size")), *[(value, label) for value, label, *_r in POPULATION_BANDS]],
         help_text=_("The host or a municipality that reused it, by population."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_choices(self.fields["theme"], "results_search.theme")

@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from cocreation.core.dates import jdate
-from cocreation.core.page_cache import DIRECTORY, QUESTS, kept_value
+from cocreation.core.page_cache import areas_of, kept_value
 from cocreation.organisations.models import Organisation, Region
 
 from ..models import (
@@ -78,25 +78,17 @@ def digest_frequency_of(user) -> str:
     return frequency or DigestSubscription.Frequency.WEEKLY
 
 
-# The page-cache areas whose writes change each kind's choices.
-_CHOICE_AREAS = {
-    Follow.Kind.THEME: (QUESTS,),
-    Follow.Kind.SDG_TARGET: (QUESTS,),
-    Follow.Kind.MUNICIPALITY: (DIRECTORY,),
-    Follow.Kind.REGION: (DIRECTORY,),
-}
-
-
 def follow_choices(kind: str) -> list:
     """The choices (value, label) of what can be followed of `kind` (a Follow.Kind value),
     grouped where a list is long: SDG targets by goal, municipalities by prefecture. Kept
     in the pages' cache per language until a theme, target, organisation or region
     changes (`kept_value`): 1,741 municipalities were read on every view of the page."""
-    areas = _CHOICE_AREAS.get(kind)
-    if areas is None:
+    column = Follow.COLUMNS.get(kind)
+    if column is None:
         return []
+    model = Follow._meta.get_field(column).related_model
     return kept_value(
-        f"follow_choices:{kind}:{get_language()}", areas, lambda: _follow_choices(kind)
+        f"follow_choices:{kind}:{get_language()}", areas_of(model), lambda: _follow_choices(kind)
     )
 
 

@@ -103,3 +103,16 @@ def test_the_following_page_reads_no_choice_list_on_a_second_view(client, compan
     assert _tables_read(client, url) == set() and not listed
     town = factories.make_municipality("新しい町", "079999", domain=None)
     assert f'value="{town.pk}"' in client.get(url).content.decode()
+
+
+def test_a_kept_list_follows_the_areas_its_model_is_registered_under():
+    """The areas come from the apps' `invalidates` calls, never typed twice; a model no
+    area names cannot have its choices kept (they would never be forgotten)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from cocreation.core.page_cache import DIRECTORY, QUESTS, areas_of
+    from quests.models import Follow
+
+    assert areas_of(Theme) == (QUESTS,) and areas_of(Region) == (DIRECTORY,)
+    with pytest.raises(ImproperlyConfigured):
+        areas_of(Follow)
