@@ -2085,6 +2085,7 @@ def page_list(t: dict) -> list[tuple[str, str, bool]]:
         ("dashboard, region", f"/dashboard/regions/{t['region']}/"),
         ("dashboard.csv", "/dashboard/dashboard.csv"),
         ("following", "/quests/following/"),
+        ("new quest form", "/quests/new/"),
     ]
     return [(n, p, False) for n, p in pages] + [(n, p, True) for n, p in ADMIN_CHANGELISTS]
 

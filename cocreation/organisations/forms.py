@@ -1,16 +1,135 @@
 """What people send to the organisation pages: join requests, registrations, decisions,
 roles."""
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
 from cocreation.core.widgets import DateInput
 
-from . import holdings
+from . import holdings, selectors
 from .models import PREFECTURE_CHOICES, Membership, Organisation
 from .services import ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX
+
+
+def municipality_label(municipality: Organisation) -> str:
+    """How a form writes a chosen municipality so that it reads back as the same one:
+    prefecture, name and 地方公共団体コード, e.g. 福島県伊達市 (072133)."""
+    return f"{municipality.prefecture}{municipality.name} ({municipality.local_government_code})"
+
+
+class MunicipalityField(forms.CharField):
+    """One municipality, typed: a name, a reading or a 地方公共団体コード, as
+    `selectors.municipality_named` reads them; cleaned to the Organisation, or None when
+    left empty and not required. A text box rather than a select: Japan has 1,741
+    municipalities, and a select of them all is a page of its own. A name several
+    municipalities share (伊達市) is refused with each of them and its code, next to the
+    field, as is a name that matches none. Its initial value is an Organisation."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "not_found": _(
+            "No municipality is called “%(text)s”. Type its name, its reading or its "
+            "local-government code (e.g. 072036)."
+        ),
+        "ambiguous": _(
+            "“%(text)s” could be several municipalities: %(candidates)s. Type the "
+            "local-government code of the one you mean."
+        ),
+        "ambiguous_more": _(
+            "“%(text)s” matches many municipalities, among them %(candidates)s. Type the "
+            "name in full or the local-government code."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 60)
+        kwargs.setdefault(
+            "help_text",
+            _("A name, its reading or its local-government code, e.g. 郡山市 or 072036."),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Organisation):
+            return municipality_label(value)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        return self.resolve(text) if text else None
+
+    def resolve(self, text: str) -> Organisation:
+        """The one municipality `text` names; raises ValidationError when it names none
+        or several (the message lists them with their codes)."""
+        match = selectors.municipality_named(text)
+        if match.found is not None:
+            return match.found
+        if not match.candidates:
+            raise ValidationError(
+                self.error_messages["not_found"], code="not_found", params={"text": text}
+            )
+        candidates = "、".join(municipality_label(m) for m in match.candidates)
+        code = "ambiguous_more" if match.more else "ambiguous"
+        raise ValidationError(
+            self.error_messages[code], code=code, params={"text": text, "candidates": candidates}
+        )
+
+
+class MunicipalitiesField(MunicipalityField):
+    """Several municipalities, typed in one box and separated by 、 or commas, each read
+    as `MunicipalityField` reads one; cleaned to a list of Organisations in the order
+    typed, each once. Each reference that names none or several gets its own message.
+    At most `max_count` (20 unless told). Its initial value is a list of Organisations."""
+
+    SEPARATORS = re.compile(r"[、，,；;\n]+")
+    default_error_messages = {
+        "too_many": _("Name at most %(max)d municipalities."),
+    }
+
+    def __init__(self, *, max_count: int = 20, **kwargs):
+        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Names, readings or local-government codes, separated by 、 or commas, "
+                "e.g. 須賀川市、072079."
+            ),
+        )
+        self.max_count = max_count
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "、".join(
+                municipality_label(v) if isinstance(v, Organisation) else str(v) for v in value
+            )
+        return super().prepare_value(value)
+
+    def clean(self, value):
+        text = forms.CharField.clean(self, value)
+        references = [part.strip() for part in self.SEPARATORS.split(text or "")]
+        references = [part for part in references if part]
+        if len(references) > self.max_count:
+            raise ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": self.max_count}
+            )
+        found: dict[int, Organisation] = {}
+        errors = []
+        for reference in references:
+            try:
+                municipality = self.resolve(reference)
+            except ValidationError as error:
+                errors.extend(error.error_list)
+            else:
+                found.setdefault(municipality.pk, municipality)
+        if errors:
+            raise ValidationError(errors)
+        return list(found.values())
 
 
 class MembershipRequestForm(PortalForm):

@@ -173,7 +173,23 @@ class Organisation(models.Model):
                 | Q(local_government_code__isnull=True),
                 name="organisations_code_six_digits",
             ),
-            models.UniqueConstraint(fields=["kind", "name"], name="organisations_kind_name_unique"),
+            # Municipalities share names across prefectures (伊達市 of 北海道 and of 福島県,
+            # 府中市 of 東京都 and of 広島県): they are one by code, and one by name only
+            # within their prefecture. Other kinds register under a name of their own.
+            models.UniqueConstraint(
+                fields=["kind", "name"],
+                condition=~Q(kind="municipality"),
+                name="organisations_kind_name_unique",
+                violation_error_message=_("An organisation of this kind has this name already."),
+            ),
+            models.UniqueConstraint(
+                fields=["prefecture", "name"],
+                condition=Q(kind="municipality"),
+                name="organisations_municipality_name_unique",
+                violation_error_message=_(
+                    "The prefecture has a municipality of this name already."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
+from cocreation.organisations.forms import MunicipalityField
 
 from ..models import DigestSubscription, Follow
 
@@ -18,7 +19,11 @@ TARGET_LABELS = {
 class FollowForm(PortalForm):
     """One thing of `kind` (a Follow.Kind value) to follow: `target` is its id, chosen
     from `choices` (value, label) on the following page or sent by a follow button. The
-    service checks that it exists; ids on the page are prefixed with the kind."""
+    service checks that it exists; ids on the page are prefixed with the kind.
+
+    A municipality is typed rather than chosen (`municipality`, a name, reading or
+    地方公共団体コード: a select of all 1,741 would be a page of its own); a follow
+    button still sends its id as `target`."""
 
     target = forms.IntegerField(min_value=1, widget=forms.Select)
 
@@ -27,8 +32,26 @@ class FollowForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.kind = kind
         field = self.fields["target"]
+        if kind == Follow.Kind.MUNICIPALITY:
+            field.required = False
+            field.widget = forms.HiddenInput()
+            self.fields["municipality"] = MunicipalityField(
+                label=TARGET_LABELS[kind], required=False
+            )
+            return
         field.label = TARGET_LABELS.get(kind, _("Follow"))
         field.widget.choices = [("", "---------"), *choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.kind != Follow.Kind.MUNICIPALITY or self.errors:
+            return cleaned
+        municipality = cleaned.get("municipality")
+        if municipality is not None:
+            cleaned["target"] = municipality.pk
+        elif cleaned.get("target") is None:
+            self.add_error("municipality", _("Type the municipality to follow."))
+        return cleaned
 
 
 class DigestFrequencyForm(PortalForm):

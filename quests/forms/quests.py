@@ -8,6 +8,7 @@ from cocreation.core.choices import keep_choices
 from cocreation.core.forms import PortalForm, PortalModelForm
 from cocreation.core.formsets import RowsInStep
 from cocreation.core.widgets import DateInput
+from cocreation.organisations.forms import MunicipalitiesField
 from cocreation.organisations.models import Organisation
 
 from ..models import Quest, ReviewCriterion, SdgTarget, TeamMember, Theme
@@ -43,12 +44,14 @@ class QuestForm(PortalModelForm):
     host = forms.ModelChoiceField(
         label=_("Host municipality"), queryset=Organisation.objects.none()
     )
-    co_hosts = forms.ModelMultipleChoiceField(
+    # Typed, not chosen: a select of all 1,741 municipalities is a page of its own.
+    co_hosts = MunicipalitiesField(
         label=_("Co-host municipalities"),
-        queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Other municipalities that host the quest with you (optional)."),
+        help_text=_(
+            "Other municipalities that host the quest with you (optional): names, readings "
+            "or local-government codes, separated by 、 or commas, e.g. 須賀川市、072079."
+        ),
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),
@@ -161,13 +164,10 @@ class QuestForm(PortalModelForm):
         self.fields["host"].queryset = Organisation.objects.filter(pk__in=host_ids).order_by(
             "name_kana", "name"
         )
-        self.fields["co_hosts"].queryset = Organisation.objects.filter(
-            kind=Organisation.Kind.MUNICIPALITY
-        ).order_by("prefecture", "name_kana", "name")
         if self.instance.pk:
             self.fields["host"].initial = self.instance.host_id
             self.fields["co_hosts"].initial = [
-                c.organisation_id for c in self.instance.co_hosts.all()
+                c.organisation for c in self.instance.co_hosts.select_related("organisation")
             ]
             self.fields["themes"].initial = list(self.instance.themes.all())
             self.fields["sdg_targets"].initial = [t.code for t in self.instance.sdg_targets.all()]

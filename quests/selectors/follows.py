@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from cocreation.core.dates import jdate
 from cocreation.core.page_cache import areas_of, kept_value
-from cocreation.organisations.models import Organisation, Region
+from cocreation.organisations.models import Region
 
 from ..models import (
     AgendaItem,
@@ -80,11 +80,11 @@ def digest_frequency_of(user) -> str:
 
 def follow_choices(kind: str) -> list:
     """The choices (value, label) of what can be followed of `kind` (a Follow.Kind value),
-    grouped where a list is long: SDG targets by goal, municipalities by prefecture. Kept
-    in the pages' cache per language until a theme, target, organisation or region
-    changes (`kept_value`): 1,741 municipalities were read on every view of the page."""
+    SDG targets grouped by goal. Kept in the pages' cache per language until a theme,
+    target or region changes (`kept_value`). Municipalities have none: they are typed
+    (`FollowForm`), since a list of all 1,741 is a page of its own."""
     column = Follow.COLUMNS.get(kind)
-    if column is None:
+    if column is None or kind == Follow.Kind.MUNICIPALITY:
         return []
     model = Follow._meta.get_field(column).related_model
     return kept_value(
@@ -100,14 +100,6 @@ def _follow_choices(kind: str) -> list:
         for target in SdgTarget.objects.select_related("goal"):
             label = f"{target.code} {target.display_text}"
             groups.setdefault(str(target.goal), []).append((target.pk, label[:120]))
-        return list(groups.items())
-    if kind == Follow.Kind.MUNICIPALITY:
-        groups = {}
-        municipalities = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by(
-            "local_government_code"
-        )
-        for pk, name, prefecture in municipalities.values_list("pk", "name", "prefecture"):
-            groups.setdefault(prefecture or str(_("Other")), []).append((pk, name))
         return list(groups.items())
     if kind == Follow.Kind.REGION:
         return list(Region.objects.values_list("pk", "name"))

@@ -86,8 +86,8 @@ def test_a_submitted_value_is_still_checked_against_the_table(client, staff_user
 
 
 def test_the_following_page_reads_no_choice_list_on_a_second_view(client, company_user):
-    """Its four forms offered every theme, SDG target, municipality (1,741 at national
-    size) and network, read on every view."""
+    """Its forms offered every theme, SDG target and network, read on every view (and
+    every municipality, 1,741 at national size, until they were typed instead)."""
     client.force_login(company_user)
     url = reverse("quests:following")
     client.get(url)
@@ -101,8 +101,8 @@ def test_the_following_page_reads_no_choice_list_on_a_second_view(client, compan
         )
     ]
     assert _tables_read(client, url) == set() and not listed
-    town = factories.make_municipality("新しい町", "079999", domain=None)
-    assert f'value="{town.pk}"' in client.get(url).content.decode()
+    network = factories.make_region("新しい連携", "new-network")
+    assert f'value="{network.pk}"' in client.get(url).content.decode()
 
 
 def test_a_kept_list_follows_the_areas_its_model_is_registered_under():
