@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
@@ -15,27 +16,99 @@ from . import holdings, selectors
 from .models import PREFECTURE_CHOICES, Membership, Organisation
 from .services import ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX
 
-
-def municipality_label(municipality: Organisation) -> str:
-    """How a form writes a chosen municipality so that it reads back as the same one:
-    prefecture, name and 地方公共団体コード, e.g. 福島県伊達市 (072133)."""
-    return f"{municipality.prefecture}{municipality.name} ({municipality.local_government_code})"
+# A list of at most this many organisations is offered as a select (or checkboxes); a
+# longer one is typed (OrganisationField), since 1,741 options are a page of their own.
+SELECT_MAX = 50
 
 
-class MunicipalityField(forms.CharField):
-    """One municipality, typed: a name, a reading or a 地方公共団体コード, as
-    `selectors.municipality_named` reads them; cleaned to the Organisation, or None when
-    left empty and not required. A text box rather than a select: Japan has 1,741
-    municipalities, and a select of them all is a page of its own. A name several
-    municipalities share (伊達市) is refused with each of them and its code, next to the
-    field, as is a name that matches none. Its initial value is an Organisation."""
+def organisation_label(organisation: Organisation) -> str:
+    """How a form writes a chosen organisation so that it reads back as the same one: a
+    municipality with its prefecture and 地方公共団体コード (福島県伊達市 (072133)),
+    names being unique only within a prefecture; any other by its name."""
+    if organisation.kind == Organisation.Kind.MUNICIPALITY:
+        code = organisation.local_government_code
+        return f"{organisation.prefecture}{organisation.name} ({code})"
+    return organisation.name
+
+
+class OrganisationField(forms.CharField):
+    """One organisation of `among` (a queryset), typed: a name, a reading, or a
+    municipality's 地方公共団体コード, as `selectors.organisation_named` reads them;
+    cleaned to the Organisation, or None when left empty and not required. A text box
+    for lists too long for a select (`organisation_choice`). A reference that names
+    several (伊達市 of 北海道 and of 福島県) is refused with each of them, next to the
+    field, as is one that names none of `among`. Its initial value is an Organisation."""
 
     widget = forms.TextInput
+    default_error_messages = {
+        "not_found": _(
+            "None of the organisations you may choose here is called “%(text)s”. Type its "
+            "name, or a municipality's local-government code (e.g. 072036)."
+        ),
+        "ambiguous": _(
+            "“%(text)s” could be several: %(candidates)s. Type the name in full, or a "
+            "municipality's local-government code."
+        ),
+        "ambiguous_more": _(
+            "“%(text)s” matches many, among them %(candidates)s. Type the name in full, or "
+            "a municipality's local-government code."
+        ),
+    }
+    default_help_text = _("Its name, or a municipality's local-government code, e.g. 072036.")
+
+    def __init__(self, *, among: QuerySet[Organisation] | None = None, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("help_text", self.default_help_text)
+        # By id: an `among` with DISTINCT or its own order would not take the search's.
+        self.among = (
+            None if among is None else Organisation.objects.filter(pk__in=among.values("pk"))
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Organisation):
+            return organisation_label(value)
+        return value
+
+    def clean(self, value):
+        if isinstance(value, Organisation):
+            # A disabled field cleans its initial value, the organisation itself.
+            return value
+        text = super().clean(value)
+        return self.resolve(text) if text else None
+
+    def resolve(self, text: str) -> Organisation:
+        """The one organisation of `among` that `text` names; raises ValidationError
+        when it names none or several (the message lists them, municipalities with their
+        codes)."""
+        match = selectors.organisation_named(text, self.among)
+        if match.found is not None:
+            return match.found
+        if not match.candidates:
+            code = "not_found"
+            if "not_among" in self.error_messages and self.among is not None:
+                anywhere = selectors.organisation_named(text)
+                if anywhere.found is not None or anywhere.candidates:
+                    code = "not_among"
+            raise ValidationError(self.error_messages[code], code=code, params={"text": text})
+        candidates = "、".join(organisation_label(m) for m in match.candidates)
+        code = "ambiguous_more" if match.more else "ambiguous"
+        raise ValidationError(
+            self.error_messages[code], code=code, params={"text": text, "candidates": candidates}
+        )
+
+
+class MunicipalityField(OrganisationField):
+    """One municipality, typed (`OrganisationField`), of `among` or of every municipality
+    when None: Japan has 1,741, and a select of them all is a page of its own. A
+    municipality outside `among` is refused as not one of those that may be chosen."""
+
     default_error_messages = {
         "not_found": _(
             "No municipality is called “%(text)s”. Type its name, its reading or its "
             "local-government code (e.g. 072036)."
         ),
+        "not_among": _("“%(text)s” is not one of the municipalities you may choose here."),
         "ambiguous": _(
             "“%(text)s” could be several municipalities: %(candidates)s. Type the "
             "local-government code of the one you mean."
@@ -45,72 +118,46 @@ class MunicipalityField(forms.CharField):
             "name in full or the local-government code."
         ),
     }
+    default_help_text = _(
+        "A name, its reading or its local-government code, e.g. 郡山市 or 072036."
+    )
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 60)
-        kwargs.setdefault(
-            "help_text",
-            _("A name, its reading or its local-government code, e.g. 郡山市 or 072036."),
-        )
         super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Organisation):
-            return municipality_label(value)
-        return value
-
-    def clean(self, value):
-        text = super().clean(value)
-        return self.resolve(text) if text else None
-
-    def resolve(self, text: str) -> Organisation:
-        """The one municipality `text` names; raises ValidationError when it names none
-        or several (the message lists them with their codes)."""
-        match = selectors.municipality_named(text)
-        if match.found is not None:
-            return match.found
-        if not match.candidates:
-            raise ValidationError(
-                self.error_messages["not_found"], code="not_found", params={"text": text}
-            )
-        candidates = "、".join(municipality_label(m) for m in match.candidates)
-        code = "ambiguous_more" if match.more else "ambiguous"
-        raise ValidationError(
-            self.error_messages[code], code=code, params={"text": text, "candidates": candidates}
-        )
 
 
 class MunicipalitiesField(MunicipalityField):
-    """Several municipalities, typed in one box and separated by 、 or commas, each read
-    as `MunicipalityField` reads one; cleaned to a list of Organisations in the order
-    typed, each once. Each reference that names none or several gets its own message.
-    At most `max_count` (20 unless told). Its initial value is a list of Organisations."""
+    """Several municipalities of `among` (every municipality when None), typed in one box
+    and separated by 、 or commas, each read as `MunicipalityField` reads one; cleaned to
+    a list of Organisations in the order typed, each once. Each reference that names
+    none or several gets its own message. At most `max_count` (20 unless told). Its
+    initial value is a list of Organisations."""
 
     SEPARATORS = re.compile(r"[、，,；;\n]+")
     default_error_messages = {
         "too_many": _("Name at most %(max)d municipalities."),
     }
+    default_help_text = _(
+        "Names, readings or local-government codes, separated by 、 or commas, "
+        "e.g. 須賀川市、072079."
+    )
 
     def __init__(self, *, max_count: int = 20, **kwargs):
         kwargs.setdefault("max_length", 2000)
-        kwargs.setdefault(
-            "help_text",
-            _(
-                "Names, readings or local-government codes, separated by 、 or commas, "
-                "e.g. 須賀川市、072079."
-            ),
-        )
         self.max_count = max_count
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
             return "、".join(
-                municipality_label(v) if isinstance(v, Organisation) else str(v) for v in value
+                organisation_label(v) if isinstance(v, Organisation) else str(v) for v in value
             )
         return super().prepare_value(value)
 
     def clean(self, value):
+        if isinstance(value, list | tuple):
+            return list(value)
         text = forms.CharField.clean(self, value)
         references = [part.strip() for part in self.SEPARATORS.split(text or "")]
         references = [part for part in references if part]
@@ -130,6 +177,33 @@ class MunicipalitiesField(MunicipalityField):
         if errors:
             raise ValidationError(errors)
         return list(found.values())
+
+
+def organisation_choice(
+    queryset: QuerySet[Organisation],
+    *,
+    typed: type[OrganisationField] = MunicipalityField,
+    multiple: bool = False,
+    select: dict | None = None,
+    **kwargs,
+) -> forms.Field:
+    """A form field choosing one organisation of `queryset` (several with `multiple`): a
+    select (a ModelChoiceField or ModelMultipleChoiceField, with the extra arguments
+    `select`, e.g. a widget or empty_label) when it holds at most SELECT_MAX, else the
+    `typed` field limited to it (a site administrator may choose any of 1,741
+    municipalities). `kwargs` (label, required, help_text…) go to either; a single
+    choice is chosen already. One query (for the first SELECT_MAX + 1 ids)."""
+    # Unordered: telling a short list from a long one needs no sort.
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: SELECT_MAX + 1])
+    if len(ids) == 1 and not multiple:
+        kwargs.setdefault("initial", ids[0])
+    if len(ids) <= SELECT_MAX:
+        few = Organisation.objects.filter(pk__in=ids).order_by("name_kana", "name")
+        field = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
+        return field(queryset=few, **(select or {}), **kwargs)
+    if multiple and not issubclass(typed, MunicipalitiesField):
+        typed = MunicipalitiesField
+    return typed(among=queryset, **kwargs)
 
 
 class MembershipRequestForm(PortalForm):

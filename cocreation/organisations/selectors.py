@@ -113,64 +113,70 @@ def memberships_for_decision() -> QuerySet[Membership]:
 # A code typed alone or after a name, as the portal shows one: 072036, 07203 (without the
 # check digit), 郡山市 (072036), 郡山市（072036）.
 _CODE = re.compile(r"^(?P<name>.*?)[\s(]*(?P<code>[0-9]{5,6})\)?$")
-MUNICIPALITY_CANDIDATES_MAX = 5
+CANDIDATES_MAX = 5
 
 
 @dataclass(frozen=True)
-class MunicipalityMatch:
-    """What one typed municipality reference names: `found`, the municipality when it
-    names exactly one; else `candidates`, up to MUNICIPALITY_CANDIDATES_MAX municipalities
-    it could mean (empty when none), and `more`, whether there are others."""
+class NamedOrganisation:
+    """What one typed reference to an organisation names: `found`, the organisation when
+    it names exactly one; else `candidates`, up to CANDIDATES_MAX it could mean (empty
+    when none), and `more`, whether there are others."""
 
     found: Organisation | None
     candidates: tuple[Organisation, ...] = ()
     more: bool = False
 
 
-def municipality_named(text: str) -> MunicipalityMatch:
-    """The municipality `text` names, as a person types one into a form: its
-    地方公共団体コード (6 digits, or the first 5 without the check digit, full-width digits
-    too), its name or reading (郡山市, こおりやまし), either after its prefecture
-    (福島県伊達市), or a name with its code in brackets as the portal writes it
-    (伊達市 (072133)). A name that is exactly one municipality's name or reading finds it;
-    else a name that is part of exactly one municipality's name finds it (郡山 →
-    郡山市). Names are not unique (伊達市 is in 北海道 and in 福島県): a name several
-    municipalities share finds none and lists them as candidates, to be told apart by
-    their code. One query, on the directory's search index."""
+def municipalities() -> QuerySet[Organisation]:
+    """Every municipality, by 地方公共団体コード."""
+    return Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by(
+        "local_government_code"
+    )
+
+
+def organisation_named(text: str, among: QuerySet[Organisation] | None = None) -> NamedOrganisation:
+    """The organisation of `among` (every municipality when None) that `text` names, as a
+    person types one into a form: a municipality's 地方公共団体コード (6 digits, or the
+    first 5 without the check digit, full-width digits too), a name or reading (郡山市,
+    こおりやまし), either after the prefecture (福島県伊達市), or a name with its code in
+    brackets as the portal writes it (伊達市 (072133)). A name that is exactly one
+    organisation's name or reading finds it; else a name that is part of exactly one
+    name finds it (郡山 → 郡山市). Municipalities share names across prefectures (伊達市
+    is in 北海道 and in 福島県): a name several share finds none and lists them as
+    candidates, to be told apart by their code. One query, on the directory's search
+    index."""
     typed = unicodedata.normalize("NFKC", text or "").strip()
-    municipalities = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).only(
-        "name", "name_kana", "prefecture", "local_government_code"
+    rows_of = (municipalities() if among is None else among).only(
+        "kind", "name", "name_kana", "prefecture", "local_government_code"
     )
     coded = _CODE.match(typed)
     if coded:
         code = coded["code"]
         if len(code) == 6:
-            rows = list(municipalities.filter(local_government_code=code)[:1])
+            rows = list(rows_of.filter(local_government_code=code)[:1])
         else:
-            rows = list(municipalities.filter(local_government_code__startswith=code)[:2])
-        return MunicipalityMatch(rows[0] if len(rows) == 1 else None, tuple(rows))
+            rows = list(rows_of.filter(local_government_code__startswith=code)[:2])
+        return NamedOrganisation(rows[0] if len(rows) == 1 else None, tuple(rows))
     prefecture = next((p for p in PREFECTURES if typed.startswith(p) and typed != p), "")
     name = normalise_for_search(typed[len(prefecture) :])
     if not name:
-        return MunicipalityMatch(None)
+        return NamedOrganisation(None)
     if prefecture:
-        municipalities = municipalities.filter(prefecture=prefecture)
-    limit = MUNICIPALITY_CANDIDATES_MAX + 1
+        rows_of = rows_of.filter(prefecture=prefecture)
+    limit = CANDIDATES_MAX + 1
     # The whole name or reading first: the search text is "name reading", normalised.
     exact = Q(search_text=name) | Q(search_text__startswith=f"{name} ")
     exact |= Q(search_text__endswith=f" {name}")
     rows = list(
-        keyword_search(municipalities, name, rank=False)
+        keyword_search(rows_of, name, rank=False)
         .annotate(exact=Case(When(exact, then=True), default=False))
-        .order_by("-exact", "local_government_code")[:limit]
+        .order_by("-exact", "local_government_code", "name")[:limit]
     )
-    whole = [m for m in rows if m.exact]
+    whole = [row for row in rows if row.exact]
     if len(whole) == 1 or (len(rows) == 1 and not whole):
-        return MunicipalityMatch((whole or rows)[0])
+        return NamedOrganisation((whole or rows)[0])
     listed = whole or rows
-    return MunicipalityMatch(
-        None, tuple(listed[:MUNICIPALITY_CANDIDATES_MAX]), len(listed) == limit
-    )
+    return NamedOrganisation(None, tuple(listed[:CANDIDATES_MAX]), len(listed) == limit)
 
 
 def municipality_for_email(email: str) -> Organisation | None:

@@ -8,7 +8,7 @@ from cocreation.core.choices import keep_choices
 from cocreation.core.forms import PortalForm, PortalModelForm
 from cocreation.core.formsets import RowsInStep
 from cocreation.core.widgets import DateInput
-from cocreation.organisations.forms import MunicipalitiesField
+from cocreation.organisations.forms import MunicipalitiesField, organisation_choice
 from cocreation.organisations.models import Organisation
 
 from ..models import Quest, ReviewCriterion, SdgTarget, TeamMember, Theme
@@ -37,8 +37,10 @@ class QuestForm(PortalModelForm):
     phone included, is shown to anyone (signed in or not) once the quest leaves the
     draft state; the contact fields and the page say so.
 
-    `hosts`: the municipalities the person may host for (services.quests.hosts_user_may_choose);
-    an edited quest's own host stays offered.
+    `hosts`: the municipalities the person may host for, a queryset
+    (services.quests.hosts_user_may_choose), offered as a select, or typed when there are
+    more than a select holds (a site admin's 1,741); an edited quest's own host stays
+    offered.
     """
 
     host = forms.ModelChoiceField(
@@ -158,14 +160,11 @@ class QuestForm(PortalModelForm):
     def __init__(self, *args, hosts, **kwargs):
         super().__init__(*args, **kwargs)
         keep_choices(self.fields["themes"], "quest_form.themes")
-        host_ids = [h.pk for h in hosts]
-        if self.instance.pk and self.instance.host_id not in host_ids:
-            host_ids.append(self.instance.host_id)
-        self.fields["host"].queryset = Organisation.objects.filter(pk__in=host_ids).order_by(
-            "name_kana", "name"
-        )
         if self.instance.pk:
-            self.fields["host"].initial = self.instance.host_id
+            hosts = hosts | Organisation.objects.filter(pk=self.instance.host_id)
+        self.fields["host"] = organisation_choice(hosts, label=self.fields["host"].label)
+        if self.instance.pk:
+            self.fields["host"].initial = self.instance.host
             self.fields["co_hosts"].initial = [
                 c.organisation for c in self.instance.co_hosts.select_related("organisation")
             ]
@@ -175,8 +174,6 @@ class QuestForm(PortalModelForm):
             if self.instance.state != Quest.State.DRAFT:
                 # The host stays fixed once companies may have seen the quest.
                 self.fields["host"].disabled = True
-        elif len(host_ids) == 1:
-            self.fields["host"].initial = host_ids[0]
 
     def sections(self):
         """[(fieldset title, [bound fields])] in the order the page shows them."""
@@ -350,6 +347,4 @@ class ReuseForm(PortalForm):
 
     def __init__(self, *args, hosts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = Organisation.objects.filter(pk__in=[h.pk for h in hosts])
-        if len(hosts) == 1:
-            self.fields["host"].initial = hosts[0].pk
+        self.fields["host"] = organisation_choice(hosts, label=self.fields["host"].label)

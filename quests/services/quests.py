@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,20 +54,26 @@ def allowed_moves(quest: Quest) -> list[str]:
     return [state for state in MOVE_LABELS if state in ALLOWED_MOVES[quest.state]]
 
 
-def hosts_user_may_choose(user) -> list:
-    """Municipalities a user may host a quest for: their own, or their region's if coordinator."""
+def hosts_user_may_choose(user) -> QuerySet:
+    """The municipalities `user` may host a quest for, as a queryset by reading: every
+    one for site admins; else their own and, for coordinators, those of the regions they
+    coordinate. A queryset, not a list: a site admin's is all 1,741 at national size,
+    which a form offers typed rather than as a select (`organisation_choice`)."""
     from cocreation.organisations.models import Organisation
 
-    if roles.is_site_admin(user):
-        return list(Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY))
-    own = {o.pk: o for o in roles.municipalities_of(user)}
-    region_ids = roles.coordinated_region_ids(user)
-    if region_ids:
-        for organisation in Organisation.objects.filter(
-            kind=Organisation.Kind.MUNICIPALITY, regions__in=region_ids
-        ).distinct():
-            own.setdefault(organisation.pk, organisation)
-    return sorted(own.values(), key=lambda o: o.name_kana or o.name)
+    municipalities = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+    if not roles.is_site_admin(user):
+        condition = Q(pk__in=[o.pk for o in roles.municipalities_of(user)])
+        region_ids = roles.coordinated_region_ids(user)
+        if region_ids:
+            members = Organisation.regions.through.objects.filter(region_id__in=region_ids)
+            condition |= Q(pk__in=members.values("organisation_id"))
+        municipalities = municipalities.filter(condition)
+    return municipalities.order_by("name_kana", "name", "pk")
+
+
+def _may_host(user, host) -> bool:
+    return hosts_user_may_choose(user).filter(pk=host.pk).exists()
 
 
 def _team_organisation(user, host):
@@ -86,7 +93,7 @@ def quest_create(*, user, host, data: dict, themes=(), sdg_targets=(), co_hosts=
     `data`: {Quest column: value} (title, summary, … as QuestForm.quest_data gives them);
     `themes`, `sdg_targets`, `co_hosts`: Theme, SdgTarget and Organisation rows. Raises
     QuestError (field "host") when the user may not host quests for `host`."""
-    if host not in hosts_user_may_choose(user):
+    if not _may_host(user, host):
         raise QuestError(_("You cannot create quests for this municipality."), field="host")
     quest = Quest.objects.create(host=host, created_by=user, **data)
     quest.themes.set(themes)
@@ -410,7 +417,7 @@ def quest_reuse(*, source: Quest, user, host) -> Quest:
     recorded in the source's reuse ledger as considering it (services.reuse)."""
     if not permissions.can_reuse_quest(user, source):
         raise QuestError(_("Only a completed quest can be reused, by municipal staff."))
-    if host not in hosts_user_may_choose(user):
+    if not _may_host(user, host):
         raise QuestError(_("You cannot create quests for this municipality."), field="host")
     # A double click (or two tabs) must not leave two identical drafts: under the user's
     # row lock, a draft this person started from the same quest minutes ago is the one.

@@ -16,6 +16,7 @@ from cocreation.core.dates import fiscal_year
 from cocreation.core.forms import PortalModelForm
 from cocreation.core.formsets import RowsInStep
 from cocreation.core.widgets import DateInput
+from cocreation.organisations.forms import OrganisationField, organisation_choice
 from cocreation.organisations.models import Organisation
 
 from ..models import Cohort, Field, Phase, Programme, Submission, Team
@@ -65,6 +66,14 @@ class UserEmailsField(forms.CharField):
 
 def _emails(users) -> str:
     return "\n".join(u.email for u in users)
+
+
+def _members_of_regions_of(organisations):
+    """Ids (a subquery) of the members of the regions `organisations` (ids, or a queryset
+    of organisations) belong to: subqueries rather than a join, which needed DISTINCT."""
+    through = Organisation.regions.through.objects
+    regions = through.filter(organisation_id__in=organisations).values("region_id")
+    return through.filter(region_id__in=regions).values("organisation_id")
 
 
 class CohortSettingsForm(PortalModelForm):
@@ -118,13 +127,18 @@ class CohortSettingsForm(PortalModelForm):
             if (self.instance.pk)
             else []
         )
-        self.fields["organisations"].queryset = (
-            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
-            .filter(
-                Q(pk__in=organisers) | Q(regions__organisations__in=organisers) | Q(pk__in=chosen)
-            )
-            .distinct()
-            .order_by("local_government_code", "name")
+        field = self.fields["organisations"]
+        # Checkboxes for a region's municipalities; typed for a site admin's 1,741.
+        self.fields["organisations"] = organisation_choice(
+            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).filter(
+                Q(pk__in=organisers)
+                | Q(pk__in=_members_of_regions_of(organisers))
+                | Q(pk__in=chosen)
+            ),
+            multiple=True,
+            select={"widget": forms.CheckboxSelectMultiple, "help_text": field.help_text},
+            label=field.label,
+            required=field.required,
         )
         if self.instance.pk:
             self.fields["coordinator_emails"].initial = _emails(self.instance.coordinators.all())
@@ -182,7 +196,10 @@ class CohortStartForm(CohortSettingsForm):
         self.fields["programme"].queryset = Programme.objects.filter(
             organiser__in=organisers
         ).order_by("name")
-        self.fields["organiser"].queryset = organisers.order_by("name")
+        field = self.fields["organiser"]
+        self.fields["organiser"] = organisation_choice(
+            organisers, typed=OrganisationField, label=field.label, required=False
+        )
         self.fields["fiscal_year"].initial = current_fiscal_year() + 1
 
     def clean(self):

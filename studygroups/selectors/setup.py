@@ -3,10 +3,11 @@ overview, and what starting and setting up a cohort look up."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cocreation import permissions as roles
+from cocreation.organisations.models import Organisation
 
 from .. import permissions
 from ..models import Cohort, Member, Outcome, Programme, team_role_rank
@@ -65,10 +66,9 @@ def cohort_overview(cohort: Cohort, *, with_outcomes: bool) -> dict:
     }
 
 
-def settings_organisers(user, cohort: Cohort) -> list[int]:
+def settings_organisers(user, cohort: Cohort) -> QuerySet[Organisation]:
     """The organisations whose municipalities the settings page offers as participants:
-    those `user` coordinates and the programme's organiser (ids)."""
-    return [
-        *roles.coordinated_organisations(user).values_list("pk", flat=True),
-        cohort.programme.organiser_id,
-    ]
+    those `user` coordinates (every one for a site admin) and the programme's organiser,
+    as a queryset to use in a subquery."""
+    coordinated = roles.coordinated_organisations(user).values("pk")
+    return Organisation.objects.filter(Q(pk__in=coordinated) | Q(pk=cohort.programme.organiser_id))

@@ -39,8 +39,8 @@ def outcome_to_quest(*, outcome: Outcome, user):
 
     if not permissions.is_coordinator(user, outcome.team.cohort):
         raise StudyError(_("Only the cohort's coordinators record outcomes."))
-    hosts = hosts_user_may_choose(user)
-    if not hosts:
+    host = hosts_user_may_choose(user).first()
+    if host is None:
         raise StudyError(_("Only municipal staff can start a quest."))
     with transaction.atomic():
         locked = Outcome.objects.select_for_update().get(pk=outcome.pk)
@@ -49,7 +49,7 @@ def outcome_to_quest(*, outcome: Outcome, user):
         try:
             quest = quest_create(
                 user=user,
-                host=hosts[0],
+                host=host,
                 data={
                     "title": locked.proposal_title[:200],
                     "summary": locked.summary[:1000],

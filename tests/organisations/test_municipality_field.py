@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cocreation.organisations.forms import MunicipalitiesField, MunicipalityField
 from cocreation.organisations.models import Organisation
-from cocreation.organisations.selectors import municipality_named
+from cocreation.organisations.selectors import organisation_named
 from quests.models import Follow, Quest
 from tests import factories
 
@@ -56,7 +56,7 @@ def municipalities(koriyama, tamura):
     ],
 )
 def test_a_typed_reference_names_one_municipality(municipalities, typed, expected):
-    assert municipality_named(typed).found == municipalities[expected]
+    assert organisation_named(typed).found == municipalities[expected]
     assert MunicipalityField().clean(typed) == municipalities[expected]
 
 
@@ -68,7 +68,7 @@ def test_the_label_a_form_writes_reads_back_as_the_same_municipality(municipalit
 
 
 def test_a_shared_name_asks_for_the_code_and_lists_each_with_its_code(municipalities):
-    match = municipality_named("伊達市")
+    match = organisation_named("伊達市")
     assert match.found is None
     assert set(match.candidates) == {
         municipalities["date_hokkaido"],
@@ -92,13 +92,13 @@ def test_a_reference_to_no_municipality_is_refused_with_what_to_type(municipalit
 
 
 def test_a_company_is_never_found_as_a_municipality(municipalities, company):
-    assert municipality_named(company.name).found is None
+    assert organisation_named(company.name).found is None
 
 
 def test_many_partial_matches_are_listed_in_part(municipalities):
     for n in range(8):
         factories.make_municipality(f"北山{n}村", f"0799{n}0", domain="")
-    match = municipality_named("北山")
+    match = organisation_named("北山")
     assert match.found is None and len(match.candidates) == 5 and match.more
     with pytest.raises(Exception) as refused:
         MunicipalityField().clean("北山")

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from cocreation.organisations.models import Organisation
 from quests.errors import QuestError
 from quests.forms.engagement import AnswerForm
 from quests.forms.proposals import ProposalForm
@@ -146,7 +147,9 @@ def test_kpi_fields_shown_on_the_public_results_page_say_so(field):
     "field", ["contact_name", "contact_department", "contact_email", "contact_phone"]
 )
 def test_the_quest_contact_fields_say_anyone_can_read_them(field):
-    assert "誰でも閲覧できます" in str(QuestForm(hosts=[]).fields[field].help_text)
+    assert "誰でも閲覧できます" in str(
+        QuestForm(hosts=Organisation.objects.none()).fields[field].help_text
+    )
 
 
 def test_the_quest_form_says_its_text_becomes_public(client, staff_user):

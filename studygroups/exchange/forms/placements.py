@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
 from cocreation.core.widgets import DateInput
+from cocreation.organisations.forms import SELECT_MAX, organisation_choice
 from cocreation.organisations.models import Membership, Organisation
 from spaces.models import Space
 
@@ -15,6 +16,11 @@ from ..models import Placement
 class _MentorChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name}（{obj.department}）" if obj.department else obj.display_name
+
+
+def _more_than_a_select(queryset) -> bool:
+    # Unordered: telling whether there are more than SELECT_MAX needs no sort.
+    return len(queryset.order_by().values_list("pk", flat=True)[: SELECT_MAX + 1]) > SELECT_MAX
 
 
 class PlacementForm(PortalForm):
@@ -49,12 +55,13 @@ class PlacementForm(PortalForm):
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = municipalities
+        field = self.fields["host"]
+        self.fields["host"] = organisation_choice(
+            municipalities, label=field.label, select={"empty_label": None}
+        )
         managed = municipalities.values("pk")
-        self.fields["room"].queryset = Space.objects.filter(
-            host__in=managed, is_active=True
-        ).order_by("name", "id")
-        self.fields["mentor"].queryset = (
+        rooms = Space.objects.filter(host__in=managed, is_active=True).order_by("name", "id")
+        mentors = (
             get_user_model()
             .objects.filter(
                 is_active=True,
@@ -64,3 +71,66 @@ class PlacementForm(PortalForm):
             )
             .order_by("family_name_kana", "id")
         )
+        # Selects while they stay short; a site admin, who manages every municipality,
+        # types the room's name and the mentor's address instead of choosing among 1,000
+        # rooms and every member of staff in the country (the host's own are checked in
+        # clean()).
+        self.typed = set()
+        if _more_than_a_select(rooms):
+            self.fields["room"] = forms.CharField(
+                label=self.fields["room"].label,
+                required=False,
+                max_length=200,
+                help_text=_(
+                    "The name of a room the host municipality runs, as on its page. Needed "
+                    "unless the placement is wholly online."
+                ),
+            )
+            self.typed.add("room")
+        else:
+            self.fields["room"].queryset = rooms
+        if _more_than_a_select(mentors):
+            self.fields["mentor"] = forms.EmailField(
+                label=self.fields["mentor"].label,
+                help_text=_("The mentor's e-mail address: an active member of the host."),
+            )
+            self.typed.add("mentor")
+        else:
+            self.fields["mentor"].queryset = mentors
+
+    def clean(self):
+        cleaned = super().clean()
+        host = cleaned.get("host")
+        if host is None:
+            # The host's own error says what to fix; its rooms and staff are unknown.
+            return cleaned
+        if "room" in self.typed and cleaned.get("room"):
+            room = Space.objects.filter(host=host, is_active=True, name=cleaned["room"]).first()
+            if room is None:
+                self.add_error(
+                    "room",
+                    _("%(host)s runs no room called “%(name)s”.")
+                    % {"host": host, "name": cleaned["room"]},
+                )
+            cleaned["room"] = room
+        elif "room" in self.typed:
+            cleaned["room"] = None
+        if "mentor" in self.typed and cleaned.get("mentor"):
+            mentor = (
+                get_user_model()
+                .objects.filter(
+                    is_active=True,
+                    email__iexact=cleaned["mentor"],
+                    memberships__organisation=host,
+                    memberships__status=Membership.Status.ACTIVE,
+                )
+                .first()
+            )
+            if mentor is None:
+                self.add_error(
+                    "mentor",
+                    _("No active member of %(host)s has the address %(email)s.")
+                    % {"host": host, "email": cleaned["mentor"]},
+                )
+            cleaned["mentor"] = mentor
+        return cleaned
