@@ -50,6 +50,20 @@ class TeamInline(PortalTabularInline):
     model = Team
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        self.cohort = obj  # an inline instance serves one request
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "field":
+            # The cohort's own fields (a new cohort's are saved with it, then chosen),
+            # not the 600 of every cohort.
+            cohort = getattr(self, "cohort", None)
+            kwargs["queryset"] = (
+                Field.objects.filter(cohort=cohort) if cohort is not None else Field.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Cohort)
 class CohortAdmin(PortalModelAdmin):

@@ -28,10 +28,11 @@ from django.contrib.admin.widgets import (
     AutocompleteSelect,
     AutocompleteSelectMultiple,
     ForeignKeyRawIdWidget,
+    ManyToManyRawIdWidget,
 )
 from django.db import models
 from django.forms import ModelChoiceField
-from django.forms.models import _get_foreign_key
+from django.forms.models import ModelChoiceIteratorValue, _get_foreign_key
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
@@ -70,9 +71,96 @@ def drill_down_is_valid(params, field: str) -> bool:
     return inputs.in_window(first)
 
 
-class PortalAdminMixin:
+# A select of a foreign key or many-to-many field in the admin lists at most this many
+# rows; a longer list (every cohort, phase or review criterion of a national deployment)
+# is a raw id box with Django's lookup window instead.
+ADMIN_SELECT_MAX = 200
+
+
+class LongListsAsRawIds:
+    """Mixed into the portal's ModelAdmins and inlines: a foreign key or many-to-many
+    field given neither an autocomplete, a raw id box nor a filter widget of its own is a
+    select only while its choices are few (`ADMIN_SELECT_MAX`); past that, a raw id box
+    (Django's `ForeignKeyRawIdWidget` / `ManyToManyRawIdWidget`). The choices are read
+    once, when the form class is built, and kept as the select's list: no query more
+    than a select costs anyway. At national size a review's scores listed all 50,000
+    review criteria (2.4 MB, 7 s) and a member's preferred fields all 600."""
+
+    def _choices_of(self, db_field, request, kwargs):
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.complex_filter(
+                db_field.get_limit_choices_to()
+            )
+        return queryset
+
+    def _few_rows(self, db_field, request, kwargs, raw_id_widget) -> list | None:
+        """The rows of a short list (None for a field with a widget of its own); for a
+        long one, sets the raw id widget in `kwargs` and returns None."""
+        if (
+            "widget" in kwargs
+            or db_field.name in self.raw_id_fields
+            or db_field.name in self.get_autocomplete_fields(request)
+            or db_field.name in self.radio_fields
+            or db_field.name in (*self.filter_horizontal, *self.filter_vertical)
+            or self._is_parent_link(db_field)
+        ):
+            return None
+        # Django builds an admin's form classes several times a request: read once.
+        read = request.__dict__.setdefault("_portal_admin_choices", {})
+        key = (db_field.model._meta.label, db_field.name, kwargs.get("queryset") is not None)
+        if key not in read:
+            read[key] = list(self._choices_of(db_field, request, kwargs)[: ADMIN_SELECT_MAX + 1])
+        rows = read[key]
+        if len(rows) <= ADMIN_SELECT_MAX:
+            return rows
+        kwargs["widget"] = raw_id_widget(
+            db_field.remote_field, self.admin_site, using=kwargs.get("using")
+        )
+        return None
+
+    def _is_parent_link(self, db_field) -> bool:
+        # An inline's key to its parent row: the formset replaces it, never listed.
+        parent = getattr(self, "parent_model", None)
+        return parent is not None and db_field == _get_foreign_key(
+            parent, self.model, fk_name=self.fk_name
+        )
+
+    @staticmethod
+    def _keep_choices(formfield, rows) -> None:
+        # As ModelChoiceIterator would list them, from the rows already read.
+        empty = getattr(formfield, "empty_label", None)
+        choices = [("", empty)] if empty is not None else []
+        choices += [
+            (
+                ModelChoiceIteratorValue(formfield.prepare_value(row), row),
+                formfield.label_from_instance(row),
+            )
+            for row in rows
+        ]
+        formfield.choices = choices
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        rows = self._few_rows(db_field, request, kwargs, ForeignKeyRawIdWidget)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if rows is not None and isinstance(formfield, ModelChoiceField):
+            self._keep_choices(formfield, rows)
+        return formfield
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        rows = self._few_rows(db_field, request, kwargs, ManyToManyRawIdWidget)
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if rows is not None and isinstance(formfield, ModelChoiceField):
+            self._keep_choices(formfield, rows)
+        return formfield
+
+
+class PortalAdminMixin(LongListsAsRawIds):
     """Mixed into every ModelAdmin of the portal (also the user admin, which keeps its
-    own forms): a date drill-down outside the window falls back to the whole list."""
+    own forms): a date drill-down outside the window falls back to the whole list; long
+    lists of choices are raw id boxes (`LongListsAsRawIds`)."""
 
     def changelist_view(self, request, extra_context=None):
         field = getattr(self, "date_hierarchy", None)
@@ -158,9 +246,9 @@ def _know_loaded_rows(form) -> None:
         widget.known = {str(getattr(row, attname)): field.label_from_instance(row) for row in rows}
 
 
-class PortalInlineMixin:
+class PortalInlineMixin(LongListsAsRawIds):
     """Mixed into the portal's inlines: the same number of queries for 1 row as for 50
-    (see the module's docstring)."""
+    (see the module's docstring); long lists of choices are raw id boxes."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

@@ -137,7 +137,9 @@ class MunicipalitiesField(MunicipalityField):
     SEPARATORS = re.compile(r"[、，,；;\n]+")
     default_error_messages = {
         "too_many": _("Name at most %(max)d municipalities."),
+        "too_long": _("“%(text)s…” is longer than any municipality's name."),
     }
+    REFERENCE_MAX = 60
     default_help_text = _(
         "Names, readings or local-government codes, separated by 、 or commas, "
         "e.g. 須賀川市、072079."
@@ -168,6 +170,15 @@ class MunicipalitiesField(MunicipalityField):
         found: dict[int, Organisation] = {}
         errors = []
         for reference in references:
+            if len(reference) > self.REFERENCE_MAX:
+                errors.append(
+                    ValidationError(
+                        self.error_messages["too_long"],
+                        code="too_long",
+                        params={"text": reference[:20]},
+                    )
+                )
+                continue
             try:
                 municipality = self.resolve(reference)
             except ValidationError as error:

@@ -36,6 +36,9 @@ from .models import Handover, Membership, NetworkJoinRequest, Organisation, Regi
 
 DIRECTORY_PAGE_SIZE = 30
 
+# Membership requests a page.
+REQUESTS_PAGE_SIZE = 20
+
 
 @login_required
 def organisation_list(request):
@@ -367,11 +370,19 @@ def _decision_form(membership_id: int, data=None) -> DecisionForm:
 
 
 def _render_requests(request, failed: DecisionForm | None = None, failed_id=None, status=200):
+    # A page at a time: a site admin answers every pending request in the country.
+    pending = selectors.pending_requests_for(request.user)
+    listing = paginate(request, pending, per_page=REQUESTS_PAGE_SIZE)
+    rows = list(listing.page.object_list)
+    if failed is not None and all(r.pk != failed_id for r in rows):
+        # The refused form's request stays in sight, whichever page it is on.
+        rows[:0] = list(pending.filter(pk=failed_id))
     items = [
         (r, failed if r.pk == failed_id and failed is not None else _decision_form(r.pk))
-        for r in selectors.pending_requests_for(request.user)
+        for r in rows
     ]
-    return render(request, "organisations/request_list.html", {"items": items}, status=status)
+    context = {"items": items, "listing": listing}
+    return render(request, "organisations/request_list.html", context, status=status)
 
 
 @login_required

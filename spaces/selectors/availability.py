@@ -7,6 +7,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .. import rules
@@ -115,16 +117,27 @@ def week(space: Space, monday: dt.date, now: dt.datetime | None = None) -> dict:
 def month(space: Space, first: dt.date) -> dict:
     """The month view of the month starting `first`: weeks of days, each open or closed
     with its live bookings counted by kind, and the previous and next months' first
-    days. One query for the bookings."""
+    days. One query, counting in the database: a busy room has some 600 bookings a
+    month, which the page never shows one by one."""
     tz = timezone.get_current_timezone()
     _weekday, length = calendar.monthrange(first.year, first.month)
     last = first.replace(day=length)
     start = dt.datetime.combine(first, dt.time(0), tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
     counts: dict[dt.date, dict[str, int]] = {}
-    for booking in bookings_between(space, start, end):
-        day = timezone.localtime(booking.starts_at).date()
-        counts.setdefault(day, dict.fromkeys(Booking.Kind.values, 0))[booking.kind] += 1
+    per_day = (
+        Booking.objects.filter(
+            space=space, status__in=Booking.LIVE_STATUSES, starts_at__lt=end, ends_at__gt=start
+        )
+        .annotate(day=TruncDate("starts_at", tzinfo=tz))
+        .values("day", "kind")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    for row in per_day:
+        counts.setdefault(row["day"], dict.fromkeys(Booking.Kind.values, 0))[row["kind"]] = row[
+            "count"
+        ]
     weeks = []
     for week_days in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
         weeks.append(

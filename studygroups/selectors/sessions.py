@@ -15,7 +15,7 @@ from django.utils import timezone
 from cocreation.core.exports import EXPORT_CHUNK_ROWS
 from cocreation.core.ical import feed_window
 
-from ..models import Attendance, Cohort, Member, Session, team_role_rank
+from ..models import Attendance, Cohort, Member, Programme, Session, team_role_rank
 
 
 def session_members(session: Session):
@@ -154,12 +154,28 @@ def survey_results(session: Session) -> dict:
     }
 
 
-def bookable_spaces(user) -> list:
-    """The spaces `user` may book a whole room of, for a session's room, by name
-    (spaces.permissions.bookable_spaces: one query, whatever the number of spaces)."""
+# Rooms offered for a session at most: a site admin may book any of 1,000 rooms.
+ROOMS_OFFERED_MAX = 50
+
+
+def bookable_spaces(user, session) -> tuple[list, bool]:
+    """The spaces offered for `session`'s room, by name: those `user` may book a whole
+    room of (spaces.permissions.bookable_spaces) that the cohort's municipalities or its
+    programme's organiser run, or any such space when they run none; at most
+    ROOMS_OFFERED_MAX, and whether more were left out. One query (two when the
+    cohort's own run none)."""
     from spaces import permissions as space_permissions
 
-    return list(space_permissions.bookable_spaces(user))
+    spaces = space_permissions.bookable_spaces(user)
+    cohort = session.cohort
+    near = spaces.filter(
+        Q(host_id__in=cohort.organisations.values("pk"))
+        | Q(host_id__in=Programme.objects.filter(pk=cohort.programme_id).values("organiser_id"))
+    )
+    rows = list(near.order_by("name", "pk")[: ROOMS_OFFERED_MAX + 1]) or list(
+        spaces.order_by("name", "pk")[: ROOMS_OFFERED_MAX + 1]
+    )
+    return rows[:ROOMS_OFFERED_MAX], len(rows) > ROOMS_OFFERED_MAX
 
 
 def bookable_space(user, pk: int):

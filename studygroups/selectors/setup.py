@@ -29,9 +29,10 @@ def cohort_or_404(pk: int) -> Cohort:
     )
 
 
-def cohorts_for(user) -> list[Cohort]:
-    """The cohorts `user` may open (permissions.visible_cohorts), newest year first."""
-    return list(
+def cohorts_for(user) -> QuerySet[Cohort]:
+    """The cohorts `user` may open (permissions.visible_cohorts), newest year first, for
+    the list to page through (200 at national size)."""
+    return (
         permissions.visible_cohorts(user).select_related("programme").order_by("-fiscal_year", "pk")
     )
 

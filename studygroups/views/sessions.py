@@ -198,7 +198,7 @@ def _render_session(
         move_form=move_form if is_coordinator else None,
         survey_form=survey_form,
         presentations=selectors.presentations_of(session),
-        bookable_spaces=selectors.bookable_spaces(user) if is_coordinator else [],
+        bookable_spaces=selectors.bookable_spaces(user, session) if is_coordinator else ([], False),
         order_form=order_form if is_coordinator else None,
     )
     if is_coordinator:

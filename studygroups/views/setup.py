@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cocreation import permissions as roles
 from cocreation.core.errors import add_to_form
 from cocreation.core.exports import csv_response
+from cocreation.core.pages import paginate
 
 from .. import permissions
 from ..errors import StudyError
@@ -28,19 +29,21 @@ from ..selectors.sessions import attendance_rates_streamed
 from ..services import setup as services
 from .common import cohort_context, coordinated_cohort, visible_cohort
 
+COHORTS_PAGE_SIZE = 20
+
 
 @login_required
 def cohort_list(request):
     """Signed-in users: the cohorts they may open (municipal staff: all, and may apply);
     everyone can read published outcomes in the archive."""
-    cohorts = selectors.cohorts_for(request.user)
+    listing = paginate(request, selectors.cohorts_for(request.user), per_page=COHORTS_PAGE_SIZE)
     today = timezone.localdate()
-    for cohort in cohorts:
+    for cohort in listing.page.object_list:
         cohort.recruiting = cohort.is_recruiting(today)
     return render(
         request,
         "studygroups/cohort_list.html",
-        {"cohorts": cohorts, "can_start": permissions.can_start_cohort(request.user)},
+        {"listing": listing, "can_start": permissions.can_start_cohort(request.user)},
     )
 
 

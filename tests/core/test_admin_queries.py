@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteMixin, ForeignKeyRawIdWidget
 from django.contrib.auth.models import Group
@@ -299,5 +300,47 @@ def test_no_change_page_lists_a_big_table_in_a_select(site_admin, world):
                 if not isinstance(widget, AutocompleteMixin | ForeignKeyRawIdWidget):
                     listed.append(f"{form_model._meta.label}.{name}")
         return f"{model._meta.label}: every row listed in {listed}" if listed else ""
+
+    assert _each_admin(check) == []
+
+
+@pytest.mark.parametrize("page", ["add", "change"])
+def test_no_admin_form_lists_more_choices_than_a_select_holds(site_admin, world, monkeypatch, page):
+    """Any table, not only the big ones, and the add pages too: at national size the
+    review's add page listed all 50,000 review criteria in its score rows (2.4 MB, 7 s)
+    and the cohort's team rows every cohort's 600 fields. With the threshold at 0 every
+    list with a row in it must be a raw id box, an autocomplete or a filter widget."""
+    from cocreation.core import admin as portal_admin
+
+    monkeypatch.setattr(portal_admin, "ADMIN_SELECT_MAX", 0)
+    request = RequestFactory().get("/")
+    request.user = site_admin
+
+    def check(model, model_admin) -> str:
+        obj = _template(model) if page == "change" else None
+        if page == "add" and not model_admin.has_add_permission(request):
+            return ""
+        listed = []
+        for form_model, form in _choice_fields(model_admin, request, obj):
+            for name, field in form.fields.items():
+                queryset = getattr(field, "queryset", None)
+                if queryset is None or field.widget.is_hidden or field.disabled:
+                    continue
+                widget = getattr(field.widget, "widget", field.widget)
+                if isinstance(widget, AutocompleteMixin | ForeignKeyRawIdWidget):
+                    continue
+                if (
+                    isinstance(widget, forms.RadioSelect)
+                    or getattr(widget, "is_stacked", None) is not None
+                ):
+                    continue  # radio buttons and filter_horizontal widgets are chosen on purpose
+                if (
+                    form_model is not model
+                    and name == _get_foreign_key(model, form_model, None).name
+                ):
+                    continue
+                if queryset.exists():
+                    listed.append(f"{form_model._meta.label}.{name}")
+        return f"{model._meta.label} ({page}): a select of {listed}" if listed else ""
 
     assert _each_admin(check) == []

@@ -255,3 +255,13 @@ def test_hostile_co_host_input_is_refused_not_a_server_error(client, staff_user,
         assert response.status_code in (200, 302), typed
     # Separators alone name nothing: the quest is saved without co-hosts.
     assert all(not q.co_hosts.exists() for q in Quest.objects.all())
+
+
+def test_a_reference_longer_than_any_name_is_refused_without_a_search(municipalities):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(Exception) as refused:
+        MunicipalitiesField().clean("田村市、" + "あ" * 61)
+    assert refused.value.messages == ["「" + "あ" * 20 + "…」は市区町村名として長すぎます。"]
+    assert len(queries) == 1  # 田村市 only
