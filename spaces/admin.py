@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cocreation.core.admin import PortalModelAdmin, PortalTabularInline
+from cocreation.core.admin import PortalModelAdmin, PortalTabularInline, chosen_only_filter
 from cocreation.core.dates import span
 
 from . import rules
@@ -105,14 +105,30 @@ class _NoSilentHiding:
 @admin.register(Space)
 class SpaceAdmin(PortalModelAdmin):
     form = SpaceAdminForm
-    list_display = ["name", "building", "host", "capacity", "opens_on", "closes_on", "is_active"]
+    list_display = [
+        "name",
+        "building",
+        "host",
+        "capacity",
+        "opens_on",
+        "closes_on",
+        "is_active",
+        "bookings",
+    ]
     list_select_related = ["host"]
-    # Only the organisations that host a space, not every organisation of the country.
-    list_filter = ["is_active", ("host", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "building", "address"]
+    # A host is searched by name, not listed: 1,000 spaces have hundreds of hosts.
+    list_filter = ["is_active"]
+    search_fields = ["name", "building", "address", "host__name"]
     autocomplete_fields = ["host", "coordinators", "allowed_organisations", "allowed_quests"]
     filter_horizontal = ["allowed_regions"]
     inlines = [OpeningHoursInline, ClosureInline]
+
+    @admin.display(description=_("bookings"))
+    def bookings(self, obj: Space) -> str:
+        # The booking list filtered by this space (chosen_only_filter), not a sidebar of
+        # every space.
+        url = f"{reverse('admin:spaces_booking_changelist')}?space={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("bookings"))
 
     def _create_formsets(self, request, obj, change):
         # Django's hook that builds the inlines of the change page; the guard needs all of
@@ -138,7 +154,12 @@ class BookingAdmin(PortalModelAdmin):
     # whose year and month links are a DISTINCT over every row; the search is the
     # booker's address exactly (one person's bookings by booking_user_starts_idx): a
     # search across several columns is an OR over joined tables, a scan of every booking.
-    list_filter = [("starts_at", admin.DateFieldListFilter), "space", "kind", "status"]
+    list_filter = [
+        ("starts_at", admin.DateFieldListFilter),
+        chosen_only_filter("space", _("space")),
+        "kind",
+        "status",
+    ]
     search_fields = ["=user__email"]
     search_help_text = _("The booker's email address, exactly.")
     ordering = ["starts_at", "id"]

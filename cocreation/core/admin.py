@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from . import inputs
 from .forms import PortalModelForm
+from .pages import CappedPaginator
 
 DRILL_DOWN_PARTS = ("year", "month", "day")
 
@@ -157,10 +158,62 @@ class LongListsAsRawIds:
         return formfield
 
 
+def chosen_only_filter(field_name: str, title) -> type[admin.SimpleListFilter]:
+    """A changelist filter by the foreign key `field_name` of a table too big to list
+    in the sidebar (1,741 hosting municipalities, 1,000 spaces): the sidebar names only
+    the row chosen, by a link that carries `?<field_name>=<id>` (from that row's own
+    list, say), with "All" to drop it. An id that is not ASCII digits or names no row
+    filters nothing and says nothing."""
+
+    class ChosenOnlyFilter(admin.SimpleListFilter):
+        parameter_name = field_name
+
+        def _chosen(self, model_admin):
+            number = inputs.query_int(self.value())
+            if number is None:
+                return None
+            related = model_admin.model._meta.get_field(field_name).related_model
+            return related._default_manager.filter(pk=number).first()
+
+        def lookups(self, request, model_admin):
+            chosen = self._chosen(model_admin)
+            return [(str(chosen.pk), str(chosen))] if chosen is not None else []
+
+        def queryset(self, request, queryset):
+            number = inputs.query_int(self.value())
+            if number is None:
+                return queryset
+            return queryset.filter(**{f"{field_name}_id": number})
+
+    ChosenOnlyFilter.title = title
+    ChosenOnlyFilter.__name__ = f"ChosenOnly_{field_name}"
+    return ChosenOnlyFilter
+
+
+# How far a changelist of a big table (`show_full_result_count = False`) counts and
+# pages: counting a million bookings took 42 ms of every page's 120.
+ADMIN_COUNT_CAP = 10_000
+
+
 class PortalAdminMixin(LongListsAsRawIds):
     """Mixed into every ModelAdmin of the portal (also the user admin, which keeps its
     own forms): a date drill-down outside the window falls back to the whole list; long
-    lists of choices are raw id boxes (`LongListsAsRawIds`)."""
+    lists of choices are raw id boxes (`LongListsAsRawIds`); the changelists of big
+    tables count no further than `ADMIN_COUNT_CAP` rows (`CappedPaginator`: the page says
+    "more than 10000", and filters or the search find the others)."""
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if self.show_full_result_count:
+            return super().get_paginator(
+                request, queryset, per_page, orphans, allow_empty_first_page
+            )
+        return CappedPaginator(
+            queryset,
+            per_page,
+            cap=ADMIN_COUNT_CAP,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+        )
 
     def changelist_view(self, request, extra_context=None):
         field = getattr(self, "date_hierarchy", None)
