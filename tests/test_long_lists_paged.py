@@ -99,16 +99,11 @@ def test_a_session_offers_the_rooms_of_its_cohorts_municipalities(
     client.force_login(coordinator_user)
     url = reverse("studygroups:session", args=[session.pk])
     page = client.get(url).content.decode()
-    assert all(f'<option value="{room.pk}">' in page for room in own)
-    assert "田村の部屋" not in page and 'id="space-more"' not in page
+    # The cohort's own rooms first, then the others the coordinator may book.
+    assert page.index("郡山の部屋0") < page.index("郡山の部屋1") < page.index("田村の部屋")
+    assert 'id="space-more"' not in page
     monkeypatch.setattr(session_selectors, "ROOMS_OFFERED_MAX", 1)
     page = client.get(url).content.decode()
-    assert page.count("郡山の部屋") == 1
+    assert "郡山の部屋0" in page and "郡山の部屋1" not in page and "田村の部屋" not in page
     assert "表示しているのは1件のスペースだけです" in page
-    # A cohort whose municipalities run no room is offered any room its coordinator may book.
-    sukagawa = factories.make_municipality("須賀川市", "072079", domain="", regions=[region])
-    cohort.organisations.set([sukagawa])
-    Programme.objects.filter(pk=programme.pk).update(organiser=sukagawa)
-    monkeypatch.setattr(session_selectors, "ROOMS_OFFERED_MAX", 50)
-    page = client.get(url).content.decode()
-    assert "郡山の部屋0" in page and "田村の部屋" in page
+    assert all(f'value="{room.pk}"' in page or room.name != "郡山の部屋0" for room in own)

@@ -2,6 +2,7 @@
 roles."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,11 +11,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.forms import PortalForm
+from cocreation.core.text import search_keywords
 from cocreation.core.widgets import DateInput
 
 from . import holdings, selectors
 from .models import PREFECTURE_CHOICES, Membership, Organisation
 from .services import ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX
+from .validators import validate_local_government_code
 
 # A list of at most this many organisations is offered as a select (or checkboxes); a
 # longer one is typed (OrganisationField), since 1,741 options are a page of their own.
@@ -53,6 +56,10 @@ class OrganisationField(forms.CharField):
             "“%(text)s” matches many, among them %(candidates)s. Type the name in full, or "
             "a municipality's local-government code."
         ),
+        "conflict": _(
+            "In “%(text)s” the name and the code disagree: the code is that of "
+            "%(candidates)s. Correct one of them."
+        ),
     }
     default_help_text = _("Its name, or a municipality's local-government code, e.g. 072036.")
 
@@ -75,6 +82,11 @@ class OrganisationField(forms.CharField):
             # A disabled field cleans its initial value, the organisation itself.
             return value
         text = super().clean(value)
+        if text and not search_keywords(text):
+            # Only separators or punctuation (、、、): nothing was named.
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
         return self.resolve(text) if text else None
 
     def resolve(self, text: str) -> Organisation:
@@ -84,6 +96,18 @@ class OrganisationField(forms.CharField):
         match = selectors.organisation_named(text, self.among)
         if match.found is not None:
             return match.found
+        if match.conflict:
+            raise ValidationError(
+                self.error_messages["conflict"],
+                code="conflict",
+                params={"text": text, "candidates": organisation_label(match.candidates[0])},
+            )
+        digits = unicodedata.normalize("NFKC", text).strip()
+        if len(digits) == 6 and digits.isascii() and digits.isdigit():
+            try:
+                validate_local_government_code(digits)
+            except ValidationError as wrong:
+                raise ValidationError(wrong.messages[0], code="check_digit") from None
         if not match.candidates:
             code = "not_found"
             if "not_among" in self.error_messages and self.among is not None:
@@ -160,9 +184,12 @@ class MunicipalitiesField(MunicipalityField):
     def clean(self, value):
         if isinstance(value, list | tuple):
             return list(value)
-        text = forms.CharField.clean(self, value)
-        references = [part.strip() for part in self.SEPARATORS.split(text or "")]
-        references = [part for part in references if part]
+        text = unicodedata.normalize("NFKC", forms.CharField.clean(self, value) or "")
+        references = [part.strip() for part in self.SEPARATORS.split(text)]
+        # Each once, as typed: the same name twice counts once.
+        references = list(dict.fromkeys(part for part in references if part))
+        if not references and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
         if len(references) > self.max_count:
             raise ValidationError(
                 self.error_messages["too_many"], code="too_many", params={"max": self.max_count}

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySe
 
 from cocreation import permissions
 from cocreation.core.search import keyword_search
-from cocreation.core.text import normalise_for_search
+from cocreation.core.text import normalise_for_search, search_keywords
 
 from .models import (
     PREFECTURES,
@@ -125,6 +125,8 @@ class NamedOrganisation:
     found: Organisation | None
     candidates: tuple[Organisation, ...] = ()
     more: bool = False
+    # A code and a name that name different municipalities (郡山市 (072079)).
+    conflict: bool = False
 
 
 def municipalities() -> QuerySet[Organisation]:
@@ -132,6 +134,18 @@ def municipalities() -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by(
         "local_government_code"
     )
+
+
+def _names(organisation: Organisation, typed: str) -> bool:
+    """Whether `typed` (as written before a code: 郡山市, 福島県郡山市, こおりやまし) is
+    `organisation`'s name or reading, with or without its prefecture."""
+
+    def bare(text: str) -> str:
+        return normalise_for_search(text).replace(" ", "")
+
+    known = {organisation.name, organisation.name_kana}
+    known |= {f"{organisation.prefecture}{n}" for n in known if n}
+    return bare(typed) in {bare(n) for n in known if n}
 
 
 def organisation_named(text: str, among: QuerySet[Organisation] | None = None) -> NamedOrganisation:
@@ -156,10 +170,18 @@ def organisation_named(text: str, among: QuerySet[Organisation] | None = None) -
             rows = list(rows_of.filter(local_government_code=code)[:1])
         else:
             rows = list(rows_of.filter(local_government_code__startswith=code)[:2])
-        return NamedOrganisation(rows[0] if len(rows) == 1 else None, tuple(rows))
+        if len(rows) != 1:
+            return NamedOrganisation(None, tuple(rows))
+        # A name before the code must be that municipality's: an edited 須賀川市 (072036)
+        # would otherwise keep 郡山市 without a word.
+        named = coded["name"].strip()
+        if named and not _names(rows[0], named):
+            return NamedOrganisation(None, tuple(rows), conflict=True)
+        return NamedOrganisation(rows[0])
     prefecture = next((p for p in PREFECTURES if typed.startswith(p) and typed != p), "")
     name = normalise_for_search(typed[len(prefecture) :])
-    if not name:
+    if not search_keywords(name):
+        # Nothing but separators or punctuation: no name at all.
         return NamedOrganisation(None)
     if prefecture:
         rows_of = rows_of.filter(prefecture=prefecture)
@@ -173,7 +195,8 @@ def organisation_named(text: str, among: QuerySet[Organisation] | None = None) -
         .order_by("-exact", "local_government_code", "name")[:limit]
     )
     whole = [row for row in rows if row.exact]
-    if len(whole) == 1 or (len(rows) == 1 and not whole):
+    # A single character is part of too many names to stand for one of them (山).
+    if len(whole) == 1 or (len(rows) == 1 and not whole and len(name) > 1):
         return NamedOrganisation((whole or rows)[0])
     listed = whole or rows
     return NamedOrganisation(None, tuple(listed[:CANDIDATES_MAX]), len(listed) == limit)

@@ -42,6 +42,13 @@ class FollowForm(PortalForm):
         field.label = TARGET_LABELS.get(kind, _("Follow"))
         field.widget.choices = [("", "---------"), *choices]
 
+    def add_error(self, field, error):
+        # A municipality's id is hidden: what refuses it (one that does not exist, a
+        # company's id) is said beside the box the person can read.
+        if field == "target" and self.kind == Follow.Kind.MUNICIPALITY:
+            field = "municipality"
+        super().add_error(field, error)
+
     def clean(self):
         cleaned = super().clean()
         if self.kind != Follow.Kind.MUNICIPALITY or self.errors:

@@ -184,6 +184,13 @@ class QuestForm(PortalModelForm):
         starts, ends = cleaned.get("trial_starts_on"), cleaned.get("trial_ends_on")
         if starts and ends and ends < starts:
             self.add_error("trial_ends_on", _("The trial cannot end before it starts."))
+        host = cleaned.get("host")
+        if host is not None and host in cleaned.get("co_hosts", []):
+            self.add_error(
+                "co_hosts",
+                _("%(name)s hosts the quest already: leave it out of the co-hosts.")
+                % {"name": host.name},
+            )
         return cleaned
 
     def quest_data(self) -> dict:

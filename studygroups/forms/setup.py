@@ -210,7 +210,7 @@ class CohortStartForm(CohortSettingsForm):
                     "new_programme_name",
                     _("Choose a programme or give the name of a new one."),
                 )
-            if not data.get("organiser"):
+            if not data.get("organiser") and "organiser" not in self.errors:
                 self.add_error("organiser", _("Choose the organisation that runs the programme."))
         return data
 

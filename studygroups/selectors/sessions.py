@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import groupby
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -159,21 +159,21 @@ ROOMS_OFFERED_MAX = 50
 
 
 def bookable_spaces(user, session) -> tuple[list, bool]:
-    """The spaces offered for `session`'s room, by name: those `user` may book a whole
-    room of (spaces.permissions.bookable_spaces) that the cohort's municipalities or its
-    programme's organiser run, or any such space when they run none; at most
-    ROOMS_OFFERED_MAX, and whether more were left out. One query (two when the
-    cohort's own run none)."""
+    """The spaces offered for `session`'s room: those `user` may book a whole room of
+    (spaces.permissions.bookable_spaces), the ones the cohort's municipalities or its
+    programme's organiser run first, each group by name; at most ROOMS_OFFERED_MAX, and
+    whether more were left out. One query."""
     from spaces import permissions as space_permissions
 
     spaces = space_permissions.bookable_spaces(user)
     cohort = session.cohort
-    near = spaces.filter(
-        Q(host_id__in=cohort.organisations.values("pk"))
-        | Q(host_id__in=Programme.objects.filter(pk=cohort.programme_id).values("organiser_id"))
+    near = Q(host_id__in=cohort.organisations.values("pk")) | Q(
+        host_id__in=Programme.objects.filter(pk=cohort.programme_id).values("organiser_id")
     )
-    rows = list(near.order_by("name", "pk")[: ROOMS_OFFERED_MAX + 1]) or list(
-        spaces.order_by("name", "pk")[: ROOMS_OFFERED_MAX + 1]
+    rows = list(
+        spaces.annotate(near=Case(When(near, then=0), default=1)).order_by("near", "name", "pk")[
+            : ROOMS_OFFERED_MAX + 1
+        ]
     )
     return rows[:ROOMS_OFFERED_MAX], len(rows) > ROOMS_OFFERED_MAX
 

@@ -57,7 +57,7 @@ def test_book_a_seat_from_the_week_view(page, screenshot):
     page.locator("#id_end_time").select_option("14:00")
     page.get_by_label("利用目的").fill("定例会")
     page.get_by_role("button", name="予約する").last.click()
-    error = page.locator("#id_date_errors")
+    error = page.locator("#id_date_error")
     assert error.inner_text().strip() == "月曜日は休館日です"
     assert page.get_by_label("利用目的").input_value() == "定例会"
     screenshot("space-04-refused")

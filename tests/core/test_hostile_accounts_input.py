@@ -162,7 +162,7 @@ def test_organisation_registration_refuses_hostile_values_next_to_the_field(
     data = {"kind": "company", "name": "株式会社テスト", "department": "営業", field: value}
     response = client.post(reverse("organisations:register"), data)
     assert response.status_code == 200
-    assert f'id="id_{field}_errors"' in response.content.decode()
+    assert f'id="id_{field}_error"' in response.content.decode()
     assert not Organisation.objects.filter(kind="company", is_verified=False).exists()
 
 
@@ -217,7 +217,7 @@ def test_a_hostile_decision_keeps_the_form(
     prefixed = {f"m{membership.pk}-{k}": v for k, v in data.items()}
     response = client.post(reverse("organisations:decide", args=[membership.pk]), prefixed)
     assert response.status_code == 200
-    assert f'id="id_m{membership.pk}-{field}_errors"' in response.content.decode()
+    assert f'id="id_m{membership.pk}-{field}_error"' in response.content.decode()
     membership.refresh_from_db()
     assert membership.status == "pending"
 

@@ -252,5 +252,5 @@ def test_a_membership_refusal_is_a_portal_error_shown_next_to_its_field(
         reverse("organisations:register"), {"kind": "company", "name": company.name}
     )
     assert response.status_code == 200
-    assert 'id="id_name_errors"' in response.content.decode()
+    assert 'id="id_name_error"' in response.content.decode()
     assert not Membership.objects.filter(user=no_org_user).exists()

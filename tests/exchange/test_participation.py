@@ -73,7 +73,7 @@ def test_the_log_page_keeps_the_input_and_says_why(client, accepted, guest):
     response = client.post(url, {"week_of": "2025-04-09", "body": "二回目の文"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "二回目の文" in page and 'id="id_week_of_errors"' in page
+    assert "二回目の文" in page and 'id="id_week_of_error"' in page
     assert LogEntry.objects.count() == 1
 
 

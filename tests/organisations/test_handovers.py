@@ -208,7 +208,7 @@ def test_a_department_change_needs_the_new_department_next_to_its_field(
     response = _move(client, koriyama_admin, mover, koriyama, kind="department", to_department="")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "異動先の所属を入力してください。" in html and "id_to_department_errors" in html
+    assert "異動先の所属を入力してください。" in html and "id_to_department_error" in html
     assert not Handover.objects.exists()
 
 

@@ -81,7 +81,7 @@ def test_a_shared_name_asks_for_the_code_and_lists_each_with_its_code(municipali
     assert "地方公共団体コード" in message
 
 
-@pytest.mark.parametrize("typed", ["火星市", "999999", "072037", "福島県", "札幌"])
+@pytest.mark.parametrize("typed", ["火星市", "131016", "福島県", "札幌"])
 def test_a_reference_to_no_municipality_is_refused_with_what_to_type(municipalities, typed):
     with pytest.raises(Exception) as refused:
         MunicipalityField().clean(typed)
@@ -265,3 +265,91 @@ def test_a_reference_longer_than_any_name_is_refused_without_a_search(municipali
         MunicipalitiesField().clean("田村市、" + "あ" * 61)
     assert refused.value.messages == ["「" + "あ" * 20 + "…」は市区町村名として長すぎます。"]
     assert len(queries) == 1  # 田村市 only
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["須賀川市 (072036)", "福島県伊達市 (072036)", "12072036", "072036072036", "コード072036"],
+)
+def test_a_name_and_a_code_that_disagree_are_refused(municipalities, typed):
+    """An edited 福島県須賀川市 (072079) whose name was changed and code kept kept the old
+    municipality without a word."""
+    with pytest.raises(Exception) as refused:
+        MunicipalityField().clean(typed)
+    [message] = refused.value.messages
+    assert "名称とコードが合いません" in message and "福島県郡山市 (072036)" in message
+
+
+@pytest.mark.parametrize(
+    "typed", ["福島県郡山市 (072036)", "福島県 郡山市（０７２０３６）", "こおりやまし 072036"]
+)
+def test_a_name_that_agrees_with_its_code_is_read(municipalities, typed):
+    assert MunicipalityField().clean(typed) == municipalities["koriyama"]
+
+
+def test_a_wrong_check_digit_says_so(municipalities):
+    with pytest.raises(Exception) as refused:
+        MunicipalityField().clean("072037")
+    assert (
+        "チェックディジット" in refused.value.messages[0] or "072037" in refused.value.messages[0]
+    )
+    assert "見つかりません" not in refused.value.messages[0]
+
+
+def test_separators_alone_name_nothing(municipalities):
+    with pytest.raises(Exception) as refused:
+        MunicipalityField().clean("、、、,,,")
+    assert refused.value.messages == ["このフィールドは必須です。"]
+    assert MunicipalityField(required=False).clean("、、、") is None
+    with pytest.raises(Exception) as refused:
+        MunicipalitiesField().clean("、、、,,,")
+    assert refused.value.messages == ["このフィールドは必須です。"]
+
+
+def test_one_character_names_only_a_whole_name(municipalities):
+    assert organisation_named("山").found is None
+
+
+def test_the_same_municipality_typed_many_times_counts_once(municipalities):
+    assert MunicipalitiesField(max_count=2).clean("、".join(["072079"] * 21)) == [
+        municipalities["sukagawa"]
+    ]
+
+
+def test_the_host_is_not_its_own_co_host(client, staff_user, municipalities):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("quests:create"), _quest_data(municipalities["koriyama"], co_hosts="郡山市")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["co_hosts"] == [
+        "郡山市はすでに主催自治体です。共同主催から外してください。"
+    ]
+
+
+@pytest.mark.parametrize("target", ["99999", "company"])
+def test_a_refused_follow_button_id_is_said_beside_the_box(
+    client, company_user, municipalities, company, target
+):
+    client.force_login(company_user)
+    value = company.pk if target == "company" else target
+    response = client.post(
+        reverse("quests:follow_add", args=["municipality"]), {"target": value, "municipality": ""}
+    )
+    assert response.status_code == 400
+    errors = response.context["groups"][2]["form"].errors
+    assert errors.get("municipality") and "target" not in errors
+
+
+def test_each_error_is_tied_to_its_field_for_screen_readers(client, company_user, municipalities):
+    import re
+
+    client.force_login(company_user)
+    page = client.post(
+        reverse("quests:follow_add", args=["municipality"]), {"municipality": "伊達市"}
+    ).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described
+    for ids in described:
+        for id_ in ids.split():
+            assert f'id="{id_}"' in page, id_

@@ -73,7 +73,7 @@ def test_declining_needs_a_reason_next_to_its_field_and_tells_it(
     url = reverse("organisations:network_decide", args=[region.slug, join.pk])
     response = client.post(url, {f"r{join.pk}-decision": "decline", f"r{join.pk}-note": " "})
     assert response.status_code == 400
-    assert f"id_r{join.pk}-note_errors" in response.content.decode()
+    assert f"id_r{join.pk}-note_error" in response.content.decode()
     assert NetworkJoinRequest.objects.get(pk=join.pk).status == "pending"
     response = client.post(
         url, {f"r{join.pk}-decision": "decline", f"r{join.pk}-note": "圏域外のため"}

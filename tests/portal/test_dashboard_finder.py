@@ -100,7 +100,7 @@ def test_hostile_searches_keep_the_form_and_say_why_beside_the_field(client, hos
     page = response.content.decode()
     for name in ("q", "prefecture"):
         if name in query:
-            assert f'id="id_{name}_errors"' in page
+            assert f'id="id_{name}_error"' in page
             assert "errorlist" in page
     # The refused condition is left out: the list is still there, and one link clears it.
     if "q" in query or "prefecture" in query:

@@ -139,7 +139,7 @@ def test_an_unknown_target_is_refused_next_to_the_field_with_the_page_kept(clien
     assert response.status_code == 400
     page = response.content.decode()
     assert "一覧から選んでください" in page
-    assert 'id="id_sdg_target_target_errors"' in page
+    assert 'id="id_sdg_target_target_error"' in page
     assert not Follow.objects.exists()
 
 

@@ -77,7 +77,7 @@ def test_refusal_is_next_to_the_field_and_the_form_is_kept(client, staff_user, c
     html = response.content.decode()
     assert response.status_code == 200
     assert "月曜日は休館日です" in html
-    assert 'id="id_date_errors"' in html
+    assert 'id="id_date_error"' in html
     assert 'value="定例会"' in html
 
 
@@ -537,7 +537,7 @@ def test_a_monday_from_the_form_is_refused_next_to_the_field(client, staff_user,
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_date_errors"' in html and "月曜日は休館日です" in html
+    assert 'id="id_date_error"' in html and "月曜日は休館日です" in html
     assert 'value="定例会"' in html and f'value="{monday.isoformat()}"' in html
     assert not Booking.objects.exists()
 

@@ -79,7 +79,7 @@ def test_capacity_cannot_drop_below_those_registered_next_to_its_field(
     client.force_login(coordinator_user)
     response = _post(client, meeting, capacity="0")
     assert response.status_code == 400
-    assert "id_capacity_errors" in response.content.decode()
+    assert "id_capacity_error" in response.content.decode()
     second = factories.make_member(tamura, email="t1@city.tamura.example.jp", family="田村")
     services.meeting_register(meeting=meeting, user=second)
     with pytest.raises(StudyError) as refused:
