@@ -32,11 +32,12 @@ from django.contrib.admin.widgets import (
 )
 from django.db import models
 from django.forms import ModelChoiceField
-from django.forms.models import ModelChoiceIteratorValue, _get_foreign_key
+from django.forms.models import _get_foreign_key
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from . import inputs
+from .choices import choices_from_rows
 from .forms import PortalModelForm
 from .pages import CappedPaginator
 
@@ -129,32 +130,18 @@ class LongListsAsRawIds:
             parent, self.model, fk_name=self.fk_name
         )
 
-    @staticmethod
-    def _keep_choices(formfield, rows) -> None:
-        # As ModelChoiceIterator would list them, from the rows already read.
-        empty = getattr(formfield, "empty_label", None)
-        choices = [("", empty)] if empty is not None else []
-        choices += [
-            (
-                ModelChoiceIteratorValue(formfield.prepare_value(row), row),
-                formfield.label_from_instance(row),
-            )
-            for row in rows
-        ]
-        formfield.choices = choices
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         rows = self._few_rows(db_field, request, kwargs, ForeignKeyRawIdWidget)
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if rows is not None and isinstance(formfield, ModelChoiceField):
-            self._keep_choices(formfield, rows)
+            choices_from_rows(formfield, rows)
         return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         rows = self._few_rows(db_field, request, kwargs, ManyToManyRawIdWidget)
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         if rows is not None and isinstance(formfield, ModelChoiceField):
-            self._keep_choices(formfield, rows)
+            choices_from_rows(formfield, rows)
         return formfield
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import get_language
 
 from .page_cache import areas_of, kept_value
@@ -63,6 +63,20 @@ class KeptModelChoiceIterator(ModelChoiceIterator):
 
     def __bool__(self) -> bool:
         return bool(self._leading()) or bool(self._kept())
+
+
+def choices_from_rows(field: forms.ModelChoiceField, rows) -> None:
+    """Make `field` (a model choice field, single or multiple) list `rows` (model
+    instances already read, in the order to show) as its options, as
+    ModelChoiceIterator would, without reading its queryset again to render. The
+    queryset still validates what is sent."""
+    empty = getattr(field, "empty_label", None)
+    choices = [("", empty)] if empty is not None else []
+    choices += [
+        (ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row))
+        for row in rows
+    ]
+    field.choices = choices
 
 
 def keep_choices(field: forms.ModelChoiceField, name: str) -> None:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.choices import choices_from_rows
 from cocreation.core.forms import PortalForm
 from cocreation.core.text import search_keywords
 from cocreation.core.widgets import DateInput
@@ -230,15 +231,19 @@ def organisation_choice(
     `select`, e.g. a widget or empty_label) when it holds at most SELECT_MAX, else the
     `typed` field limited to it (a site administrator may choose any of 1,741
     municipalities). `kwargs` (label, required, help_text…) go to either; a single
-    choice is chosen already. One query (for the first SELECT_MAX + 1 ids)."""
-    # Unordered: telling a short list from a long one needs no sort.
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: SELECT_MAX + 1])
-    if len(ids) == 1 and not multiple:
-        kwargs.setdefault("initial", ids[0])
-    if len(ids) <= SELECT_MAX:
-        few = Organisation.objects.filter(pk__in=ids).order_by("name_kana", "name")
+    choice is chosen already. One query either way (the first SELECT_MAX + 1 rows, by
+    reading)."""
+    # The rows a select shows, read once: the same query whether the list is short
+    # (a select rendered from them) or long (typed).
+    rows = list(queryset.order_by("name_kana", "name", "pk")[: SELECT_MAX + 1])
+    if len(rows) == 1 and not multiple:
+        kwargs.setdefault("initial", rows[0].pk)
+    if len(rows) <= SELECT_MAX:
+        few = Organisation.objects.filter(pk__in=[row.pk for row in rows])
         field = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
-        return field(queryset=few, **(select or {}), **kwargs)
+        field = field(queryset=few, **(select or {}), **kwargs)
+        choices_from_rows(field, rows)
+        return field
     if multiple and not issubclass(typed, MunicipalitiesField):
         typed = MunicipalitiesField
     return typed(among=queryset, **kwargs)
