@@ -107,3 +107,16 @@ def test_a_session_offers_the_rooms_of_its_cohorts_municipalities(
     assert "郡山の部屋0" in page and "郡山の部屋1" not in page and "田村の部屋" not in page
     assert "表示しているのは1件のスペースだけです" in page
     assert all(f'value="{room.pk}"' in page or room.name != "郡山の部屋0" for room in own)
+
+
+def test_a_decision_on_a_later_page_returns_to_that_page(client, site_admin, company):
+    last = _pending(company, 25)[-1]
+    client.force_login(site_admin)
+    page = client.get(reverse("organisations:requests"), {"page": 2}).content.decode()
+    action = f"{reverse('organisations:decide', args=[last.pk])}?page=2"
+    assert f'action="{action}"' in page
+    response = client.post(action, {f"m{last.pk}-decision": "approve", f"m{last.pk}-note": ""})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('organisations:requests')}?page=2"
+    last.refresh_from_db()
+    assert last.status == "active"

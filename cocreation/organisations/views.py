@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cocreation import permissions
 from cocreation.core.errors import add_to_form, refused
+from cocreation.core.inputs import query_int
 from cocreation.core.pages import LIST_COUNT_CAP, paginate
 from cocreation.core.text import keywords_left_out
 
@@ -418,7 +420,10 @@ def request_decide(request, membership_id: int):
         text
         % {"person": membership.user.display_name, "organisation": membership.organisation.name},
     )
-    return redirect("organisations:requests")
+    # Back to the page the decision was made on (the form's address carries it).
+    page = query_int(request.GET.get("page"))
+    back = reverse("organisations:requests")
+    return redirect(f"{back}?page={page}" if page and page > 1 else back)
 
 
 @login_required

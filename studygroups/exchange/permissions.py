@@ -48,6 +48,16 @@ def managed_municipalities(user):
     )
 
 
+def own_managed_municipality(user) -> Organisation | None:
+    """The municipality `user` works for and manages (admin or coordinator there), the
+    first of their memberships; None when there is none. The placement form starts on
+    it, not on the first of a region's municipalities by reading."""
+    for membership in roles.active_memberships(user):
+        if membership.role in MANAGING_ROLES and membership.organisation.is_municipality:
+            return membership.organisation
+    return None
+
+
 def can_manage(user, organisation: Organisation) -> bool:
     """Admins and coordinators of `organisation`, coordinators of its regions, site admins."""
     return roles.is_authenticated(user) and roles.can_manage_organisation(user, organisation)

@@ -94,3 +94,13 @@ def test_a_municipality_admin_still_chooses_from_short_selects(
     page = client.get(reverse("exchange:offer")).content.decode()
     assert f'<option value="{room.pk}">' in page and f'<option value="{mentor.pk}">' in page
     assert f'<option value="{yokoze.pk}" selected>横瀬町</option>' in page
+
+
+def test_the_offer_starts_on_the_municipality_the_person_works_for(
+    client, coordinator_user, koriyama, tamura, region, yokoze
+):
+    yokoze.regions.add(region)
+    client.force_login(coordinator_user)
+    page = client.get(reverse("exchange:offer")).content.decode()
+    assert f'<option value="{koriyama.pk}" selected>' in page
+    assert f'<option value="{tamura.pk}">' in page

@@ -47,8 +47,11 @@ def placement_offer(request):
     admins): offer a placement."""
     if not permissions.can_offer(request.user):
         raise PermissionDenied
+    own = permissions.own_managed_municipality(request.user)
     form = PlacementForm(
-        request.POST or None, municipalities=permissions.managed_municipalities(request.user)
+        request.POST or None,
+        municipalities=permissions.managed_municipalities(request.user),
+        initial={"host": own} if own is not None else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
