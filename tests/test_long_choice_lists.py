@@ -12,6 +12,7 @@ from cocreation.organisations.models import Organisation
 from quests.models import Quest
 from studygroups.models import Cohort
 from tests import factories
+from tests.quests.factories import quest_form_data
 from tests.studygroups.test_setup import START, settings_data, start_data
 
 pytestmark = pytest.mark.django_db
@@ -38,19 +39,6 @@ def date_twins(db):
     return factories.make_municipality("伊達市", "072133", domain="")
 
 
-def _quest_data(host, **changes) -> dict:
-    data = {
-        "title": "除雪車の位置情報の見える化",
-        "summary": "除雪車がどこにいるかを住民に知らせる",
-        "background": "問い合わせが多い",
-        "outcome_sought": "問い合わせの半減",
-        "host": host,
-        "proposal_deadline": "2030-01-31",
-    }
-    data.update(changes)
-    return data
-
-
 def test_a_site_admin_types_the_host_of_a_quest(
     client, site_admin, koriyama, many_municipalities, date_twins
 ):
@@ -58,12 +46,12 @@ def test_a_site_admin_types_the_host_of_a_quest(
     page = client.get(reverse("quests:create")).content.decode()
     assert "試験0村</option>" not in page
     assert 'type="text" name="host"' in page
-    response = client.post(reverse("quests:create"), _quest_data("伊達市"))
+    response = client.post(reverse("quests:create"), quest_form_data("伊達市"))
     assert response.status_code == 200
     [error] = response.context["form"].errors["host"]
     assert "北海道伊達市 (012335)" in error and "福島県伊達市 (072133)" in error
     assert 'value="伊達市"' in response.content.decode()
-    response = client.post(reverse("quests:create"), _quest_data("072133"))
+    response = client.post(reverse("quests:create"), quest_form_data("072133"))
     assert response.status_code == 302
     quest = Quest.objects.get()
     assert quest.host == date_twins
@@ -73,7 +61,7 @@ def test_a_site_admin_types_the_host_of_a_quest(
     edit = client.get(reverse("quests:edit", args=[quest.pk])).content.decode()
     assert 'value="福島県伊達市 (072133)"' in edit and "disabled" in edit
     response = client.post(
-        reverse("quests:edit", args=[quest.pk]), _quest_data("郡山市", title="新しい題")
+        reverse("quests:edit", args=[quest.pk]), quest_form_data("郡山市", title="新しい題")
     )
     assert response.status_code == 302
     quest.refresh_from_db()
@@ -97,12 +85,14 @@ def test_a_coordinator_of_a_large_network_types_a_host_but_only_one_of_theirs(
     client.force_login(coordinator_user)
     page = client.get(reverse("quests:create")).content.decode()
     assert 'type="text" name="host"' in page
-    response = client.post(reverse("quests:create"), _quest_data(outsider.local_government_code))
+    response = client.post(
+        reverse("quests:create"), quest_form_data(outsider.local_government_code)
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["host"] == [
         "「072079」は、ここで選べる市区町村ではありません。"
     ]
-    response = client.post(reverse("quests:create"), _quest_data("田村市"))
+    response = client.post(reverse("quests:create"), quest_form_data("田村市"))
     assert response.status_code == 302
     assert Quest.objects.get().host == tamura
 

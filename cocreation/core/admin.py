@@ -37,7 +37,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from . import inputs
-from .choices import choices_from_rows
+from .choices import choices_from_rows, rows_if_few
 from .forms import PortalModelForm
 from .pages import CappedPaginator
 
@@ -98,51 +98,49 @@ class LongListsAsRawIds:
             )
         return queryset
 
-    def _few_rows(self, db_field, request, kwargs, raw_id_widget) -> list | None:
-        """The rows of a short list (None for a field with a widget of its own); for a
-        long one, sets the raw id widget in `kwargs` and returns None."""
+    def _bounded(self, build, raw_id_widget, db_field, request, kwargs):
+        """`build(db_field, request, **kwargs)` (Django's formfield_for_foreignkey or
+        _manytomany) as a select of the rows read once, or with `raw_id_widget` when they
+        are more than ADMIN_SELECT_MAX; a field with a widget of its own as it is."""
         if (
             "widget" in kwargs
             or db_field.name in self.raw_id_fields
             or db_field.name in self.get_autocomplete_fields(request)
             or db_field.name in self.radio_fields
             or db_field.name in (*self.filter_horizontal, *self.filter_vertical)
-            or self._is_parent_link(db_field)
+            or db_field == self._parent_link()
         ):
-            return None
+            return build(db_field, request, **kwargs)
         # Django builds an admin's form classes several times a request: read once.
         read = request.__dict__.setdefault("_portal_admin_choices", {})
         key = (db_field.model._meta.label, db_field.name, kwargs.get("queryset") is not None)
         if key not in read:
-            read[key] = list(self._choices_of(db_field, request, kwargs)[: ADMIN_SELECT_MAX + 1])
+            read[key] = rows_if_few(self._choices_of(db_field, request, kwargs), ADMIN_SELECT_MAX)
         rows = read[key]
-        if len(rows) <= ADMIN_SELECT_MAX:
-            return rows
-        kwargs["widget"] = raw_id_widget(
-            db_field.remote_field, self.admin_site, using=kwargs.get("using")
-        )
-        return None
+        if rows is None:
+            kwargs["widget"] = raw_id_widget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+        formfield = build(db_field, request, **kwargs)
+        if rows is not None and isinstance(formfield, ModelChoiceField):
+            choices_from_rows(formfield, rows)
+        return formfield
 
-    def _is_parent_link(self, db_field) -> bool:
-        # An inline's key to its parent row: the formset replaces it, never listed.
+    def _parent_link(self):
+        """An inline's key to its parent row (the formset replaces it; never listed);
+        None for a ModelAdmin."""
         parent = getattr(self, "parent_model", None)
-        return parent is not None and db_field == _get_foreign_key(
-            parent, self.model, fk_name=self.fk_name
-        )
+        if parent is None:
+            return None
+        return _get_foreign_key(parent, self.model, fk_name=self.fk_name)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        rows = self._few_rows(db_field, request, kwargs, ForeignKeyRawIdWidget)
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if rows is not None and isinstance(formfield, ModelChoiceField):
-            choices_from_rows(formfield, rows)
-        return formfield
+        build = super().formfield_for_foreignkey
+        return self._bounded(build, ForeignKeyRawIdWidget, db_field, request, kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        rows = self._few_rows(db_field, request, kwargs, ManyToManyRawIdWidget)
-        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if rows is not None and isinstance(formfield, ModelChoiceField):
-            choices_from_rows(formfield, rows)
-        return formfield
+        build = super().formfield_for_manytomany
+        return self._bounded(build, ManyToManyRawIdWidget, db_field, request, kwargs)
 
 
 def chosen_only_filter(field_name: str, title) -> type[admin.SimpleListFilter]:
@@ -317,9 +315,6 @@ class PortalInlineMixin(LongListsAsRawIds):
             # Read once here; every row's form copies the list instead of a new query.
             formfield.choices = list(formfield.choices)
         return formfield
-
-    def _parent_link(self):
-        return _get_foreign_key(self.parent_model, self.model, fk_name=self.fk_name)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

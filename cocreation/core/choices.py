@@ -65,6 +65,15 @@ class KeptModelChoiceIterator(ModelChoiceIterator):
         return bool(self._leading()) or bool(self._kept())
 
 
+def rows_if_few(queryset, limit: int) -> list | None:
+    """The rows of `queryset`, in its order, when it holds at most `limit`; None when it
+    holds more. One query of at most `limit` + 1 rows, whose result a select then shows
+    (`choices_from_rows`) without reading its queryset again: the same query whether
+    the list turns out short or long."""
+    rows = list(queryset[: limit + 1])
+    return rows if len(rows) <= limit else None
+
+
 def choices_from_rows(field: forms.ModelChoiceField, rows) -> None:
     """Make `field` (a model choice field, single or multiple) list `rows` (model
     instances already read, in the order to show) as its options, as

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cocreation.core.choices import choices_from_rows
+from cocreation.core.choices import choices_from_rows, rows_if_few
 from cocreation.core.forms import PortalForm
 from cocreation.core.text import search_keywords
 from cocreation.core.widgets import DateInput
@@ -233,12 +233,10 @@ def organisation_choice(
     municipalities). `kwargs` (label, required, help_text…) go to either; a single
     choice is chosen already. One query either way (the first SELECT_MAX + 1 rows, by
     reading)."""
-    # The rows a select shows, read once: the same query whether the list is short
-    # (a select rendered from them) or long (typed).
-    rows = list(queryset.order_by("name_kana", "name", "pk")[: SELECT_MAX + 1])
-    if len(rows) == 1 and not multiple:
-        kwargs.setdefault("initial", rows[0].pk)
-    if len(rows) <= SELECT_MAX:
+    rows = rows_if_few(queryset.order_by("name_kana", "name", "pk"), SELECT_MAX)
+    if rows is not None:
+        if len(rows) == 1 and not multiple:
+            kwargs.setdefault("initial", rows[0].pk)
         few = Organisation.objects.filter(pk__in=[row.pk for row in rows])
         field = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
         field = field(queryset=few, **(select or {}), **kwargs)

@@ -129,13 +129,6 @@ class NamedOrganisation:
     conflict: bool = False
 
 
-def municipalities() -> QuerySet[Organisation]:
-    """Every municipality, by 地方公共団体コード."""
-    return Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by(
-        "local_government_code"
-    )
-
-
 def _names(organisation: Organisation, typed: str) -> bool:
     """Whether `typed` (as written before a code: 郡山市, 福島県郡山市, こおりやまし) is
     `organisation`'s name or reading, with or without its prefecture."""
@@ -160,9 +153,9 @@ def organisation_named(text: str, among: QuerySet[Organisation] | None = None) -
     candidates, to be told apart by their code. One query, on the directory's search
     index."""
     typed = unicodedata.normalize("NFKC", text or "").strip()
-    rows_of = (municipalities() if among is None else among).only(
-        "kind", "name", "name_kana", "prefecture", "local_government_code"
-    )
+    if among is None:
+        among = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+    rows_of = among.only("kind", "name", "name_kana", "prefecture", "local_government_code")
     coded = _CODE.match(typed)
     if coded:
         code = coded["code"]

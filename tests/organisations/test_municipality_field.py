@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from cocreation.organisations.forms import MunicipalitiesField, MunicipalityField
-from cocreation.organisations.models import Organisation
 from cocreation.organisations.selectors import organisation_named
 from quests.models import Follow, Quest
 from tests import factories
+from tests.quests.factories import quest_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -199,26 +199,13 @@ def test_a_follow_button_still_sends_the_municipalitys_id(client, company_user, 
 # --- the quest form's co-hosts -----------------------------------------------------------
 
 
-def _quest_data(host: Organisation, **changes) -> dict:
-    data = {
-        "title": "除雪車の位置情報の見える化",
-        "summary": "除雪車がどこにいるかを住民に知らせる",
-        "background": "問い合わせが多い",
-        "outcome_sought": "問い合わせの半減",
-        "host": str(host.pk),
-        "proposal_deadline": "2030-01-31",
-    }
-    data.update(changes)
-    return data
-
-
 def test_co_hosts_are_typed_and_saved(client, staff_user, municipalities):
     client.force_login(staff_user)
     page = client.get(reverse("quests:create")).content.decode()
     assert "田村市</option>" not in page and 'name="co_hosts"' in page
     response = client.post(
         reverse("quests:create"),
-        _quest_data(municipalities["koriyama"], co_hosts="田村市、072133"),
+        quest_form_data(municipalities["koriyama"], co_hosts="田村市、072133"),
     )
     assert response.status_code == 302
     quest = Quest.objects.get()
@@ -236,7 +223,7 @@ def test_an_ambiguous_co_host_is_refused_beside_the_field_with_the_form_kept(
     client.force_login(staff_user)
     response = client.post(
         reverse("quests:create"),
-        _quest_data(municipalities["koriyama"], co_hosts="田村市、伊達市"),
+        quest_form_data(municipalities["koriyama"], co_hosts="田村市、伊達市"),
     )
     assert response.status_code == 200
     errors = response.context["form"].errors["co_hosts"]
@@ -250,7 +237,7 @@ def test_hostile_co_host_input_is_refused_not_a_server_error(client, staff_user,
     client.force_login(staff_user)
     for typed in ["田村市\u202e", "x" * 2001, "、" * 50, "%_%", "'; DROP TABLE x;--"]:
         response = client.post(
-            reverse("quests:create"), _quest_data(municipalities["koriyama"], co_hosts=typed)
+            reverse("quests:create"), quest_form_data(municipalities["koriyama"], co_hosts=typed)
         )
         assert response.status_code in (200, 302), typed
     # Separators alone name nothing: the quest is saved without co-hosts.
@@ -319,7 +306,7 @@ def test_the_same_municipality_typed_many_times_counts_once(municipalities):
 def test_the_host_is_not_its_own_co_host(client, staff_user, municipalities):
     client.force_login(staff_user)
     response = client.post(
-        reverse("quests:create"), _quest_data(municipalities["koriyama"], co_hosts="郡山市")
+        reverse("quests:create"), quest_form_data(municipalities["koriyama"], co_hosts="郡山市")
     )
     assert response.status_code == 200
     assert response.context["form"].errors["co_hosts"] == [

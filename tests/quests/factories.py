@@ -70,3 +70,19 @@ def make_proposal(quest, company, user, *, state=Proposal.State.SUBMITTED, **ext
     }
     fields.update(extra)
     return Proposal.objects.create(quest=quest, company=company, submitted_by=user, **fields)
+
+
+def quest_form_data(host, **changes) -> dict:
+    """What the quest form sends for a small valid quest hosted by `host` (an
+    organisation, sent as its id, or a typed reference such as "072036"), with
+    `changes` on top."""
+    data = {
+        "title": "除雪車の位置情報の見える化",
+        "summary": "除雪車がどこにいるかを住民に知らせる",
+        "background": "問い合わせが多い",
+        "outcome_sought": "問い合わせの半減",
+        "host": host if isinstance(host, str) else str(host.pk),
+        "proposal_deadline": "2030-01-31",
+    }
+    data.update(changes)
+    return data

@@ -135,24 +135,11 @@ def test_a_criterion_of_another_quest_cannot_be_edited_through_the_formset(
 # --- Dates ---------------------------------------------------------------------------------
 
 
-def _quest_data(koriyama, **changes) -> dict:
-    data = {
-        "title": "除雪車の位置情報の見える化",
-        "summary": "除雪車がどこにいるかを住民に知らせる",
-        "background": "問い合わせが多い",
-        "outcome_sought": "問い合わせの半減",
-        "host": str(koriyama.pk),
-        "proposal_deadline": "2030-01-31",
-    }
-    data.update(changes)
-    return data
-
-
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"])
 @pytest.mark.parametrize("field", ["proposal_deadline", "trial_starts_on", "trial_ends_on"])
 def test_quest_dates_outside_the_window_are_refused(client, koriyama, staff_user, field, day):
     client.force_login(staff_user)
-    response = client.post(reverse("quests:create"), _quest_data(koriyama, **{field: day}))
+    response = client.post(reverse("quests:create"), qf.quest_form_data(koriyama, **{field: day}))
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [
         "2000年1月1日から2100年12月31日までの日付を入力してください。"
@@ -162,7 +149,7 @@ def test_quest_dates_outside_the_window_are_refused(client, koriyama, staff_user
 
 def test_a_quest_trial_that_ends_before_it_starts_is_refused(client, koriyama, staff_user):
     client.force_login(staff_user)
-    data = _quest_data(koriyama, trial_starts_on="2030-04-01", trial_ends_on="2030-03-31")
+    data = qf.quest_form_data(koriyama, trial_starts_on="2030-04-01", trial_ends_on="2030-03-31")
     response = client.post(reverse("quests:create"), data)
     assert "trial_ends_on" in response.context["form"].errors
     assert not Quest.objects.exists()

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from cocreation.core.choices import choices_from_rows, rows_if_few
 from cocreation.core.forms import PortalForm
 from cocreation.core.widgets import DateInput
 from cocreation.organisations.forms import SELECT_MAX, organisation_choice
@@ -16,11 +17,6 @@ from ..models import Placement
 class _MentorChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name}（{obj.department}）" if obj.department else obj.display_name
-
-
-def _more_than_a_select(queryset) -> bool:
-    # Unordered: telling whether there are more than SELECT_MAX needs no sort.
-    return len(queryset.order_by().values_list("pk", flat=True)[: SELECT_MAX + 1]) > SELECT_MAX
 
 
 class PlacementForm(PortalForm):
@@ -76,8 +72,10 @@ class PlacementForm(PortalForm):
         # rooms and every member of staff in the country (the host's own are checked in
         # clean()).
         self.typed = set()
-        if _more_than_a_select(rooms):
-            self.fields["room"] = forms.CharField(
+        self._offer(
+            "room",
+            rooms,
+            forms.CharField(
                 label=self.fields["room"].label,
                 required=False,
                 max_length=200,
@@ -85,18 +83,35 @@ class PlacementForm(PortalForm):
                     "The name of a room the host municipality runs, as on its page. Needed "
                     "unless the placement is wholly online."
                 ),
-            )
-            self.typed.add("room")
-        else:
-            self.fields["room"].queryset = rooms
-        if _more_than_a_select(mentors):
-            self.fields["mentor"] = forms.EmailField(
+            ),
+        )
+        self._offer(
+            "mentor",
+            mentors,
+            forms.EmailField(
                 label=self.fields["mentor"].label,
                 help_text=_("The mentor's e-mail address: an active member of the host."),
-            )
-            self.typed.add("mentor")
-        else:
-            self.fields["mentor"].queryset = mentors
+            ),
+        )
+
+    def _offer(self, name: str, queryset, typed: forms.Field) -> None:
+        # A select of the rows read, or the typed field when they are too many.
+        rows = rows_if_few(queryset, SELECT_MAX)
+        if rows is None:
+            self.fields[name] = typed
+            self.typed.add(name)
+            return
+        self.fields[name].queryset = queryset
+        choices_from_rows(self.fields[name], rows)
+
+    def _resolve(self, cleaned: dict, name: str, found, message: str, params: dict) -> None:
+        # A typed room or mentor, read as the host's own (`found(text)`, or None).
+        if name not in self.typed:
+            return
+        text = cleaned.get(name)
+        cleaned[name] = found(text) if text else None
+        if text and cleaned[name] is None:
+            self.add_error(name, message % params)
 
     def clean(self):
         cleaned = super().clean()
@@ -104,33 +119,27 @@ class PlacementForm(PortalForm):
         if host is None:
             # The host's own error says what to fix; its rooms and staff are unknown.
             return cleaned
-        if "room" in self.typed and cleaned.get("room"):
-            room = Space.objects.filter(host=host, is_active=True, name=cleaned["room"]).first()
-            if room is None:
-                self.add_error(
-                    "room",
-                    _("%(host)s runs no room called “%(name)s”.")
-                    % {"host": host, "name": cleaned["room"]},
-                )
-            cleaned["room"] = room
-        elif "room" in self.typed:
-            cleaned["room"] = None
-        if "mentor" in self.typed and cleaned.get("mentor"):
-            mentor = (
+        self._resolve(
+            cleaned,
+            "room",
+            lambda name: Space.objects.filter(host=host, is_active=True, name=name).first(),
+            _("%(host)s runs no room called “%(name)s”."),
+            {"host": host, "name": cleaned.get("room")},
+        )
+        self._resolve(
+            cleaned,
+            "mentor",
+            lambda email: (
                 get_user_model()
                 .objects.filter(
                     is_active=True,
-                    email__iexact=cleaned["mentor"],
+                    email__iexact=email,
                     memberships__organisation=host,
                     memberships__status=Membership.Status.ACTIVE,
                 )
                 .first()
-            )
-            if mentor is None:
-                self.add_error(
-                    "mentor",
-                    _("No active member of %(host)s has the address %(email)s.")
-                    % {"host": host, "email": cleaned["mentor"]},
-                )
-            cleaned["mentor"] = mentor
+            ),
+            _("No active member of %(host)s has the address %(email)s."),
+            {"host": host, "email": cleaned.get("mentor")},
+        )
         return cleaned
