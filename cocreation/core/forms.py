@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.utils.translation import gettext as _
 
 from . import inputs
@@ -56,6 +60,11 @@ def apply_input_rules(field: forms.Field) -> None:
         _read_full_width(field)
     validators = field.validators
     if isinstance(field, forms.CharField):
+        # The portal's rule names U+0000 among the other control characters; Django's
+        # own would add a second message for the same character.
+        validators[:] = [
+            v for v in validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
         multiline = isinstance(field.widget, forms.Textarea)
         rule = inputs.validate_multiline if multiline else inputs.validate_single_line
         if rule not in validators and inputs.validate_single_line not in validators:

@@ -40,6 +40,15 @@ BIGINT_MAX = 9_223_372_036_854_775_807
 # U+2066..U+2069). Marks (U+200E/U+200F) are harmless and stay allowed.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MULTILINE_ALLOWED = frozenset("\t\n\r")
+# Invisible characters that make a one-line text (a name, a title, a typed municipality)
+# read as another while stored differently: 郡山<U+200B>市 looks like 郡山市 but matches
+# nothing. Zero-width space, word joiner, byte order mark, soft hyphen, Mongolian vowel
+# separator. The joiners U+200C/U+200D stay allowed: scripts and emoji sequences use them.
+INVISIBLE_IN_ONE_LINE = frozenset("\u200b\u2060\ufeff\u00ad\u180e")
+# Django's own message for U+0000, which model fields still check
+# (ProhibitNullCharactersValidator): its Japanese catalogue reads "enter some
+# characters", so the portal's catalogue gives it a Japanese that says what is wrong.
+NULL_CHARACTERS = _("Null characters are not allowed.")
 
 
 def _label(day: dt.date) -> str:
@@ -96,7 +105,7 @@ def validate_birth_date(value: dt.date | None) -> None:
 def _forbidden_characters(value: str, *, multiline: bool) -> list[str]:
     found = []
     for char in value:
-        if char in BIDI_CONTROLS:
+        if char in BIDI_CONTROLS or (not multiline and char in INVISIBLE_IN_ONE_LINE):
             found.append(char)
         elif unicodedata.category(char) == "Cc" and not (multiline and char in MULTILINE_ALLOWED):
             found.append(char)
@@ -108,7 +117,10 @@ def _describe(chars: list[str]) -> str:
 
 
 def validate_single_line(value: str) -> None:
-    """Names, titles, one-line fields: no control or bidirectional override characters."""
+    """Names, titles, one-line fields: no control, bidirectional override or invisible
+    characters (`INVISIBLE_IN_ONE_LINE`).
+
+    Raises ValidationError(code="control_characters") naming each as U+XXXX."""
     if isinstance(value, str) and (bad := _forbidden_characters(value, multiline=False)):
         raise ValidationError(
             _("Remove the invisible control characters (%(chars)s) from this text."),

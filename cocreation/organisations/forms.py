@@ -154,12 +154,15 @@ class MunicipalityField(OrganisationField):
 
 class MunicipalitiesField(MunicipalityField):
     """Several municipalities of `among` (every municipality when None), typed in one box
-    and separated by 、 or commas, each read as `MunicipalityField` reads one; cleaned to
+    and separated by 、, ・, slashes or commas (or spaces, where the whole is no one
+    municipality: 福島県 伊達市 is one, 須賀川市 伊達市 two), each read as
+    `MunicipalityField` reads one; cleaned to
     a list of Organisations in the order typed, each once. Each reference that names
     none or several gets its own message. At most `max_count` (20 unless told). Its
     initial value is a list of Organisations."""
 
-    SEPARATORS = re.compile(r"[、，,；;\n]+")
+    # No municipality's name has ・ or a slash (NFKC has made ･ and ／ these already).
+    SEPARATORS = re.compile(r"[、，,；;・/\n]+")
     default_error_messages = {
         "too_many": _("Name at most %(max)d municipalities."),
         "too_long": _("“%(text)s…” is longer than any municipality's name."),
@@ -208,14 +211,33 @@ class MunicipalitiesField(MunicipalityField):
                 )
                 continue
             try:
-                municipality = self.resolve(reference)
+                named = [self.resolve(reference)]
             except ValidationError as error:
-                errors.extend(error.error_list)
-            else:
+                named, word_errors = self._spaced(reference) or ([], error.error_list)
+                errors.extend(word_errors)
+            for municipality in named:
                 found.setdefault(municipality.pk, municipality)
         if errors:
             raise ValidationError(errors)
         return list(found.values())
+
+    def _spaced(self, reference: str) -> tuple[list[Organisation], list] | None:
+        """For a reference that names no one municipality as a whole: when it has spaces
+        and each word names at least one (須賀川市 伊達市), the municipalities the words
+        name and the errors of those that name several; else None (the error about the
+        whole stands: 郡山 市役所 is not two municipalities)."""
+        words = reference.split()
+        if len(words) < 2:
+            return None
+        named, errors = [], []
+        for word in words:
+            try:
+                named.append(self.resolve(word))
+            except ValidationError as error:
+                if error.code in {"not_found", "not_among"}:
+                    return None
+                errors.extend(error.error_list)
+        return named, errors
 
 
 def organisation_choice(

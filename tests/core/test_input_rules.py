@@ -68,6 +68,8 @@ class _Everything(PortalForm):
         ("title", "題名\x1b[31m"),
         ("title", "請求書\u202etxt.exe"),
         ("title", "一行目\n二行目"),
+        ("title", "郡山\u200b市"),
+        ("title", "郡山\ufeff市"),
         ("body", "本文\x00"),
         ("body", "本文\u2066"),
         ("day", "0001-01-01"),
@@ -97,6 +99,8 @@ def test_a_hostile_value_is_refused_next_to_its_field(field, value):
         ("title", "絵文字 🎉 と結合文字 が\u3099"),
         ("title", "右から左へのマーク\u200fは可"),
         ("body", "一行目\r\n\t二行目"),
+        ("title", "家族の絵文字 👨\u200d👩\u200d👧"),
+        ("body", "貼り付けた本文の\u200bゼロ幅スペースは害がない"),
         ("day", "2000-01-01"),
         ("day", "2100-12-31"),
         ("at", "2026-12-18T10:00"),
@@ -233,3 +237,17 @@ def test_a_refused_long_form_lists_every_error_at_the_top_linked_to_its_field(cl
     ]
     assert 'href="#id_title"' in summary and 'href="#id_summary"' in summary
     assert summary.count("<li>") >= 3
+
+
+def test_a_null_character_gets_one_message_that_says_what_is_wrong():
+    # Django adds its own check for U+0000, whose Japanese reads "enter some characters";
+    # the portal's rule names the character, once.
+    from django.utils import translation
+
+    with translation.override("ja"):
+        form = _Everything({"title": "題名\x00"})
+        assert not form.is_valid()
+        assert form.errors["title"] == [
+            "目に見えない制御文字（U+0000）が含まれています。取り除いてから送信してください。"
+        ]
+        assert str(inputs.NULL_CHARACTERS) == "NUL 文字（U+0000）は使えません。取り除いてください。"

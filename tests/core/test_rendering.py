@@ -6,7 +6,8 @@ import re
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.contrib.auth.models import AnonymousUser
+from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
 
 from cocreation.core.forms import PortalForm
@@ -50,3 +51,67 @@ def test_the_site_uses_it_and_the_admin_widgets_fall_back(settings):
     assert type(admin).__module__.startswith("django.template.backends.django")
     with pytest.raises(TemplateDoesNotExist):
         renderer.get_template("nowhere/at/all.html")
+
+
+class Choices(forms.Form):
+    """Every shape of choice widget the site's forms use, with markup to escape."""
+
+    kind = forms.ChoiceField(
+        choices=[("", "---------"), ("a", "市<町>村"), ("b", '企業 "株"'), (3, "&")],
+        required=False,
+    )
+    grouped = forms.ChoiceField(
+        choices=[("東北", [("07", "福島県"), ("04", "宮城県")]), ("x", "その他")],
+        widget=forms.Select(attrs={"class": "wide", "aria-describedby": "g_help"}),
+    )
+    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y<")], required=False)
+    switch = forms.NullBooleanField(required=False)
+    boxes = forms.MultipleChoiceField(
+        choices=[("x", "X"), ("y", "Y&Z"), ("g", [("g1", "G1"), ("g2", "G2")])],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
+        required=False,
+    )
+    radios = forms.ChoiceField(
+        choices=[("1", "一"), ("2", "二")], widget=forms.RadioSelect, required=False
+    )
+    bare = forms.ChoiceField(
+        choices=[("1", "一")],
+        widget=forms.RadioSelect(attrs={"id": None, "disabled": True, "data-x": False}),
+        required=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"kind": "a", "grouped": "04", "many": ["x", "y<"], "switch": "true", "boxes": ["g2"]},
+        {"kind": "zz", "grouped": "", "boxes": ["x", "y"], "radios": "2", "bare": "1"},
+    ],
+)
+def test_choice_widgets_written_in_python_match_djangos_jinja2_templates_byte_for_byte(data):
+    # The choice widgets skip Django's templates (rendering.py says why); the markup must
+    # stay exactly what those templates write, escaping and white space included.
+    form = Choices(data, auto_id="id_%s")
+    for name, field in form.fields.items():
+        bound = form[name]
+        context = field.widget.get_context(
+            bound.html_name, bound.value(), bound.build_widget_attrs({"id": bound.auto_id})
+        )
+        template = field.widget.template_name
+        assert FormRenderer().render(template, context) == Jinja2().render(template, context), name
+
+
+def test_the_quest_filter_form_renders_the_same_with_the_choice_widgets_in_python(rf, db):
+    from quests.filters import QuestFilter
+    from quests.models import Quest
+
+    request = rf.get("/quests/", {"prefecture": "07", "sdg": "11"})
+    request.user = AnonymousUser()
+    form = QuestFilter.understood(request.GET, queryset=Quest.objects.none(), request=request).form
+    for name in form.fields:
+        fast, plain = form[name], form[name]
+        form.renderer = FormRenderer()
+        fast_html = str(fast)
+        form.renderer = Jinja2()
+        assert fast_html == str(plain), name

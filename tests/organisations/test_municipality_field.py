@@ -340,3 +340,48 @@ def test_each_error_is_tied_to_its_field_for_screen_readers(client, company_user
     for ids in described:
         for id_ in ids.split():
             assert f'id="{id_}"' in page, id_
+
+
+def test_middle_dots_slashes_and_spaces_separate_municipalities(municipalities):
+    # People write lists of municipalities as 須賀川市・田村市 or with spaces as often
+    # as with 、; a space inside one reference (福島県 伊達市) still names one.
+    field = MunicipalitiesField()
+    expected = [municipalities["sukagawa"], municipalities["tamura"], municipalities["koriyama"]]
+    for typed in ["須賀川市・田村市・郡山市", "須賀川市／田村市/郡山市", "須賀川市 田村市　郡山市"]:
+        assert field.clean(typed) == expected, typed
+    assert field.clean("福島県 伊達市") == [municipalities["date_fukushima"]]
+    assert field.clean("伊達市 (072133)・田村市") == [
+        municipalities["date_fukushima"],
+        municipalities["tamura"],
+    ]
+
+
+def test_words_of_a_spaced_reference_are_told_apart_only_when_each_names_one(municipalities):
+    field = MunicipalitiesField()
+    with pytest.raises(Exception) as refused:
+        field.clean("伊達市 田村市")
+    # The shared name is asked about on its own; 田村市 was read.
+    assert len(refused.value.messages) == 1
+    assert "伊達市" in refused.value.messages[0] and "072133" in refused.value.messages[0]
+    with pytest.raises(Exception) as refused:
+        field.clean("郡山 市役所")
+    assert refused.value.messages == [
+        MunicipalityField.default_error_messages["not_found"] % {"text": "郡山 市役所"}
+    ]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\ufeff", "\u00ad"])
+def test_an_invisible_character_in_a_typed_municipality_is_named_beside_the_field(
+    client, company_user, municipalities, invisible
+):
+    # 郡山<U+200B>市 looks like 郡山市 and would be "not found" with no visible reason.
+    client.force_login(company_user)
+    response = client.post(
+        reverse("quests:follow_add", args=["municipality"]),
+        {"municipality": f"郡山{invisible}市"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"U+{ord(invisible):04X}" in page
+    assert "目に見えない制御文字" in page
+    assert not Follow.objects.exists()
