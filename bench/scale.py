@@ -2261,6 +2261,7 @@ def measure(dataset: str, options, out: Path) -> None:
     cookies["anonymous"] = ""
     loaded = {}
     floors = []
+    signed_in_floors = []
     print(
         f"\n[{DATABASES[dataset]}] gunicorn: {options.workers} workers, "
         f"{options.concurrency} clients, {options.seconds:g} s per page"
@@ -2272,6 +2273,9 @@ def measure(dataset: str, options, out: Path) -> None:
             return load(port, path, cookie, options.seconds, options.concurrency)
 
         floors.append(drive("/bench/minimal", ""))
+        # The same view for a signed-in person: what any signed-in request pays (the
+        # session and the user read) before its page does anything.
+        signed_in_floors.append(drive("/bench/minimal", cookies["staff"]))
         for page, path, role in cases:
             if role not in ROLES or inproc[(page, role)]["status"] != 200:
                 continue
@@ -2287,6 +2291,7 @@ def measure(dataset: str, options, out: Path) -> None:
                 flush=True,
             )
         floors.append(drive("/bench/minimal", ""))
+        signed_in_floors.append(drive("/bench/minimal", cookies["staff"]))
     payload = {
         "dataset": dataset,
         "floor": {
@@ -2294,6 +2299,11 @@ def measure(dataset: str, options, out: Path) -> None:
             "p50": statistics.mean(f["p50"] for f in floors),
             "p95": statistics.mean(f["p95"] for f in floors),
             "runs": [round(f["rps"]) for f in floors],
+        },
+        "floor_signed_in": {
+            "rps": statistics.mean(f["rps"] for f in signed_in_floors),
+            "p50": statistics.mean(f["p50"] for f in signed_in_floors),
+            "runs": [round(f["rps"]) for f in signed_in_floors],
         },
         "cases": [
             {
@@ -2317,6 +2327,8 @@ def measure(dataset: str, options, out: Path) -> None:
 def report(national: dict, demo: dict | None, options) -> None:
     """Print the table (markdown), the coordinator comparison and the missed targets."""
     floor = national["floor"]
+    # Older result files have no signed-in floor.
+    signed_in_floor = national.get("floor_signed_in")
     demo_cases = {(c["page"], c["role"]): c for c in (demo or {}).get("cases", [])}
     info = national.get("marker") or {}
     print(
@@ -2325,12 +2337,18 @@ def report(national: dict, demo: dict | None, options) -> None:
         f"{options.concurrency} clients, {options.seconds:g} s per page; in-process median "
         f"of {options.repeat}. Floor /bench/minimal: {floor['rps']:.0f} req/s "
         f"(runs {floor['runs']}), p50 {floor['p50']:.1f} ms"
+        + (
+            f"; signed in (a staff member's session): {signed_in_floor['rps']:.0f} req/s "
+            f"(runs {signed_in_floor['runs']}), p50 {signed_in_floor['p50']:.1f} ms"
+            if signed_in_floor
+            else ""
+        )
         + (f"; demo run floor {demo['floor']['rps']:.0f} req/s" if demo else "")
         + ".\n"
     )
     header = (
         "| page | role | status | queries demo | queries national | ms demo | ms national "
-        "| req/s | p50 ms | p95 ms | vs floor | p50 demo | growth |"
+        "| req/s | p50 ms | p95 ms | vs floor | vs signed-in floor | p50 demo | growth |"
     )
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
@@ -2343,6 +2361,11 @@ def report(national: dict, demo: dict | None, options) -> None:
         run = case.get("load")
         d_run = (d or {}).get("load")
         vs_floor = run["rps"] / floor["rps"] if run else None
+        vs_signed_in = (
+            run["rps"] / signed_in_floor["rps"]
+            if run and signed_in_floor and case["role"] != "anonymous"
+            else None
+        )
         growth = run["p50"] / d_run["p50"] if run and d_run else None
 
         def fmt(value, pattern="{:.1f}"):
@@ -2356,6 +2379,7 @@ def report(national: dict, demo: dict | None, options) -> None:
             f"| {fmt(d and d['ms'])} | {case['ms']:.1f} "
             f"| {rps} | {fmt(run and run['p50'])} "
             f"| {fmt(run and run['p95'])} | {fmt(vs_floor, '{:.2f}')} "
+            f"| {fmt(vs_signed_in, '{:.2f}')} "
             f"| {fmt(d_run and d_run['p50'])} | {fmt(growth, '{:.2f}')} |"
         )
         reasons = []
