@@ -181,6 +181,21 @@ def test_someone_elses_follow_cannot_be_removed(client, company_user, koriyama, 
     assert Follow.objects.filter(pk=follow.pk).exists()
 
 
+@pytest.mark.django_db
+def test_a_second_unfollow_says_it_is_already_done(client, company_user, koriyama):
+    # A double click is taken once (cocreation/core/once.py says so); a second unfollow
+    # sent later (the back button, another tab) finds nothing to remove and must read as
+    # "already done", not as a refusal ("not following").
+    follow = services.follow_add(user=company_user, kind="municipality", target_id=koriyama.pk)
+    client.force_login(company_user)
+    url = reverse("quests:follow_remove", args=[follow.pk])
+    client.post(url, {"next": reverse("quests:following")})
+    response = client.post(url, {"next": reverse("quests:list")}, follow=True)
+    assert response.status_code == 200
+    assert "このフォローはすでに解除されています。" in response.content.decode()
+    assert not Follow.objects.filter(pk=follow.pk).exists()
+
+
 # --- periods in JST ----------------------------------------------------------------
 
 
