@@ -18,6 +18,7 @@ of it.
 
 from __future__ import annotations
 
+import operator
 from functools import cached_property
 
 from django.forms.renderers import DjangoTemplates, Jinja2
@@ -35,7 +36,7 @@ def _attrs(attrs: dict) -> str:
     """` name="value"` pairs as django/forms/widgets/attrs.html writes them: an attribute
     set to False is left out, one set to True is written bare."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -64,10 +65,11 @@ def _input_option(option: dict) -> str:
     option_id = option["attrs"].get("id")
     box = (
         f'<input type="{escape(option["type"])}" name="{escape(option["name"])}"'
-        + (f' value="{escape(value)}"' if value is not None else "")
+        # `!= None` as the template has it: a ModelChoiceIteratorValue of None is None.
+        + (f' value="{escape(value)}"' if operator.ne(value, None) else "")
         + f"{_attrs(option['attrs'])}>"
     )
-    if not option["wrap_label"]:
+    if not option.get("wrap_label"):
         return box
     label_for = f' for="{escape(option_id)}"' if option_id else ""
     return f"<label{label_for}>{box} {escape(option['label'])}</label>"

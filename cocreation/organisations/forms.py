@@ -168,6 +168,9 @@ class MunicipalitiesField(MunicipalityField):
         "too_long": _("“%(text)s…” is longer than any municipality's name."),
     }
     REFERENCE_MAX = 60
+    # Errors about a whole reference after which its words are tried one by one.
+    SPLIT_WHEN = frozenset({"not_found", "not_among"})
+    WORDS = re.compile(r"[^\s(]+(?:\s*\([^)]*\))?|\([^)]*\)")
     default_help_text = _(
         "Names, readings or local-government codes, separated by 、 or commas, "
         "e.g. 須賀川市、072079."
@@ -213,12 +216,19 @@ class MunicipalitiesField(MunicipalityField):
             try:
                 named = [self.resolve(reference)]
             except ValidationError as error:
-                named, word_errors = self._spaced(reference) or ([], error.error_list)
+                # Only a reference that names nothing as a whole is read word by word: a
+                # name and a code that disagree (田村市 (072036)) stay one refusal.
+                spaced = self._spaced(reference) if error.code in self.SPLIT_WHEN else None
+                named, word_errors = spaced or ([], error.error_list)
                 errors.extend(word_errors)
             for municipality in named:
                 found.setdefault(municipality.pk, municipality)
         if errors:
             raise ValidationError(errors)
+        if len(found) > self.max_count:
+            raise ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": self.max_count}
+            )
         return list(found.values())
 
     def _spaced(self, reference: str) -> tuple[list[Organisation], list] | None:
@@ -226,7 +236,8 @@ class MunicipalitiesField(MunicipalityField):
         and each word names at least one (須賀川市 伊達市), the municipalities the words
         name and the errors of those that name several; else None (the error about the
         whole stands: 郡山 市役所 is not two municipalities)."""
-        words = reference.split()
+        # A word keeps the code in brackets that follows it: 伊達市 (012335) 須賀川市.
+        words = list(dict.fromkeys(self.WORDS.findall(reference)))
         if len(words) < 2:
             return None
         named, errors = [], []

@@ -79,6 +79,11 @@ class Choices(forms.Form):
         widget=forms.RadioSelect(attrs={"id": None, "disabled": True, "data-x": False}),
         required=False,
     )
+    odd = forms.ChoiceField(
+        choices=[("1", "一")],
+        widget=forms.Select(attrs={'data-x"><b': "1", "size": 0}),
+        required=False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,3 +120,17 @@ def test_the_quest_filter_form_renders_the_same_with_the_choice_widgets_in_pytho
         fast_html = str(fast)
         form.renderer = Jinja2()
         assert fast_html == str(plain), name
+
+
+def test_an_option_whose_value_equals_none_and_one_without_wrap_label_render_as_the_template():
+    from django.forms.models import ModelChoiceIteratorValue
+
+    widget = forms.RadioSelect(choices=[(ModelChoiceIteratorValue(None, None), "なし")])
+    context = widget.get_context("pick", None, {"id": "id_pick"})
+    template = widget.template_name
+    assert 'value="None"' not in FormRenderer().render(template, context)
+    assert FormRenderer().render(template, context) == Jinja2().render(template, context)
+    for _group, options, _index in context["widget"]["optgroups"]:
+        for option in options:
+            del option["wrap_label"]
+    assert FormRenderer().render(template, context) == Jinja2().render(template, context)

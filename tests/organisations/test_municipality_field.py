@@ -385,3 +385,29 @@ def test_an_invisible_character_in_a_typed_municipality_is_named_beside_the_fiel
     assert f"U+{ord(invisible):04X}" in page
     assert "目に見えない制御文字" in page
     assert not Follow.objects.exists()
+
+
+def test_a_name_and_code_that_disagree_are_never_read_word_by_word(municipalities):
+    # 田村市 (072036) names nothing as a whole; its words would name 田村市 and 郡山市.
+    field = MunicipalitiesField()
+    for typed in ["田村市 (072036)", "福島県伊達市 (012335)"]:
+        with pytest.raises(Exception) as refused:
+            field.clean(typed)
+        assert len(refused.value.messages) == 1, typed
+        assert "合いません" in refused.value.messages[0], typed
+
+
+def test_a_code_in_brackets_stays_with_its_name_among_spaced_words(municipalities):
+    assert MunicipalitiesField().clean("伊達市 (012335) 須賀川市") == [
+        municipalities["date_hokkaido"],
+        municipalities["sukagawa"],
+    ]
+    with pytest.raises(Exception) as refused:
+        MunicipalitiesField().clean("伊達市 伊達市")
+    assert len(refused.value.messages) == 1
+
+
+def test_the_maximum_counts_the_municipalities_read_from_spaced_words(municipalities):
+    with pytest.raises(Exception) as refused:
+        MunicipalitiesField(max_count=2).clean("須賀川市 田村市 郡山市、伊達市 (072133)")
+    assert refused.value.messages == ["市区町村は2件まで指定できます。"]
