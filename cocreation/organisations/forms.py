@@ -156,10 +156,9 @@ class MunicipalitiesField(MunicipalityField):
     """Several municipalities of `among` (every municipality when None), typed in one box
     and separated by 、, ・, slashes or commas (or spaces, where the whole is no one
     municipality: 福島県 伊達市 is one, 須賀川市 伊達市 two), each read as
-    `MunicipalityField` reads one; cleaned to
-    a list of Organisations in the order typed, each once. Each reference that names
-    none or several gets its own message. At most `max_count` (20 unless told). Its
-    initial value is a list of Organisations."""
+    `MunicipalityField` reads one; cleaned to a list of Organisations in the order
+    typed, each once. Each reference that names none or several gets its own message.
+    At most `max_count` (20 unless told). Its initial value is a list of Organisations."""
 
     # No municipality's name has ・ or a slash (NFKC has made ･ and ／ these already).
     SEPARATORS = re.compile(r"[、，,；;・/\n]+")
@@ -245,7 +244,7 @@ class MunicipalitiesField(MunicipalityField):
             try:
                 named.append(self.resolve(word))
             except ValidationError as error:
-                if error.code in {"not_found", "not_among"}:
+                if error.code in self.SPLIT_WHEN:
                     return None
                 errors.extend(error.error_list)
         return named, errors
