@@ -120,7 +120,7 @@ def validate_single_line(value: str) -> None:
     """Names, titles, one-line fields: no control, bidirectional override or invisible
     characters (`INVISIBLE_IN_ONE_LINE`).
 
-    Raises ValidationError(code="control_characters") naming each as U+XXXX."""
+    Raises ValidationError(code="control_characters") naming each by its code point (U+200B)."""
     if isinstance(value, str) and (bad := _forbidden_characters(value, multiline=False)):
         raise ValidationError(
             _("Remove the invisible control characters (%(chars)s) from this text."),

@@ -25,18 +25,18 @@ def space_with_rules(pk: int) -> Space:
     )
 
 
+def _live_between(space: Space, start: dt.datetime, end: dt.datetime):
+    """The live bookings of `space` overlapping [start, end), as a queryset."""
+    return Booking.objects.filter(
+        space=space, status__in=Booking.LIVE_STATUSES, starts_at__lt=end, ends_at__gt=start
+    )
+
+
 def bookings_between(space: Space, start: dt.datetime, end: dt.datetime) -> list[Booking]:
     """The live bookings of `space` overlapping [start, end), with booker and quest, in
     time order."""
     return list(
-        Booking.objects.filter(
-            space=space,
-            status__in=Booking.LIVE_STATUSES,
-            starts_at__lt=end,
-            ends_at__gt=start,
-        )
-        .select_related("user", "quest")
-        .order_by("starts_at")
+        _live_between(space, start, end).select_related("user", "quest").order_by("starts_at")
     )
 
 
@@ -126,9 +126,7 @@ def month(space: Space, first: dt.date) -> dict:
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
     counts: dict[dt.date, dict[str, int]] = {}
     per_day = (
-        Booking.objects.filter(
-            space=space, status__in=Booking.LIVE_STATUSES, starts_at__lt=end, ends_at__gt=start
-        )
+        _live_between(space, start, end)
         .annotate(day=TruncDate("starts_at", tzinfo=tz))
         .values("day", "kind")
         .annotate(count=Count("id"))
