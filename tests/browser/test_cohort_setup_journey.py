@@ -9,7 +9,7 @@ import pytest
 from studygroups.models import Cohort, Field, Programme, Team
 from tests import factories
 
-from .test_study_journey import _login
+from .steps import click_through, main_text, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,9 +35,9 @@ def test_coordinator_starts_next_years_cohort(page, screenshot):
             field=Field.objects.create(cohort=last, name=name, position=number),
         )
 
-    _login(page, "coord@city.koriyama.lg.jp")
+    sign_in(page, "coord@city.koriyama.lg.jp")
     page.goto("/studygroups/")
-    page.get_by_role("link", name="研究会を始める").click()
+    click_through(page, page.get_by_role("link", name="研究会を始める"))
     page.get_by_label("プログラム", exact=True).select_option(label="チャレンジ「新発想」研究塾")
     page.get_by_label(re.compile("^年度")).fill("2021")
     page.get_by_label(re.compile("^件名")).fill("研究塾 2021")
@@ -45,8 +45,8 @@ def test_coordinator_starts_next_years_cohort(page, screenshot):
     page.get_by_label("募集開始日").fill("2021-05-10")
     page.get_by_label("募集締切日").fill("2021-05-01")
     page.get_by_label("田村市").check()
-    page.get_by_role("button", name="研究会を開始").click()
-    text = page.locator("main").inner_text()
+    click_through(page, page.get_by_role("button", name="研究会を開始"))
+    text = main_text(page)
     assert "募集締切日は募集開始日以降にしてください" in text
     assert page.get_by_label(re.compile("^テーマ")).input_value() == "コロナ禍の先の広域連携"
     assert page.get_by_label("田村市").is_checked()
@@ -55,8 +55,8 @@ def test_coordinator_starts_next_years_cohort(page, screenshot):
     page.get_by_label("募集締切日").fill("2021-06-10")
     page.get_by_label(re.compile("^参加団体")).first.is_visible()
     page.get_by_label("郡山市", exact=True).check()
-    page.get_by_role("button", name="研究会を開始").click()
-    assert "研究会を開始しました" in page.locator("main").inner_text()
+    click_through(page, page.get_by_role("button", name="研究会を開始"))
+    assert "研究会を開始しました" in main_text(page)
     cohort = Cohort.objects.get(programme=programme, fiscal_year=2021)
     assert [t.field.name for t in cohort.teams.order_by("number")] == [
         "まち",
@@ -68,7 +68,7 @@ def test_coordinator_starts_next_years_cohort(page, screenshot):
     page.locator("#id_teams-4-number").fill("5")
     page.locator("#id_teams-4-name").fill("防災チーム")
     page.locator("#id_teams-4-field").select_option(label="DX")
-    page.get_by_role("button", name="設定を保存").click()
-    assert "設定を保存しました" in page.locator("main").inner_text()
+    click_through(page, page.get_by_role("button", name="設定を保存"))
+    assert "設定を保存しました" in main_text(page)
     assert cohort.teams.get(number=5).name == "防災チーム"
     screenshot("study-00-settings")

@@ -14,20 +14,9 @@ from studygroups.exchange.models import Application, Placement
 from studygroups.exchange.services import placements as services
 from tests import factories
 
+from .steps import click_through, main_text, sign_in, sign_out
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-
-
-def _sign_out(page):
-    page.locator("header form[action$='/accounts/logout/'] button").click()
-    page.wait_for_load_state()
 
 
 def test_apply_approve_accept_and_book_an_on_site_day(page, screenshot):
@@ -75,44 +64,40 @@ def test_apply_approve_accept_and_book_an_on_site_day(page, screenshot):
         mentor=mentor,
     )
 
-    _sign_in(page, "hoshi@bandai.example.jp")
+    sign_in(page, "hoshi@bandai.example.jp")
     page.goto(f"/exchange/{placement.pk}/apply/")
     page.get_by_label("志望動機", exact=False).fill(
         "よこらぼの運営を学び、磐梯町の共創に活かしたい。"
     )
     screenshot("exchange-01-apply")
-    page.get_by_role("button", name="応募する").click()
-    page.wait_for_load_state()
+    click_through(page, page.get_by_role("button", name="応募する"))
     application = Application.objects.get(placement=placement)
-    _sign_out(page)
+    sign_out(page)
 
-    _sign_in(page, "admin@bandai.example.jp")
+    sign_in(page, "admin@bandai.example.jp")
     page.goto(f"/exchange/applications/{application.pk}/")
     screenshot("exchange-02-employer")
-    page.locator("button[name=decision][value=approve]").click()
-    page.wait_for_load_state()
-    _sign_out(page)
+    click_through(page, page.locator("button[name=decision][value=approve]"))
+    sign_out(page)
 
-    _sign_in(page, "admin@yokoze.example.jp")
+    sign_in(page, "admin@yokoze.example.jp")
     page.goto(f"/exchange/applications/{application.pk}/")
-    page.locator("button[name=decision][value=approve]").click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("button[name=decision][value=approve]"))
     application.refresh_from_db()
     assert application.status == Application.Status.ACCEPTED
-    _sign_out(page)
+    sign_out(page)
 
     day = today + dt.timedelta(days=7 - today.weekday() + 1)  # a Tuesday, next week
     while rules.public_holiday(day):
         day += dt.timedelta(days=7)
-    _sign_in(page, "hoshi@bandai.example.jp")
+    sign_in(page, "hoshi@bandai.example.jp")
     page.goto(f"/exchange/applications/{application.pk}/on-site/")
     page.locator("#id_date").fill(day.isoformat())
     page.locator("#id_start_time").select_option("10:00")
     page.locator("#id_end_time").select_option("12:00")
     screenshot("exchange-03-on-site")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("main form button[type=submit]"))
     booking = Booking.objects.get(space=room)
     assert timezone.localtime(booking.starts_at).date() == day
-    assert "横瀬町 まちなか共創ルーム" in page.locator("main").inner_text()
+    assert "横瀬町 まちなか共創ルーム" in main_text(page)
     screenshot("exchange-04-booked")

@@ -13,15 +13,9 @@ from tests import factories
 from tests.quests.factories import add_to_team, make_quest
 from tests.spaces.conftest import make_space
 
+from .steps import body_text, click_through, main_text, sign_in, sign_out
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def test_an_admin_hands_over_the_roles_of_a_member_who_moved(page, screenshot):
@@ -40,33 +34,32 @@ def test_an_admin_hands_over_the_roles_of_a_member_who_moved(page, screenshot):
     room = make_space(koriyama, name="ビッグアイ 6F 共創スペース", regions=[region])
     room.coordinators.add(mover)
 
-    _sign_in(page, "jinji@city.koriyama.lg.jp")
+    sign_in(page, "jinji@city.koriyama.lg.jp")
     page.goto(f"/organisations/{koriyama.pk}/")
-    page.get_by_role("link", name=re.compile("上野 隼人さんの異動を記録")).click()
-    main = page.locator("main").inner_text()
+    click_through(page, page.get_by_role("link", name=re.compile("上野 隼人さんの異動を記録")))
+    main = main_text(page)
     assert "子育て支援情報の圏域一元発信" in main and "ビッグアイ 6F 共創スペース" in main
     page.get_by_label("別の部署へ異動").check()
     page.get_by_label("異動先の所属").fill("財務部 財政課")
     page.get_by_label("異動日").fill("2027-04-01")
     screenshot("handover-01-move")
-    page.get_by_role("button", name="異動を記録する").click()
+    click_through(page, page.get_by_role("button", name="異動を記録する"))
 
     page.wait_for_url(re.compile(rf"/organisations/{koriyama.pk}/handovers/"))
-    assert "後任を選んでください" in page.locator("main").inner_text()
+    assert "後任を選んでください" in main_text(page)
     for select in page.locator("main form select").all():
         select.select_option(value=str(successor.pk))
     screenshot("handover-02-choose")
-    page.get_by_role("button", name="引き継ぐ").click()
-    page.wait_for_load_state()
-    body = page.locator("body").inner_text()
+    click_through(page, page.get_by_role("button", name="引き継ぐ"))
+    body = body_text(page)
     assert "上野 隼人さんの担当を引き継ぎ" in body
-    assert "引き継ぎ済み" in page.locator("main").inner_text()
+    assert "引き継ぎ済み" in main_text(page)
     screenshot("handover-03-done")
 
     assert TeamMember.objects.get(quest=quest, user=successor).role == "leader"
     assert list(room.coordinators.all()) == [successor]
-    page.locator("header form[action$='/accounts/logout/'] button").click()
-    _sign_in(page, "s.kato@city.koriyama.lg.jp")
+    sign_out(page)
+    sign_in(page, "s.kato@city.koriyama.lg.jp")
     page.goto("/notifications/")
-    assert "上野 隼人さんの担当を引き継ぎました" in page.locator("main").inner_text()
+    assert "上野 隼人さんの担当を引き継ぎました" in main_text(page)
     screenshot("handover-04-successor")

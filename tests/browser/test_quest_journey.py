@@ -10,20 +10,9 @@ from django.utils import timezone
 from quests.models import Proposal, Quest
 from tests import factories
 
+from .steps import body_text, click_through, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-
-
-def _flash(page) -> str:
-    return page.locator("body").inner_text()
 
 
 def test_quest_from_posting_to_adoption(page, screenshot):
@@ -34,7 +23,7 @@ def test_quest_from_posting_to_adoption(page, screenshot):
     deadline = (timezone.localdate() + timedelta(days=14)).isoformat()
 
     # Staff posts the quest and opens it for proposals.
-    _login(page, "staff@city.koriyama.lg.jp")
+    sign_in(page, "staff@city.koriyama.lg.jp")
     page.goto("/quests/new/")
     page.get_by_label("タイトル").fill("食品ロス削減に向けての新事業の検討及び試行")
     page.get_by_label("概要").fill("6市町村の職員と企業が食品ロス削減の新事業を試行する。")
@@ -43,21 +32,21 @@ def test_quest_from_posting_to_adoption(page, screenshot):
     page.get_by_label("食品ロス削減").check()
     page.get_by_label("提案締切").fill(deadline)
     screenshot("quest-01-create")
-    page.get_by_role("button", name="保存").click()
-    assert "下書きとして保存しました" in _flash(page)
-    page.get_by_role("button", name="提案の募集を始める").click()
-    assert "クエストを「提案募集中」にしました" in _flash(page)
+    click_through(page, page.get_by_role("button", name="保存"))
+    assert "下書きとして保存しました" in body_text(page)
+    click_through(page, page.get_by_role("button", name="提案の募集を始める"))
+    assert "クエストを「提案募集中」にしました" in body_text(page)
     quest = Quest.objects.get()
     screenshot("quest-02-open")
 
     # A company asks a public question and proposes.
-    _login(page, "member@foodshare.example.com")
+    sign_in(page, "member@foodshare.example.com")
     page.goto(f"/quests/{quest.pk}/questions/")
     page.get_by_label("質問内容").fill("協力店舗の募集は市町村が行いますか。")
-    page.get_by_role("button", name="質問を送る").click()
-    assert "質問をクエストチームに送りました" in _flash(page)
+    click_through(page, page.get_by_role("button", name="質問を送る"))
+    assert "質問をクエストチームに送りました" in body_text(page)
     page.goto(f"/quests/{quest.pk}/")
-    page.get_by_role("link", name="提案する").first.click()
+    click_through(page, page.get_by_role("link", name="提案する").first)
     fields = {
         "タイトル": "売れ残り食品のマッチングアプリ実証",
         "概要": "飲食店の売れ残りを住民に割引販売する。",
@@ -72,36 +61,36 @@ def test_quest_from_posting_to_adoption(page, screenshot):
     for label, value in fields.items():
         page.get_by_label(re.compile("^" + re.escape(label))).fill(value)
     screenshot("quest-03-proposal-form")
-    page.get_by_role("button", name="提案を提出する").click()
-    assert "提案をクエストチームに提出しました" in _flash(page)
+    click_through(page, page.get_by_role("button", name="提案を提出する"))
+    assert "提案をクエストチームに提出しました" in body_text(page)
     proposal = Proposal.objects.get()
 
     # The team answers, scores and adopts.
-    _login(page, "staff@city.koriyama.lg.jp")
+    sign_in(page, "staff@city.koriyama.lg.jp")
     page.goto(f"/quests/{quest.pk}/questions/")
     page.get_by_label("回答").fill("各市町村の商工担当から声掛けします。")
-    page.get_by_role("button", name="回答を公開する").click()
-    assert "回答を公開しました" in _flash(page)
+    click_through(page, page.get_by_role("button", name="回答を公開する"))
+    assert "回答を公開しました" in body_text(page)
     page.goto(f"/quests/{quest.pk}/proposals/{proposal.pk}/")
-    page.get_by_role("link", name="この提案を審査する").click()
+    click_through(page, page.get_by_role("link", name="この提案を審査する"))
     for group in page.locator("fieldset.score-row").all():
         group.get_by_label("5", exact=True).check()
     page.get_by_label("総評").fill("効果が測りやすい。")
     screenshot("quest-04-review")
-    page.get_by_role("button", name="審査結果を保存する").click()
-    assert "審査結果を保存しました" in _flash(page)
+    click_through(page, page.get_by_role("button", name="審査結果を保存する"))
+    assert "審査結果を保存しました" in body_text(page)
     page.get_by_label("採択", exact=True).check()
     page.get_by_label(re.compile("理由")).fill("削減量を重量で測れるため。")
-    page.get_by_role("button", name=re.compile("判断を記録|決定を記録")).click()
-    assert "判断を記録し、企業に通知しました" in _flash(page)
+    click_through(page, page.get_by_role("button", name=re.compile("判断を記録|決定を記録")))
+    assert "判断を記録し、企業に通知しました" in body_text(page)
 
     # The company sees the decision, on the page and in its notifications.
-    _login(page, "member@foodshare.example.com")
+    sign_in(page, "member@foodshare.example.com")
     page.goto("/notifications/")
-    assert "採択" in _flash(page)
+    assert "採択" in body_text(page)
     page.goto(f"/quests/{quest.pk}/proposals/{proposal.pk}/")
-    text = _flash(page)
+    text = body_text(page)
     assert "採択" in text and "削減量を重量で測れるため。" in text
     screenshot("quest-05-company-sees-decision")
     page.goto(f"/quests/{quest.pk}/questions/")
-    assert "各市町村の商工担当から声掛けします。" in _flash(page)
+    assert "各市町村の商工担当から声掛けします。" in body_text(page)

@@ -8,6 +8,8 @@ from quests.models import ResultsReport
 from tests import factories
 from tests.quests.factories import make_quest
 
+from .steps import click_through, main_text, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -26,20 +28,15 @@ def test_a_town_records_reuse_and_the_quest_page_shows_it(page, screenshot):
         published_at=timezone.now(),
     )
 
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill("kikaku@town.inawashiro.example.jp")
-    page.locator("#id_password").fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, "kikaku@town.inawashiro.example.jp")
 
     page.goto(f"/quests/{quest.pk}/reused/")
     page.get_by_label("改変して導入", exact=False).check()
     page.get_by_label("メモ（公開）", exact=False).fill("申請書の様式を町に合わせて導入")
     screenshot("reuse-01-record")
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("main form button[type=submit]").last)
 
     page.goto(f"/quests/{quest.pk}/")
-    main = page.locator("main").inner_text()
+    main = main_text(page)
     assert "猪苗代町" in main and "074080" in main
     screenshot("reuse-02-quest-page")

@@ -8,6 +8,8 @@ from django.core import mail
 from cocreation.accounts import tasks
 from tests import factories
 
+from .steps import click_through, main_text, sign_in, sign_out
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -34,7 +36,7 @@ def _code_from_last_mail() -> str:
 def test_staff_signs_up_with_a_code_and_joins_her_municipality(page, screenshot, live_server):
     factories.make_municipality()  # 郡山市, mail domain city.koriyama.lg.jp
     page.goto("/")
-    page.get_by_role("link", name="新規登録").first.click()
+    click_through(page, page.get_by_role("link", name="新規登録").first)
     page.get_by_label("メールアドレス").fill("hanako.sato@city.koriyama.lg.jp")
     page.locator("#id_password1").fill("Koriyama-Quest-2020")
     page.locator("#id_password2").fill("Koriyama-Quest-2020")
@@ -43,29 +45,23 @@ def test_staff_signs_up_with_a_code_and_joins_her_municipality(page, screenshot,
     page.get_by_label("姓（カナ）").fill("サトウ")
     page.get_by_label("名（カナ）").fill("ハナコ")
     screenshot("signup-form")
-    page.locator("main form button[type=submit]").click()
+    click_through(page, page.locator("main form button[type=submit]"))
 
     page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
     assert mail.outbox, "no verification email was sent"
     page.locator("input[name=code]").fill(_code_from_last_mail())
     screenshot("signup-code")
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("main form button[type=submit]").first)
 
     page.goto("/accounts/profile/")
     assert page.get_by_text("郡山市").first.is_visible()
-    assert "佐藤" in page.locator("main").inner_text()
+    assert "佐藤" in main_text(page)
     screenshot("profile-after-signup")
 
-    page.locator("header form[action$='/accounts/logout/'] button").click()
-    page.wait_for_load_state()
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill("hanako.sato@city.koriyama.lg.jp")
-    page.locator("#id_password").fill("Koriyama-Quest-2020")
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_out(page)
+    sign_in(page, "hanako.sato@city.koriyama.lg.jp", "Koriyama-Quest-2020")
     page.goto("/accounts/profile/")
-    assert "郡山市" in page.locator("main").inner_text()
+    assert "郡山市" in main_text(page)
 
 
 def test_wrong_code_is_refused_with_a_message_and_the_form_kept(page, screenshot):
@@ -78,13 +74,12 @@ def test_wrong_code_is_refused_with_a_message_and_the_form_kept(page, screenshot
     page.get_by_label("名（漢字）").fill("次郎")
     page.get_by_label("姓（カナ）").fill("スズキ")
     page.get_by_label("名（カナ）").fill("ジロウ")
-    page.locator("main form button[type=submit]").click()
+    click_through(page, page.locator("main form button[type=submit]"))
     page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
     page.locator("input[name=code]").fill("AAAA-BBBB")
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("main form button[type=submit]").first)
     assert page.locator("input[name=code]").is_visible()
-    assert "コード" in page.locator("main").inner_text()
+    assert "コード" in main_text(page)
     screenshot("signup-wrong-code")
 
 

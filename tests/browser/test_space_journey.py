@@ -10,6 +10,8 @@ from spaces import rules
 from tests import factories
 from tests.spaces.conftest import make_space
 
+from .steps import body_text, click_through, main_text, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -31,23 +33,19 @@ def test_book_a_seat_from_the_week_view(page, screenshot):
         friday += dt.timedelta(weeks=1)
     monday = friday - dt.timedelta(days=4)
 
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill("staff@city.koriyama.lg.jp")
-    page.locator("#id_password").fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, "staff@city.koriyama.lg.jp")
 
     page.goto(f"/spaces/{space.pk}/week/?date={friday.isoformat()}")
-    assert "月曜日は休館日です" in page.locator("main").inner_text()
+    assert "月曜日は休館日です" in main_text(page)
     screenshot("space-01-week")
-    page.locator(f"a[href*='start={friday.isoformat()}T13:30']").click()
+    click_through(page, page.locator(f"a[href*='start={friday.isoformat()}T13:30']"))
     assert page.locator("#id_start_time").input_value() == "13:30"
     page.get_by_label("利用目的").fill("クエストの資料作成")
     screenshot("space-02-form")
-    page.get_by_role("button", name="予約する").last.click()
-    assert "予約が確定しました" in page.locator("body").inner_text()
+    click_through(page, page.get_by_role("button", name="予約する").last)
+    assert "予約が確定しました" in body_text(page)
     page.goto("/spaces/mine/")
-    assert "クエストの資料作成" in page.locator("main").inner_text()
+    assert "クエストの資料作成" in main_text(page)
     screenshot("space-03-mine")
 
     page.goto(f"/spaces/{space.pk}/book/")
@@ -56,7 +54,7 @@ def test_book_a_seat_from_the_week_view(page, screenshot):
     page.locator("#id_start_time").select_option("13:00")
     page.locator("#id_end_time").select_option("14:00")
     page.get_by_label("利用目的").fill("定例会")
-    page.get_by_role("button", name="予約する").last.click()
+    click_through(page, page.get_by_role("button", name="予約する").last)
     error = page.locator("#id_date_error")
     assert error.inner_text().strip() == "月曜日は休館日です"
     assert page.get_by_label("利用目的").input_value() == "定例会"

@@ -10,16 +10,9 @@ from django.utils import timezone
 from studygroups.models import Cohort, Field, Member, Programme, Session, Team
 from tests import factories
 
+from .steps import body_text, click_through, main_text, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def test_apply_accept_team_and_attendance(page, screenshot):
@@ -48,35 +41,35 @@ def test_apply_accept_team_and_attendance(page, screenshot):
             cohort=cohort, number=number, field=Field.objects.create(cohort=cohort, name=name)
         )
 
-    _login(page, "hanako@city.koriyama.lg.jp")
+    sign_in(page, "hanako@city.koriyama.lg.jp")
     page.goto(f"/studygroups/{cohort.pk}/")
-    page.get_by_role("link", name="応募する").click()
+    click_through(page, page.get_by_role("link", name="応募する"))
     page.locator("#id_department").fill("政策開発課")
     page.get_by_label(re.compile("^職名")).fill("主事")
     page.get_by_label(re.compile("^生年月日")).fill(f"{today.year - 40}-05-01")
     page.get_by_label("しごと").check()
     page.get_by_label(re.compile("^志望動機")).fill("広域の課題に挑戦したい")
-    page.get_by_role("button", name="応募する").click()
-    text = page.locator("main").inner_text()
+    click_through(page, page.get_by_role("button", name="応募する"))
+    text = main_text(page)
     assert (
         "歳以下の職員が対象です" in text
         and page.get_by_label(re.compile("^志望動機")).input_value() == "広域の課題に挑戦したい"
     )
     screenshot("study-01-refused-age")
     page.get_by_label(re.compile("^生年月日")).fill(f"{today.year - 30}-05-01")
-    page.get_by_role("button", name="応募する").click()
-    assert "応募をコーディネーターに送りました" in page.locator("body").inner_text()
+    click_through(page, page.get_by_role("button", name="応募する"))
+    assert "応募をコーディネーターに送りました" in body_text(page)
 
-    _login(page, "coord@city.koriyama.lg.jp")
+    sign_in(page, "coord@city.koriyama.lg.jp")
     page.goto(f"/studygroups/{cohort.pk}/applications/")
-    page.get_by_role("button", name="採用").click()
-    assert "採否を記録しました" in page.locator("body").inner_text()
+    click_through(page, page.get_by_role("button", name="採用"))
+    assert "採否を記録しました" in body_text(page)
     page.goto(f"/studygroups/{cohort.pk}/teams/")
     member = Member.objects.get(user=staff)
     page.locator(f"#id_m{member.pk}-team").select_option(label="2班（しごと）")
     page.locator(f"#id_m{member.pk}-team_role").select_option("leader")
-    page.get_by_role("button", name="保存").first.click()
-    assert "保存しました" in page.locator("body").inner_text()
+    click_through(page, page.get_by_role("button", name="保存").first)
+    assert "保存しました" in body_text(page)
     screenshot("study-02-teams")
     member.refresh_from_db()
     assert (member.team.number, member.team_role) == (2, "leader")
@@ -90,14 +83,14 @@ def test_apply_accept_team_and_attendance(page, screenshot):
         starts_at=start,
         ends_at=start + dt.timedelta(hours=2),
     )
-    _login(page, "hanako@city.koriyama.lg.jp")
+    sign_in(page, "hanako@city.koriyama.lg.jp")
     page.goto(f"/studygroups/sessions/{session.pk}/")
     page.get_by_label("佐藤 花子 出席").check()
-    page.get_by_role("button", name="出欠を保存する").click()
-    assert "出欠を保存しました" in page.locator("body").inner_text()
+    click_through(page, page.get_by_role("button", name="出欠を保存する"))
+    assert "出欠を保存しました" in body_text(page)
     assert session.attendance.get().status == "present"
     page.get_by_label("5", exact=True).check()
     page.get_by_label(re.compile("学んだこと")).fill("他市の職員と議論して新しい視点を得た")
-    page.get_by_role("button", name="送信").click()
-    assert "回答ありがとうございました" in page.locator("body").inner_text()
+    click_through(page, page.get_by_role("button", name="送信"))
+    assert "回答ありがとうございました" in body_text(page)
     screenshot("study-03-session")
