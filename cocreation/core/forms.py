@@ -54,11 +54,16 @@ def _read_full_width(field: forms.Field) -> None:
 
 def apply_input_rules(field: forms.Field) -> None:
     """Add the portal's input rules to one bound copy of a form field (in place): text
-    rules on text fields, the date window on dates, bounds on integers, and full-width
-    digits read as digits in every date, time and number field."""
+    rules on text fields except passwords, the date window on dates, bounds on integers,
+    and full-width digits read as digits in every date, time and number field."""
     if isinstance(field, _TYPED_NUMBERS):
         _read_full_width(field)
     validators = field.validators
+    if isinstance(field.widget, forms.PasswordInput):
+        # A password is never shown, so nothing in it can mislead a reader; it is taken
+        # as typed, as login and password change take it (NIST SP 800-63B 5.1.1.2: accept
+        # every Unicode character). Django's own field still refuses U+0000.
+        return
     if isinstance(field, forms.CharField):
         # The portal's rule names U+0000 among the other control characters; Django's
         # own would add a second message for the same character.

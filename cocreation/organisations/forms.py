@@ -171,8 +171,8 @@ class MunicipalitiesField(MunicipalityField):
     SPLIT_WHEN = frozenset({"not_found", "not_among"})
     WORDS = re.compile(r"[^\s(]+(?:\s*\([^)]*\))?|\([^)]*\)")
     default_help_text = _(
-        "Names, readings or local-government codes, separated by 、 or commas, "
-        "e.g. 須賀川市、072079."
+        "Names, readings or local-government codes, separated by 、, ・, slashes, commas "
+        "or spaces, e.g. 須賀川市、072079."
     )
 
     def __init__(self, *, max_count: int = 20, **kwargs):

@@ -52,7 +52,8 @@ class QuestForm(PortalModelForm):
         required=False,
         help_text=_(
             "Other municipalities that host the quest with you (optional): names, readings "
-            "or local-government codes, separated by 、 or commas, e.g. 須賀川市、072079."
+            "or local-government codes, separated by 、, ・, slashes, commas or spaces, "
+            "e.g. 須賀川市、072079."
         ),
     )
     themes = forms.ModelMultipleChoiceField(

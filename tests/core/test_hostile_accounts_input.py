@@ -104,6 +104,17 @@ def test_sign_up_with_a_bidi_override_in_the_name_is_refused_and_kept(client):
     assert not User.objects.filter(email="hanako@example.com").exists()
 
 
+@pytest.mark.parametrize("password", ["Kyoso\u200bportal-2020", "Kyoso-\u202eportal-2020"])
+def test_a_password_is_taken_as_typed_at_sign_up_as_login_takes_it(client, password):
+    # A password is never shown: the invisible and reordering characters refused in names
+    # mislead no reader there, and login takes any password, so sign-up takes it too.
+    response = client.post(
+        reverse("account_signup"), _signup_data(password1=password, password2=password)
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert User.objects.get(email="hanako@example.com").check_password(password)
+
+
 def test_the_admin_refuses_control_characters_in_names(client, site_admin, staff_user, company):
     client.force_login(site_admin)
     response = client.post(
