@@ -4,6 +4,7 @@ Tests run on real PostgreSQL and Redis (the run/test command finds them);
 nothing here replaces either with a fake.
 """
 
+import os
 import uuid
 
 import pytest
@@ -16,6 +17,14 @@ from tests import factories
 # their own connections; closing each at the end of its request lets the test database
 # be dropped cleanly at the end of the run.
 django_settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """Workers for `-n auto` (pyproject's addopts): one more than the cores this process
+    may use. A worker is often waiting, not computing: on PostgreSQL, on a Celery worker or
+    the live server it started, on Chromium; the extra one keeps the cores busy meanwhile.
+    Measured on this project's 2-core machine: 2 workers 686 s, 3 workers 614 s."""
+    return len(os.sched_getaffinity(0)) + 1
 
 
 @pytest.fixture(autouse=True)
