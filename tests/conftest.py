@@ -19,12 +19,44 @@ from tests import factories
 django_settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
-def pytest_xdist_auto_num_workers(config) -> int:
-    """Workers for `-n auto` (pyproject's addopts): one more than the cores this process
-    may use. A worker is often waiting, not computing: on PostgreSQL, on a Celery worker or
-    the live server it started, on Chromium; the extra one keeps the cores busy meanwhile.
-    Measured on this project's 2-core machine: 2 workers 686 s, 3 workers 614 s."""
-    return len(os.sched_getaffinity(0)) + 1
+def pytest_xdist_auto_num_workers(config) -> int | None:
+    """Workers for `-n auto` (pyproject's addopts): one more than the physical cores, as
+    xdist counts them. A worker is often waiting, not computing: on PostgreSQL, on a
+    Celery worker or the live server it started, on Chromium; the extra one keeps the
+    cores busy meanwhile. Measured on this project's 2-core machine: 2 workers 686 s,
+    3 workers 614 s. PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set (None hands
+    over to xdist's own hook, which reads it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    try:
+        import psutil
+
+        cores = psutil.cpu_count(logical=False)
+    except ImportError:
+        cores = None
+    return (cores or len(os.sched_getaffinity(0))) + 1
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_blocker, django_db_keepdb
+):
+    """pytest-django's hook before the test databases are made: each is copied from a
+    migrated template (tests/database_template.py) instead of migrated from nothing."""
+    from django.db import connections
+
+    from tests import database_template
+
+    default = connections["default"]
+    with django_db_blocker.unblock():
+        template = database_template.Template()
+    default.settings_dict["TEST"]["TEMPLATE"] = template.name
+    yield
+    # Runs after pytest-django's teardown (its fixture depends on this one). Its DROP
+    # DATABASE fails while a thread of the run (a live server's) is still connected; the
+    # worker's database is dropped here then, so none is left behind.
+    with django_db_blocker.unblock():
+        template.release(None if django_db_keepdb else default.creation._get_test_db_name())
 
 
 @pytest.fixture(autouse=True)
