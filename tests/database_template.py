@@ -36,24 +36,17 @@ PREFIX = "cocreation_test_template_"
 # pg_advisory_lock key for building (outside the int4 range of hashtext(), which keys
 # the shared lock each run holds on its template's name).
 BUILD_LOCK = 0x636F_7465_6D70
-# What under the project directory can change a migrated database, and what cannot.
+# What under the project directory can change a migrated database, and what cannot
+# (besides hidden folders such as .venv, .git and the tools' caches, and *.egg-info).
 SOURCE_SUFFIXES = {".py", ".csv", ".json"}
-NOT_SOURCE = {
-    ".venv",
-    ".data",
-    ".git",
-    "tests",
-    "bench",
-    "test-artifacts",
-    "__pycache__",
-    "node_modules",
-}
+NOT_SOURCE = {"tests", "bench", "test-artifacts", "__pycache__", "node_modules"}
 
 
 def digest() -> str:
     """12 hex digits of SHA-256 over Django's version, the migration files of every
-    installed app, and the project's .py, .csv and .json files (tests and benchmarks
-    aside)."""
+    installed app, and the project's .py, .csv and .json files (tests, benchmarks and
+    the checkout's hidden folders aside: the same in a clean clone as in a worked-in
+    checkout)."""
     sha = hashlib.sha256(django.get_version().encode())
     files: list[tuple[str, Path]] = []
     for config in sorted(apps.get_app_configs(), key=lambda c: c.label):
@@ -61,7 +54,11 @@ def digest() -> str:
         files += [(f"{config.label}:{p.name}", p) for p in sorted(root.glob("migrations/*.py"))]
     base = Path(settings.BASE_DIR)
     for folder, subfolders, names in os.walk(base):
-        subfolders[:] = sorted(d for d in subfolders if d not in NOT_SOURCE)
+        subfolders[:] = sorted(
+            d
+            for d in subfolders
+            if d not in NOT_SOURCE and not d.startswith(".") and not d.endswith(".egg-info")
+        )
         for name in sorted(names):
             path = Path(folder, name)
             if path.suffix in SOURCE_SUFFIXES:
