@@ -2,6 +2,7 @@
 its reuse."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cocreation.core.choices import keep_choices
@@ -50,10 +51,11 @@ class QuestForm(PortalModelForm):
     co_hosts = MunicipalitiesField(
         label=_("Co-host municipalities"),
         required=False,
-        help_text=_(
-            "Other municipalities that host the quest with you (optional): names, readings "
-            "or local-government codes, separated by 、, ・, slashes, commas or spaces, "
-            "e.g. 須賀川市、072079."
+        # What co-hosts are, then how the field reads them (its own help, one translation).
+        help_text=format_lazy(
+            "{} {}",
+            _("Other municipalities that host the quest with you (optional)."),
+            MunicipalitiesField.default_help_text,
         ),
     )
     themes = forms.ModelMultipleChoiceField(
