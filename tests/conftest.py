@@ -52,11 +52,29 @@ def django_db_modify_db_settings(
         template = database_template.Template()
     default.settings_dict["TEST"]["TEMPLATE"] = template.name
     yield
-    # Runs after pytest-django's teardown (its fixture depends on this one). Its DROP
-    # DATABASE fails while a thread of the run (a live server's) is still connected; the
-    # worker's database is dropped here then, so none is left behind.
+    # Runs after pytest-django's teardown (its fixture depends on this one). Should that
+    # teardown's DROP DATABASE still have failed, the worker's database is dropped here.
     with django_db_blocker.unblock():
         template.release(None if django_db_keepdb else default.creation._get_test_db_name())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with every session on them ended before its
+    teardown drops them: a thread's connection (a live server's, a parallel request's)
+    closes on the client before its server process exits, and DROP DATABASE refuses a
+    database that still has one ("is being accessed by other users")."""
+    from django.db import connections
+
+    from tests.parallel import end_sessions
+
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+        default = connections["default"]
+        with default._nodb_cursor() as cursor:
+            end_sessions(cursor, default.settings_dict["NAME"])
 
 
 @pytest.fixture(autouse=True)

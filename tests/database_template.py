@@ -32,6 +32,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.backends.base.base import NO_DB_ALIAS
 
+from tests.parallel import end_sessions
+
 PREFIX = "cocreation_test_template_"
 # pg_advisory_lock key for building (outside the int4 range of hashtext(), which keys
 # the shared lock each run holds on its template's name).
@@ -118,6 +120,7 @@ class Template:
         finally:
             connection.close()
             connection.settings_dict["NAME"] = original
+        end_sessions(cursor, building)  # the closed session may not have exited yet
         cursor.execute(f'ALTER DATABASE "{building}" RENAME TO "{self.name}"')
 
     def release(self, leftover: str | None = None) -> None:

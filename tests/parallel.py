@@ -60,7 +60,16 @@ def close_other_connections() -> None:
     """End the sessions other threads left open on the test database (a worker's, a live
     server's), so that it can be dropped at the end of the run."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+        cursor.execute("SELECT current_database()")
+        end_sessions(cursor, cursor.fetchone()[0])
+
+
+def end_sessions(cursor, database: str) -> None:
+    """End every other session on `database` and wait (up to 10 s each, PostgreSQL 14+)
+    until each has exited. A client's close() returns before its server process has gone,
+    and until then the database cannot be renamed or dropped and its locks are held."""
+    cursor.execute(
+        "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()",
+        [database],
+    )

@@ -31,11 +31,18 @@ def test_a_template_that_a_running_test_run_holds_is_not_dropped():
         try:
             with other_run.cursor() as held:
                 held.execute("SELECT pg_advisory_lock_shared(hashtext(%s))", [name])
+                held.execute("SELECT pg_backend_pid()")
+                other_pid = held.fetchone()[0]
             database_template.Template._drop_unless_in_use(cursor, name)
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             assert cursor.fetchone(), "dropped while another run held it"
 
-            other_run.close()  # that run ends: its session's locks go with it
+            # That run ends, and its session's locks go with it once its server process
+            # has exited. close() returns before that (CI once saw the lock still held),
+            # so the server ends that one session and waits for it (PostgreSQL 14+).
+            cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [other_pid])
+            assert cursor.fetchone()[0], "the other run's session did not end"
+            other_run.close()
             database_template.Template._drop_unless_in_use(cursor, name)
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             assert cursor.fetchone() is None
