@@ -38,9 +38,7 @@ def pytest_xdist_auto_num_workers(config) -> int | None:
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(
-    django_db_modify_db_settings_parallel_suffix, django_db_blocker, django_db_keepdb
-):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
     """pytest-django's hook before the test databases are made: each is copied from a
     migrated template (tests/database_template.py) instead of migrated from nothing."""
     from django.db import connections
@@ -52,10 +50,7 @@ def django_db_modify_db_settings(
         template = database_template.Template()
     default.settings_dict["TEST"]["TEMPLATE"] = template.name
     yield
-    # Runs after pytest-django's teardown (its fixture depends on this one). Should that
-    # teardown's DROP DATABASE still have failed, the worker's database is dropped here.
-    with django_db_blocker.unblock():
-        template.release(None if django_db_keepdb else default.creation._get_test_db_name())
+    template.release()  # after pytest-django's teardown: its fixture depends on this one
 
 
 @pytest.fixture(scope="session")

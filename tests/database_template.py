@@ -123,13 +123,6 @@ class Template:
         end_sessions(cursor, building)  # the closed session may not have exited yet
         cursor.execute(f'ALTER DATABASE "{building}" RENAME TO "{self.name}"')
 
-    def release(self, leftover: str | None = None) -> None:
-        """End the claim: the template may be dropped once no other run holds it. A test
-        database named `leftover` that is still there (its drop failed while a thread was
-        connected) is dropped first, its connections ended."""
-        try:
-            if leftover:
-                with self._holder.cursor() as cursor:
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{leftover}" WITH (FORCE)')
-        finally:
-            self._holder.close()
+    def release(self) -> None:
+        """End the claim: the template may be dropped once no other run holds it."""
+        self._holder.close()

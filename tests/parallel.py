@@ -56,14 +56,6 @@ def at_once(function, times: int) -> list:
     return results
 
 
-def close_other_connections() -> None:
-    """End the sessions other threads left open on the test database (a worker's, a live
-    server's), so that it can be dropped at the end of the run."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_database()")
-        end_sessions(cursor, cursor.fetchone()[0])
-
-
 def end_sessions(cursor, database: str) -> None:
     """End every other session on `database` and wait (up to 10 s each, PostgreSQL 14+)
     until each has exited. A client's close() returns before its server process has gone,

@@ -24,7 +24,6 @@ from quests.models import ProposalMessage, Question, TeamMember
 from spaces.models import Booking
 from tests import factories
 from tests.notifications.test_worker import queue, worker  # noqa: F401 - fixtures
-from tests.parallel import close_other_connections
 from tests.processes import free_port, kill_group, portal_env, start, wait_for
 from tests.quests import factories as qf
 from tests.spaces.conftest import make_space
@@ -109,7 +108,6 @@ def portal(tmp_path):
         yield base, log
     finally:
         kill_group(process)
-        close_other_connections()
 
 
 class Visitor:

@@ -44,13 +44,6 @@ def chromium(monkeypatch):
 def page(chromium, live_server):
     # The themes and SDG targets an earlier transactional test's flush removed come back
     # with the flush's post_migrate (quests.reference_data.ensure_reference_data).
-    from django.db import connection
-
-    # A fault test before this one on the same worker ends the sessions it left open on
-    # the test database (tests/parallel.close_other_connections); a journey starts on a
-    # connection that answers.
-    if connection.connection is not None and not connection.is_usable():
-        connection.close()
     context = chromium.new_context(
         locale="ja-JP", timezone_id="Asia/Tokyo", base_url=live_server.url
     )

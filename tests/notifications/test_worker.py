@@ -15,7 +15,6 @@ from cocreation.notifications.models import Notification
 from config.celery import app
 from tests import factories
 from tests.notifications.test_notify import CONTEXT, FlakySmtpBackend
-from tests.parallel import close_other_connections
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -35,9 +34,6 @@ def worker(queue):
         app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10
     ) as running:
         yield running
-    # The worker thread's own database connection outlives it; close it from the server
-    # side so the test database can be dropped at the end of the run.
-    close_other_connections()
 
 
 def _wait_for(predicate, timeout=20):

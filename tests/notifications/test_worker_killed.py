@@ -26,7 +26,6 @@ from cocreation.notifications import services, tasks
 from cocreation.notifications.models import Notification
 from tests import factories
 from tests.notifications.test_notify import CONTEXT
-from tests.parallel import close_other_connections
 from tests.processes import free_port, kill_group, portal_env, start, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -151,7 +150,6 @@ def test_no_mail_is_lost_and_only_cut_conversations_are_repeated(smtp_server, qu
         time.sleep(2)
     finally:
         kill_group(worker)
-        close_other_connections()
 
     ids = Counter(message_id for message_id, _ in server.received)
     notifications = {

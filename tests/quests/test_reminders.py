@@ -16,7 +16,6 @@ from cocreation.notifications.reminders import run_reminders
 from config.celery import app
 from quests.models import Proposal, Quest
 from tests import factories
-from tests.parallel import close_other_connections
 from tests.quests import factories as qf
 
 TODAY = timezone.localdate()
@@ -107,7 +106,6 @@ def test_beat_task_through_a_real_worker_sends_one_email_each(monkeypatch, koriy
         while time.monotonic() < deadline and not mail.outbox:
             time.sleep(0.1)
         time.sleep(1)
-    close_other_connections()
     assert [m.to for m in mail.outbox] == [["leader@city.koriyama.lg.jp"]]
     assert "提案締切" in mail.outbox[0].body
 

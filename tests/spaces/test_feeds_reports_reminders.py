@@ -23,7 +23,6 @@ from config.celery import app
 from spaces.models import Booking, Space
 from spaces.services.series import series_confirm
 from tests import factories
-from tests.parallel import close_other_connections
 from tests.spaces.conftest import BEFORE_OPENING, at, make_space
 
 BOOKING_REMINDERS = "spaces.booking_reminders"
@@ -191,7 +190,6 @@ def test_reminders_through_a_real_worker_exactly_once(monkeypatch):
         while time.monotonic() < deadline and not mail.outbox:
             time.sleep(0.1)
         time.sleep(1)
-    close_other_connections()
     assert [m.to for m in mail.outbox] == [["booker@city.koriyama.lg.jp"]]
     assert "資料作成" in mail.outbox[0].body
 

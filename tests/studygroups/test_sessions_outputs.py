@@ -386,7 +386,6 @@ def test_session_reminders_through_a_real_worker_once(monkeypatch):
     from config.celery import app
     from studygroups.models import Field, Programme, Team
     from tests import factories
-    from tests.parallel import close_other_connections
 
     queue = f"test-study-{uuid.uuid4().hex[:8]}"
     email_task = notification_tasks.send_notification_emails
@@ -426,7 +425,6 @@ def test_session_reminders_through_a_real_worker_once(monkeypatch):
         while time.monotonic() < deadline and not mail.outbox:
             time.sleep(0.1)
         time.sleep(1)
-    close_other_connections()
     assert [m.to for m in mail.outbox] == [["kenkyu@city.koriyama.lg.jp"]]
     assert "1班 会議" in mail.outbox[0].body
 
