@@ -61,7 +61,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     database that still has one ("is being accessed by other users")."""
     from django.db import connections
 
-    from tests.parallel import end_sessions
+    from tests.database_template import end_sessions
 
     yield
     with django_db_blocker.unblock():

@@ -32,8 +32,6 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.backends.base.base import NO_DB_ALIAS
 
-from tests.parallel import end_sessions
-
 PREFIX = "cocreation_test_template_"
 # pg_advisory_lock key for building (outside the int4 range of hashtext(), which keys
 # the shared lock each run holds on its template's name).
@@ -69,6 +67,17 @@ def digest() -> str:
         sha.update(f"\n{label}\n".encode())
         sha.update(path.read_bytes())
     return sha.hexdigest()[:12]
+
+
+def end_sessions(cursor, database: str) -> None:
+    """End every other session on `database` and wait (up to 10 s each, PostgreSQL 14+)
+    until each has exited. A client's close() returns before its server process has gone,
+    and until then the database cannot be renamed or dropped and its locks are held."""
+    cursor.execute(
+        "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()",
+        [database],
+    )
 
 
 class Template:

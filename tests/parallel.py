@@ -54,14 +54,3 @@ def at_once(function, times: int) -> list:
         thread.join(timeout=120)
     assert not errors, errors
     return results
-
-
-def end_sessions(cursor, database: str) -> None:
-    """End every other session on `database` and wait (up to 10 s each, PostgreSQL 14+)
-    until each has exited. A client's close() returns before its server process has gone,
-    and until then the database cannot be renamed or dropped and its locks are held."""
-    cursor.execute(
-        "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
-        "WHERE datname = %s AND pid <> pg_backend_pid()",
-        [database],
-    )
